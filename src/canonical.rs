@@ -1,0 +1,174 @@
+//! The string to sign (PROTOCOL.md section 2), and what each of its fields may hold.
+//!
+//! ```text
+//! {METHOD}\n{REQUEST-URI}\n{CONTENT-MD5}\n{CONTENT-TYPE}\n{X-M-DATE}\n{NONCE}
+//! ```
+//!
+//! Six fields joined by a single line feed, no trailing line feed; an empty field
+//! keeps its line feed. This module is the only place that knows the layout: the
+//! signer feeds the same pieces straight into the keyed MAC, and
+//! [`CanonicalFields::write`] lays them out for people comparing strings.
+#![forbid(unsafe_code)]
+
+use crate::limits::{CONTENT_TYPE_MAX, METHOD_MAX, URI_MAX};
+use crate::nonce::check_chars as check_nonce_chars;
+use crate::text::{hex_value, is_tchar, Writer};
+use crate::{Error, Result};
+
+/// Checks an HTTP method: 1..=[`METHOD_MAX`] `tchar`s.
+pub fn check_method(method: &str) -> Result<()> {
+    if method.is_empty() {
+        return Err(Error::EmptyMethod);
+    }
+    if method.len() > METHOD_MAX {
+        return Err(Error::MethodTooLong);
+    }
+    if !method.bytes().all(is_tchar) {
+        return Err(Error::InvalidMethod);
+    }
+    Ok(())
+}
+
+/// Checks a request URI: origin-form (`/` then visible ASCII, no `#`), at most
+/// [`URI_MAX`] bytes. It is signed exactly as given: already percent-encoded.
+pub fn check_uri(uri: &str) -> Result<()> {
+    if uri.len() > URI_MAX {
+        return Err(Error::UriTooLong);
+    }
+    let bytes = uri.as_bytes();
+    if bytes.first() != Some(&b'/') || !bytes.iter().all(|&c| c.is_ascii_graphic() && c != b'#') {
+        return Err(Error::InvalidUri);
+    }
+    Ok(())
+}
+
+/// Checks a `Content-Type` value (empty means none): at most [`CONTENT_TYPE_MAX`]
+/// bytes of printable ASCII (spaces allowed, for parameters).
+pub fn check_content_type(content_type: &str) -> Result<()> {
+    if content_type.len() > CONTENT_TYPE_MAX {
+        return Err(Error::ContentTypeTooLong);
+    }
+    if !content_type.bytes().all(|c| matches!(c, 0x20..=0x7e)) {
+        return Err(Error::InvalidContentType);
+    }
+    Ok(())
+}
+
+/// The six fields of the string to sign, each checked.
+///
+/// Build it with [`CanonicalFields::new`]; the fields are read-only afterwards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CanonicalFields<'a> {
+    method: &'a str,
+    uri: &'a str,
+    content_md5: &'a str,
+    content_type: &'a str,
+    x_m_date: &'a str,
+    nonce: &'a str,
+}
+
+impl<'a> CanonicalFields<'a> {
+    /// Checks each field and keeps them.
+    ///
+    /// `content_md5` and `x_m_date` are the header values verbatim (take them
+    /// from [`ContentMd5`](crate::ContentMd5) and [`HttpDate`](crate::HttpDate)
+    /// when signing); a verifier passes what it received, so they are only
+    /// checked for line breaks and length here.
+    pub fn new(
+        method: &'a str,
+        uri: &'a str,
+        content_md5: &'a str,
+        content_type: &'a str,
+        x_m_date: &'a str,
+        nonce: &'a str,
+    ) -> Result<Self> {
+        check_method(method)?;
+        check_uri(uri)?;
+        if !(content_md5.is_empty()
+            || content_md5.len() == crate::limits::CONTENT_MD5_LEN
+                && content_md5.bytes().all(|c| hex_value(c).is_some()))
+        {
+            return Err(Error::InvalidContentMd5);
+        }
+        check_content_type(content_type)?;
+        if x_m_date.len() > crate::limits::X_M_DATE_LEN
+            || !x_m_date.bytes().all(|c| matches!(c, 0x20..=0x7e))
+        {
+            return Err(Error::InvalidDate);
+        }
+        check_nonce_chars(nonce)?;
+        Ok(CanonicalFields {
+            method,
+            uri,
+            content_md5,
+            content_type,
+            x_m_date,
+            nonce,
+        })
+    }
+
+    /// Hands the string to sign to `sink` piece by piece, in order. This is the
+    /// one definition of the layout.
+    pub fn feed(&self, mut sink: impl FnMut(&[u8])) {
+        let fields = [
+            self.method,
+            self.uri,
+            self.content_md5,
+            self.content_type,
+            self.x_m_date,
+        ];
+        for field in fields {
+            sink(field.as_bytes());
+            sink(b"\n");
+        }
+        sink(self.nonce.as_bytes());
+    }
+
+    /// Length of the string to sign, in bytes.
+    pub fn len(&self) -> usize {
+        let mut len = 0usize;
+        self.feed(|piece| len = len.saturating_add(piece.len()));
+        len
+    }
+
+    /// Always false: the string to sign holds at least five line feeds.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Writes the string to sign into `buf` and returns it.
+    ///
+    /// Fails with [`Error::BufferTooSmall`] (and writes nothing usable) when it
+    /// does not fit; at most [`STRING_TO_SIGN_MAX`](crate::limits::STRING_TO_SIGN_MAX)
+    /// bytes are ever needed.
+    pub fn write<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
+        let mut w = Writer::new(buf);
+        self.feed(|piece| w.push(piece));
+        w.finish_str()
+    }
+
+    /// The method.
+    pub fn method(&self) -> &'a str {
+        self.method
+    }
+    /// The request URI.
+    pub fn uri(&self) -> &'a str {
+        self.uri
+    }
+    /// The `Content-MD5` value (empty without a body).
+    pub fn content_md5(&self) -> &'a str {
+        self.content_md5
+    }
+    /// The `Content-Type` value (empty without one).
+    pub fn content_type(&self) -> &'a str {
+        self.content_type
+    }
+    /// The `X-M-Date` value.
+    pub fn x_m_date(&self) -> &'a str {
+        self.x_m_date
+    }
+    /// The nonce.
+    pub fn nonce(&self) -> &'a str {
+        self.nonce
+    }
+}

@@ -1,0 +1,174 @@
+//! `X-M-Date`: the RFC 7231 IMF-fixdate, e.g. `Thu, 12 Sep 2013 18:49:58 GMT`.
+//!
+//! Always `GMT`, English names, two-digit day; years 1970 through 9999. Parsing is
+//! strict: exactly that layout, a real calendar date, and the weekday it falls on.
+#![forbid(unsafe_code)]
+
+use crate::limits::{UNIX_TIME_MAX, X_M_DATE_LEN};
+use crate::{Error, Result};
+
+const WEEKDAYS: [&[u8; 3]; 7] = [b"Thu", b"Fri", b"Sat", b"Sun", b"Mon", b"Tue", b"Wed"];
+const MONTHS: [&[u8; 3]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
+const SECONDS_PER_DAY: u64 = 86_400;
+
+/// An `X-M-Date` value: 29 ASCII bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HttpDate([u8; X_M_DATE_LEN]);
+
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian; year >= 1970).
+/// Howard Hinnant's `days_from_civil`, restricted to non-negative values.
+// Calendar arithmetic on bounded values: day counts up to UNIX_TIME_MAX / 86400,
+// years 1970..=9999, at most four digits: nothing here can overflow or underflow
+// (days_from_civil is only called with year >= 1970, month 1..=12, day >= 1).
+#[allow(clippy::arithmetic_side_effects)]
+fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date of a day count since 1970-01-01 (Hinnant's `civil_from_days`).
+// Calendar arithmetic on bounded values: day counts up to UNIX_TIME_MAX / 86400,
+// years 1970..=9999, at most four digits: nothing here can overflow or underflow
+// (days_from_civil is only called with year >= 1970, month 1..=12, day >= 1).
+#[allow(clippy::arithmetic_side_effects)]
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+fn is_leap(year: u64) -> bool {
+    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
+}
+
+fn days_in_month(year: u64, month: u64) -> u64 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// Calendar arithmetic on bounded values: day counts up to UNIX_TIME_MAX / 86400,
+// years 1970..=9999, at most four digits: nothing here can overflow or underflow
+// (days_from_civil is only called with year >= 1970, month 1..=12, day >= 1).
+#[allow(clippy::arithmetic_side_effects)]
+fn two_digits(out: &mut [u8], value: u64) {
+    if let [tens, ones] = out {
+        *tens = b'0' + (value / 10 % 10) as u8;
+        *ones = b'0' + (value % 10) as u8;
+    }
+}
+
+// Calendar arithmetic on bounded values: day counts up to UNIX_TIME_MAX / 86400,
+// years 1970..=9999, at most four digits: nothing here can overflow or underflow
+// (days_from_civil is only called with year >= 1970, month 1..=12, day >= 1).
+#[allow(clippy::arithmetic_side_effects)]
+fn digits(bytes: &[u8]) -> Option<u64> {
+    bytes.iter().try_fold(0u64, |acc, &c| {
+        c.is_ascii_digit().then(|| acc * 10 + u64::from(c - b'0'))
+    })
+}
+
+impl HttpDate {
+    /// The date for `unix_time` (seconds since 1970-01-01 00:00:00 UTC).
+    ///
+    /// Fails with [`Error::TimeOutOfRange`] past `Fri, 31 Dec 9999 23:59:59 GMT`.
+    #[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+    // The range check below bounds every value: years <= 9999, so no arithmetic
+    // overflows, and all indices are constants into the fixed 29-byte array.
+    pub fn from_unix(unix_time: u64) -> Result<HttpDate> {
+        if unix_time > UNIX_TIME_MAX {
+            return Err(Error::TimeOutOfRange);
+        }
+        let days = unix_time / SECONDS_PER_DAY;
+        let secs = unix_time % SECONDS_PER_DAY;
+        let (year, month, day) = civil_from_days(days);
+        let mut out = *b"Thu, 01 Jan 1970 00:00:00 GMT";
+        out[..3].copy_from_slice(WEEKDAYS[(days % 7) as usize]);
+        two_digits(&mut out[5..7], day);
+        out[8..11].copy_from_slice(MONTHS[(month - 1) as usize]);
+        two_digits(&mut out[12..14], year / 100);
+        two_digits(&mut out[14..16], year);
+        two_digits(&mut out[17..19], secs / 3600);
+        two_digits(&mut out[20..22], secs / 60 % 60);
+        two_digits(&mut out[23..25], secs % 60);
+        Ok(HttpDate(out))
+    }
+
+    /// Parses an IMF-fixdate strictly and returns it with its Unix time.
+    ///
+    /// Anything else — another layout, a time zone other than `GMT`, a day that
+    /// does not exist, a weekday that does not match — is [`Error::InvalidDate`].
+    pub fn parse(text: &str) -> Result<(HttpDate, u64)> {
+        let bytes: &[u8; X_M_DATE_LEN] =
+            text.as_bytes().try_into().map_err(|_| Error::InvalidDate)?;
+        let unix = parse_fields(bytes).ok_or(Error::InvalidDate)?;
+        Ok((HttpDate(*bytes), unix))
+    }
+
+    /// The header value.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII is ever stored.
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+/// The Unix time of a 29-byte IMF-fixdate, or `None`.
+// Calendar arithmetic on bounded values: day counts up to UNIX_TIME_MAX / 86400,
+// years 1970..=9999, at most four digits: nothing here can overflow or underflow
+// (days_from_civil is only called with year >= 1970, month 1..=12, day >= 1).
+#[allow(clippy::arithmetic_side_effects)]
+fn parse_fields(b: &[u8; X_M_DATE_LEN]) -> Option<u64> {
+    let [w0, w1, w2, b',', b' ', d0, d1, b' ', m0, m1, m2, b' ', y0, y1, y2, y3, b' ', h0, h1, b':', n0, n1, b':', s0, s1, b' ', b'G', b'M', b'T'] =
+        *b
+    else {
+        return None;
+    };
+    let month = MONTHS.iter().position(|m| **m == [m0, m1, m2])? as u64 + 1;
+    let weekday = WEEKDAYS.iter().position(|w| **w == [w0, w1, w2])? as u64;
+    let day = digits(&[d0, d1])?;
+    let year = digits(&[y0, y1, y2, y3])?;
+    let (hour, minute, second) = (digits(&[h0, h1])?, digits(&[n0, n1])?, digits(&[s0, s1])?);
+    if year < 1970
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    if days % 7 != weekday {
+        return None;
+    }
+    Some(days * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second)
+}
+
+impl core::fmt::Debug for HttpDate {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("HttpDate").field(&self.as_str()).finish()
+    }
+}
+
+impl core::fmt::Display for HttpDate {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,101 @@
+//! `Content-MD5`: the lower-case hex MD5 of the exact body bytes (not RFC 1864's
+//! base64), and the empty string when there is no body.
+#![forbid(unsafe_code)]
+
+use crate::limits::CONTENT_MD5_LEN;
+use crate::text::hex_encode;
+use md5::{Digest, Md5};
+
+/// A `Content-MD5` header value: 32 lower-case hex digits, or empty for no body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct ContentMd5 {
+    hex: [u8; CONTENT_MD5_LEN],
+    present: bool,
+}
+
+impl ContentMd5 {
+    /// The value for a request without a body: the empty string.
+    pub const NONE: ContentMd5 = ContentMd5 {
+        hex: [0; CONTENT_MD5_LEN],
+        present: false,
+    };
+
+    /// The value for `body`, one-shot. An empty body gives [`ContentMd5::NONE`].
+    pub fn of(body: &[u8]) -> ContentMd5 {
+        let mut stream = Md5Stream::new();
+        stream.update(body);
+        stream.finish()
+    }
+
+    fn from_digest(digest: &[u8]) -> ContentMd5 {
+        let mut hex = [0; CONTENT_MD5_LEN];
+        hex_encode(digest, &mut hex);
+        ContentMd5 { hex, present: true }
+    }
+
+    /// The header value (empty when there is no body).
+    pub fn as_str(&self) -> &str {
+        if self.present {
+            // Only ASCII hex digits are ever stored.
+            core::str::from_utf8(&self.hex).unwrap_or_default()
+        } else {
+            ""
+        }
+    }
+
+    /// Whether the request has a body (and so a `Content-MD5` header).
+    pub fn is_present(&self) -> bool {
+        self.present
+    }
+}
+
+impl core::fmt::Debug for ContentMd5 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("ContentMd5").field(&self.as_str()).finish()
+    }
+}
+
+/// Streaming `Content-MD5`, for bodies read in chunks (from flash, a socket).
+///
+/// ```
+/// use m800_sign::{ContentMd5, Md5Stream};
+/// let mut md5 = Md5Stream::new();
+/// md5.update(b"{\"appMessage\":");
+/// md5.update(b"{\"content\":\"ping\"}}");
+/// assert_eq!(md5.finish(), ContentMd5::of(b"{\"appMessage\":{\"content\":\"ping\"}}"));
+/// ```
+#[derive(Clone, Default)]
+pub struct Md5Stream {
+    md5: Md5,
+    seen_bytes: bool,
+}
+
+impl Md5Stream {
+    /// An empty stream.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the next chunk of the body.
+    pub fn update(&mut self, chunk: &[u8]) {
+        if !chunk.is_empty() {
+            self.seen_bytes = true;
+            self.md5.update(chunk);
+        }
+    }
+
+    /// The value for everything added; [`ContentMd5::NONE`] when nothing was.
+    pub fn finish(self) -> ContentMd5 {
+        if self.seen_bytes {
+            ContentMd5::from_digest(&self.md5.finalize())
+        } else {
+            ContentMd5::NONE
+        }
+    }
+}
+
+impl core::fmt::Debug for Md5Stream {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Md5Stream").finish_non_exhaustive()
+    }
+}

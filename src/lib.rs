@@ -1,0 +1,83 @@
+//! # m800-sign
+//!
+//! A `no_std`, allocation-free signer and verifier for the M800 ("maaii") Push
+//! Notification API's `MAAIISDK10` request-signing scheme.
+//!
+//! Data flows one way: request parts ([`Request`]) are checked and become the
+//! canonical fields ([`canonical::CanonicalFields`]), which are fed into the
+//! precomputed keyed MAC ([`Signer`]), whose [`Signature`] becomes header values
+//! ([`SignedHeaders`]). Each rule of the protocol lives in exactly one module:
+//!
+//! | module | rule |
+//! | --- | --- |
+//! | [`canonical`] | the six-line string to sign and what each field may contain |
+//! | [`signature`] | HMAC-SHA256 with a precomputed key, hex / base64 encodings |
+//! | [`digest`] | `Content-MD5`: lower-case hex MD5 of the body, one-shot or streaming |
+//! | [`date`] | `X-M-Date`: IMF-fixdate formatting and strict parsing |
+//! | [`nonce`] | the nonce generator and what a nonce may contain |
+//! | [`header`] | the `Authorization` header: formatting and parsing |
+//! | [`sign`] | one call that signs a whole request |
+//! | [`verify`] | checking a signed request: window, signature, replay |
+//! | [`limits`] | every size limit, in one table |
+//!
+//! ```
+//! use m800_sign::{Body, Request, Signer};
+//!
+//! let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+//! let request = Request {
+//!     method: "POST",
+//!     uri: "/api/1.0/push/alice@m800.com",
+//!     content_type: "application/json",
+//!     body: Body::Bytes(br#"{"appMessage":{"content":"ping"}}"#),
+//! };
+//! let headers = signer.sign_request(&request, 1764334800, "19aca559e0102468acf13579bde")?;
+//! assert_eq!(headers.x_m_date(), "Fri, 28 Nov 2025 13:00:00 GMT");
+//! assert_eq!(headers.content_md5(), "cb0e8ec5b4ee7678bce015b9755a0156");
+//! assert_eq!(
+//!     headers.authorization(),
+//!     "MAAIISDK10 key=\"a-demo-key\", nonce=\"19aca559e0102468acf13579bde\", \
+//!      signature=\"36440251e21c8679823798b73be96777c75e1ccd7075e59c1d4314036db1c7db\""
+//! );
+//! # Ok::<(), m800_sign::Error>(())
+//! ```
+#![no_std]
+#![deny(missing_docs)]
+#![deny(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::string_slice
+    )
+)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod canonical;
+pub mod date;
+pub mod digest;
+mod error;
+pub mod header;
+pub mod limits;
+pub mod nonce;
+pub mod sign;
+pub mod signature;
+mod text;
+pub mod verify;
+
+pub use canonical::CanonicalFields;
+pub use date::HttpDate;
+pub use digest::{ContentMd5, Md5Stream};
+pub use error::{Error, Result};
+pub use header::{Authorization, ParsedAuthorization};
+pub use nonce::Nonce;
+pub use sign::{Body, Request, SignedHeaders};
+pub use signature::{Encoding, Signature, Signer};

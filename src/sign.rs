@@ -1,0 +1,162 @@
+//! Signing a whole request in one call: request parts in, the three header
+//! values out (and, on request, the string to sign for debugging).
+#![forbid(unsafe_code)]
+
+use crate::canonical::CanonicalFields;
+use crate::date::HttpDate;
+use crate::digest::ContentMd5;
+use crate::header::Authorization;
+use crate::signature::{Signature, Signer};
+use crate::Result;
+
+/// The body of a request, for its `Content-MD5`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body<'a> {
+    /// No body: `Content-MD5` is empty.
+    None,
+    /// The exact body bytes (an empty slice is the same as [`Body::None`]).
+    Bytes(&'a [u8]),
+    /// A body already digested, e.g. by a finished [`Md5Stream`](crate::Md5Stream).
+    Digest(ContentMd5),
+}
+
+impl Body<'_> {
+    /// The `Content-MD5` value of this body.
+    pub fn content_md5(&self) -> ContentMd5 {
+        match self {
+            Body::None => ContentMd5::NONE,
+            Body::Bytes(bytes) => ContentMd5::of(bytes),
+            Body::Digest(md5) => *md5,
+        }
+    }
+}
+
+/// The parts of an HTTP request that are signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Request<'a> {
+    /// The HTTP method as sent, e.g. `POST`.
+    pub method: &'a str,
+    /// The origin-form request target as sent: path and `?query`, already
+    /// percent-encoded, e.g. `/api/1.0/push/alice@m800.com`.
+    pub uri: &'a str,
+    /// The `Content-Type` value verbatim (parameters included); empty for none.
+    pub content_type: &'a str,
+    /// The body.
+    pub body: Body<'a>,
+}
+
+/// The three headers of a signed request, in fixed-capacity storage.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedHeaders {
+    x_m_date: HttpDate,
+    content_md5: ContentMd5,
+    authorization: Authorization,
+    signature: Signature,
+}
+
+impl SignedHeaders {
+    /// The `X-M-Date` value.
+    pub fn x_m_date(&self) -> &str {
+        self.x_m_date.as_str()
+    }
+    /// The `Content-MD5` value; empty when the request has no body (then the
+    /// header is omitted).
+    pub fn content_md5(&self) -> &str {
+        self.content_md5.as_str()
+    }
+    /// The `Authorization` value.
+    pub fn authorization(&self) -> &str {
+        self.authorization.as_str()
+    }
+    /// The raw signature.
+    pub fn signature(&self) -> &Signature {
+        &self.signature
+    }
+}
+
+impl core::fmt::Debug for SignedHeaders {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SignedHeaders")
+            .field("x_m_date", &self.x_m_date())
+            .field("content_md5", &self.content_md5())
+            .field("authorization", &self.authorization())
+            .finish()
+    }
+}
+
+impl Signer {
+    /// Signs `request` as sent at `unix_time` with `nonce`.
+    ///
+    /// Every part is checked first (see [`limits`](crate::limits)); nothing is
+    /// ever truncated.
+    pub fn sign_request(
+        &self,
+        request: &Request<'_>,
+        unix_time: u64,
+        nonce: &str,
+    ) -> Result<SignedHeaders> {
+        self.sign_inner(request, unix_time, nonce, |_| Ok(()))
+    }
+
+    /// As [`sign_request`](Self::sign_request), and also writes the string to
+    /// sign into `string_to_sign` (at most
+    /// [`STRING_TO_SIGN_MAX`](crate::limits::STRING_TO_SIGN_MAX) bytes), for
+    /// comparing with a server's when signatures do not match.
+    pub fn sign_request_with_string<'b>(
+        &self,
+        request: &Request<'_>,
+        unix_time: u64,
+        nonce: &str,
+        string_to_sign: &'b mut [u8],
+    ) -> Result<(SignedHeaders, &'b str)> {
+        let mut written: &'b str = "";
+        let headers = self.sign_inner(request, unix_time, nonce, |fields| {
+            written = fields.write(string_to_sign)?;
+            Ok(())
+        })?;
+        Ok((headers, written))
+    }
+
+    /// Signs `request` now, with a fresh nonce from the operating system.
+    #[cfg(feature = "std")]
+    pub fn sign_request_now(&self, request: &Request<'_>) -> Result<SignedHeaders> {
+        let nonce = crate::Nonce::fresh()?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|_| crate::Error::ClockBeforeEpoch)?;
+        self.sign_request(request, now.as_secs(), nonce.as_str())
+    }
+
+    fn sign_inner<'f>(
+        &self,
+        request: &Request<'_>,
+        unix_time: u64,
+        nonce: &str,
+        inspect: impl FnOnce(&CanonicalFields<'_>) -> Result<()> + 'f,
+    ) -> Result<SignedHeaders> {
+        crate::nonce::check(nonce)?;
+        let x_m_date = HttpDate::from_unix(unix_time)?;
+        let content_md5 = request.body.content_md5();
+        let fields = CanonicalFields::new(
+            request.method,
+            request.uri,
+            content_md5.as_str(),
+            request.content_type,
+            x_m_date.as_str(),
+            nonce,
+        )?;
+        inspect(&fields)?;
+        let signature = self.sign_fields(&fields);
+        let authorization = Authorization::new(
+            self.key(),
+            nonce,
+            signature.encode(self.encoding()).as_str(),
+        )?;
+        Ok(SignedHeaders {
+            x_m_date,
+            content_md5,
+            authorization,
+            signature,
+        })
+    }
+}

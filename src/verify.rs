@@ -1,0 +1,395 @@
+//! Verifying a signed request (PROTOCOL.md section 3): M800's callbacks to a
+//! developer's server, or any server that accepts MAAIISDK10 requests.
+//!
+//! The checks run in this order, and the first failure is the answer:
+//! 1. parse `Authorization`;
+//! 2. look up the secret for its key;
+//! 3. parse `X-M-Date` and check it against the clock window;
+//! 4. recompute the signature from the request as received (the MD5 always
+//!    from the body received, never from a `Content-MD5` header) and compare in
+//!    constant time;
+//! 5. record the `(key, nonce)` pair in the replay store — last, so that a
+//!    forged request can never fill the store.
+//!
+//! ```
+//! use m800_sign::verify::{ReceivedRequest, ReplayCache, ReplaySlot, Verifier};
+//! use m800_sign::{Body, Signer};
+//!
+//! let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+//! let mut replay = ReplayCache::new([ReplaySlot::EMPTY; 32]);
+//! let request = ReceivedRequest {
+//!     method: "POST",
+//!     uri: "/callback/delivery",
+//!     content_type: "application/json",
+//!     body: Body::Bytes(br#"{"requestId":"r-1","status":"delivered"}"#),
+//!     x_m_date: Some("Fri, 28 Nov 2025 12:00:00 GMT"),
+//!     authorization: "MAAIISDK10 key=\"a-demo-key\", nonce=\"cb-0001\", \
+//!         signature=\"de728d2ba2b3b92dc5810b6d28d0bf9d919a118edae41ff42fec8fc648d6493e\"",
+//! };
+//! let verifier = Verifier::new(&signer);
+//! let ok = verifier.verify(&request, 1764331200, Some(&mut replay))?;
+//! assert_eq!(ok.nonce(), "cb-0001");
+//! // The same request again is a replay.
+//! assert_eq!(
+//!     verifier.verify(&request, 1764331200, Some(&mut replay)).unwrap_err(),
+//!     m800_sign::Error::ReplayedNonce
+//! );
+//! # Ok::<(), m800_sign::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+
+use crate::canonical::CanonicalFields;
+use crate::date::HttpDate;
+use crate::header::ParsedAuthorization;
+use crate::sign::Body;
+use crate::signature::{Signature, Signer};
+use crate::{Error, Result};
+use sha2::{Digest, Sha256};
+
+/// The default clock window: 300 seconds either side of the verifier's clock.
+pub const DEFAULT_WINDOW_S: u32 = 300;
+
+/// A request as received by a server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReceivedRequest<'a> {
+    /// The method from the request line.
+    pub method: &'a str,
+    /// The request target from the request line, verbatim.
+    pub uri: &'a str,
+    /// The `Content-Type` value verbatim; empty when absent.
+    pub content_type: &'a str,
+    /// The body received (or its finished streaming MD5).
+    pub body: Body<'a>,
+    /// The `X-M-Date` value, `None` when the header is absent.
+    pub x_m_date: Option<&'a str>,
+    /// The `Authorization` value.
+    pub authorization: &'a str,
+}
+
+/// Where a verifier finds the secret for a developer key.
+pub trait KeyStore {
+    /// The signer for `key`, or `None` for an unknown key.
+    fn signer(&self, key: &str) -> Option<&Signer>;
+}
+
+/// A single (key, secret) pair.
+impl KeyStore for Signer {
+    fn signer(&self, key: &str) -> Option<&Signer> {
+        (self.key() == key).then_some(self)
+    }
+}
+
+/// Several pairs, searched in order.
+impl KeyStore for [Signer] {
+    fn signer(&self, key: &str) -> Option<&Signer> {
+        self.iter().find(|s| s.key() == key)
+    }
+}
+
+impl<const N: usize> KeyStore for [Signer; N] {
+    fn signer(&self, key: &str) -> Option<&Signer> {
+        self.as_slice().signer(key)
+    }
+}
+
+/// Any lookup function, e.g. over a table of developers:
+/// `KeyFn::new(|key| table.iter().find(|s| s.key() == key))`.
+pub struct KeyFn<'s, F> {
+    lookup: F,
+    _signers: core::marker::PhantomData<&'s Signer>,
+}
+
+impl<'s, F: Fn(&str) -> Option<&'s Signer>> KeyFn<'s, F> {
+    /// Wraps `lookup`.
+    pub fn new(lookup: F) -> Self {
+        KeyFn {
+            lookup,
+            _signers: core::marker::PhantomData,
+        }
+    }
+}
+
+impl<'s, F: Fn(&str) -> Option<&'s Signer>> KeyStore for KeyFn<'s, F> {
+    fn signer(&self, key: &str) -> Option<&Signer> {
+        (self.lookup)(key)
+    }
+}
+
+impl<K: KeyStore + ?Sized> KeyStore for &K {
+    fn signer(&self, key: &str) -> Option<&Signer> {
+        (**self).signer(key)
+    }
+}
+
+/// What a replay store answers for a `(key, nonce)` pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freshness {
+    /// Never seen inside the window; now recorded.
+    Fresh,
+    /// Already seen inside the window.
+    Replay,
+    /// Not seen, but there is no room to record it: the request must be refused.
+    Full,
+}
+
+/// Remembers the nonces seen inside the window.
+///
+/// A multi-server deployment implements this over a shared store, e.g. Redis
+/// `SET m800:{key}:{nonce} 1 NX EX {2 * window}`: `OK` is [`Freshness::Fresh`],
+/// nil is [`Freshness::Replay`], and an error is [`Freshness::Full`].
+pub trait ReplayStore {
+    /// Checks the pair and records it when fresh. `timestamp` is the request's
+    /// date; the entry must be kept at least until `timestamp + window_s`.
+    fn check_and_record(
+        &mut self,
+        key: &str,
+        nonce: &str,
+        timestamp: u64,
+        now: u64,
+        window_s: u32,
+    ) -> Freshness;
+}
+
+/// One entry of a [`ReplayCache`]: a 128-bit fingerprint of `(key, nonce)` and
+/// the time after which it may be forgotten. Holds no secret.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReplaySlot {
+    id: [u8; 16],
+    expires: u64,
+    used: u8,
+}
+
+impl ReplaySlot {
+    /// An unused slot.
+    pub const EMPTY: ReplaySlot = ReplaySlot {
+        id: [0; 16],
+        expires: 0,
+        used: 0,
+    };
+}
+
+impl Default for ReplaySlot {
+    fn default() -> Self {
+        ReplaySlot::EMPTY
+    }
+}
+
+/// The default replay store: a fixed number of slots on caller-provided storage
+/// (an array it owns, or a borrowed slice), no allocation. Entries older than the
+/// window are forgotten and their slots reused; when every slot holds a live
+/// entry it answers [`Freshness::Full`], never a false "fresh".
+#[derive(Debug)]
+pub struct ReplayCache<S> {
+    slots: S,
+}
+
+impl<S: AsMut<[ReplaySlot]>> ReplayCache<S> {
+    /// A cache over `slots` (all treated as empty).
+    pub fn new(mut slots: S) -> Self {
+        slots.as_mut().fill(ReplaySlot::EMPTY);
+        ReplayCache { slots }
+    }
+
+    /// How many slots hold an entry that is still live at `now`.
+    pub fn live_entries(&mut self, now: u64) -> usize {
+        self.slots
+            .as_mut()
+            .iter()
+            .filter(|s| s.used != 0 && s.expires >= now)
+            .count()
+    }
+}
+
+/// The fingerprint of a `(key, nonce)` pair.
+fn fingerprint(key: &str, nonce: &str) -> [u8; 16] {
+    let digest = Sha256::new()
+        .chain_update(key.as_bytes())
+        .chain_update([0u8])
+        .chain_update(nonce.as_bytes())
+        .finalize();
+    let mut id = [0u8; 16];
+    for (dst, src) in id.iter_mut().zip(digest.iter()) {
+        *dst = *src;
+    }
+    id
+}
+
+impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {
+    fn check_and_record(
+        &mut self,
+        key: &str,
+        nonce: &str,
+        timestamp: u64,
+        now: u64,
+        window_s: u32,
+    ) -> Freshness {
+        let id = fingerprint(key, nonce);
+        let mut free = None;
+        for (i, slot) in self.slots.as_mut().iter().enumerate() {
+            let live = slot.used != 0 && slot.expires >= now;
+            if live && slot.id == id {
+                return Freshness::Replay;
+            }
+            if !live && free.is_none() {
+                free = Some(i);
+            }
+        }
+        match free.and_then(|i| self.slots.as_mut().get_mut(i)) {
+            Some(slot) => {
+                *slot = ReplaySlot {
+                    id,
+                    // Kept while a request with this date can pass the window.
+                    expires: timestamp.saturating_add(u64::from(window_s)).max(now),
+                    used: 1,
+                };
+                Freshness::Fresh
+            }
+            None => Freshness::Full,
+        }
+    }
+}
+
+/// What a successful verification tells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    auth: ParsedAuthorization,
+    timestamp: u64,
+}
+
+impl Verified {
+    /// The developer key that signed.
+    pub fn key(&self) -> &str {
+        self.auth.key()
+    }
+    /// The request's nonce.
+    pub fn nonce(&self) -> &str {
+        self.auth.nonce()
+    }
+    /// The request's date, Unix seconds.
+    pub fn timestamp(&self) -> u64 {
+        self.timestamp
+    }
+}
+
+/// Checks signed requests against a [`KeyStore`].
+#[derive(Clone, Copy, Debug)]
+pub struct Verifier<K> {
+    keys: K,
+    window_s: u32,
+}
+
+impl<K: KeyStore> Verifier<K> {
+    /// A verifier with the default 300-second window.
+    pub fn new(keys: K) -> Self {
+        Verifier {
+            keys,
+            window_s: DEFAULT_WINDOW_S,
+        }
+    }
+
+    /// The same verifier with another window, in seconds either side of the clock.
+    #[must_use]
+    pub fn with_window(mut self, window_s: u32) -> Self {
+        self.window_s = window_s;
+        self
+    }
+
+    /// The window, in seconds.
+    pub fn window_s(&self) -> u32 {
+        self.window_s
+    }
+
+    /// Verifies `request` at the verifier's clock `now` (Unix seconds). With
+    /// `replay` set, a nonce seen before inside the window is refused.
+    pub fn verify(
+        &self,
+        request: &ReceivedRequest<'_>,
+        now: u64,
+        replay: Option<&mut dyn ReplayStore>,
+    ) -> Result<Verified> {
+        let (auth, signer, timestamp) = self.authenticate(request, now)?;
+        if let Some(store) = replay {
+            match store.check_and_record(signer.key(), auth.nonce(), timestamp, now, self.window_s)
+            {
+                Freshness::Fresh => {}
+                Freshness::Replay => return Err(Error::ReplayedNonce),
+                Freshness::Full => return Err(Error::ReplayStoreFull),
+            }
+        }
+        Ok(Verified { auth, timestamp })
+    }
+
+    /// Steps 1 to 4: everything but the replay store.
+    fn authenticate(
+        &self,
+        request: &ReceivedRequest<'_>,
+        now: u64,
+    ) -> Result<(ParsedAuthorization, &Signer, u64)> {
+        let auth = ParsedAuthorization::parse(request.authorization)?;
+        let signer = self.keys.signer(auth.key()).ok_or(Error::UnknownKey)?;
+        let x_m_date = request.x_m_date.ok_or(Error::MissingDate)?;
+        let (_, timestamp) = HttpDate::parse(x_m_date)?;
+        check_window(timestamp, now, self.window_s)?;
+        let content_md5 = request.body.content_md5();
+        let fields = CanonicalFields::new(
+            request.method,
+            request.uri,
+            content_md5.as_str(),
+            request.content_type,
+            x_m_date,
+            auth.nonce(),
+        )
+        .map_err(|_| Error::SignatureMismatch)?;
+        let claimed = Signature::decode(auth.signature(), signer.encoding())
+            .map_err(|_| Error::SignatureMismatch)?;
+        if !signer.verify_fields(&fields, &claimed) {
+            return Err(Error::SignatureMismatch);
+        }
+        Ok((auth, signer, timestamp))
+    }
+
+    /// The string to sign the verifier expects for `request` (for diagnosing a
+    /// [`Error::SignatureMismatch`]), written into `buf`.
+    pub fn expected_string_to_sign<'b>(
+        &self,
+        request: &ReceivedRequest<'_>,
+        buf: &'b mut [u8],
+    ) -> Result<&'b str> {
+        let auth = ParsedAuthorization::parse(request.authorization)?;
+        let x_m_date = request.x_m_date.ok_or(Error::MissingDate)?;
+        let content_md5 = request.body.content_md5();
+        CanonicalFields::new(
+            request.method,
+            request.uri,
+            content_md5.as_str(),
+            request.content_type,
+            x_m_date,
+            auth.nonce(),
+        )?
+        .write(buf)
+    }
+}
+
+/// The clock rule: `timestamp` may lie at most `window_s` seconds either side of `now`.
+pub fn check_window(timestamp: u64, now: u64, window_s: u32) -> Result<()> {
+    let window = u64::from(window_s);
+    if timestamp < now {
+        let skew_s = now.abs_diff(timestamp);
+        if skew_s > window {
+            return Err(Error::DateTooOld {
+                server_time: now,
+                skew_s,
+            });
+        }
+    } else {
+        let skew_s = timestamp.abs_diff(now);
+        if skew_s > window {
+            return Err(Error::DateInFuture {
+                server_time: now,
+                skew_s,
+            });
+        }
+    }
+    Ok(())
+}
