@@ -81,3 +81,8 @@ pub use header::{Authorization, ParsedAuthorization};
 pub use nonce::Nonce;
 pub use sign::{Body, Request, SignedHeaders};
 pub use signature::{Encoding, Signature, Signer};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

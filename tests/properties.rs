@@ -1,0 +1,288 @@
+//! Property tests of the core: round-trips, streaming equivalence, and the
+//! verifier's sensitivity to every signed part.
+
+use m800_sign::limits::{KEY_MAX, NONCE_MAX, UNIX_TIME_MAX};
+use m800_sign::verify::{ReceivedRequest, ReplayCache, ReplaySlot, Verifier};
+use m800_sign::{Authorization, Body, ContentMd5, Error, HttpDate, Md5Stream, ParsedAuthorization, Request, Signer};
+use proptest::prelude::*;
+
+/// Characters a key or nonce may hold: printable ASCII without `"` and `\`.
+fn header_safe(max: usize) -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        (0x20u8..=0x7e).prop_filter("no quote or backslash", |c| *c != b'"' && *c != b'\\'),
+        1..=max,
+    )
+    .prop_map(|v| String::from_utf8(v).unwrap())
+}
+
+proptest! {
+    #[test]
+    fn date_round_trip(t in 0..=UNIX_TIME_MAX) {
+        let date = HttpDate::from_unix(t).unwrap();
+        let (parsed, back) = HttpDate::parse(date.as_str()).unwrap();
+        prop_assert_eq!(back, t);
+        prop_assert_eq!(parsed, date);
+    }
+
+    #[test]
+    fn date_past_range_is_refused(t in (UNIX_TIME_MAX + 1)..=u64::MAX) {
+        prop_assert_eq!(HttpDate::from_unix(t), Err(Error::TimeOutOfRange));
+    }
+
+    #[test]
+    fn date_parser_never_accepts_a_changed_byte(t in 0..=UNIX_TIME_MAX, i in 0usize..29, b in any::<u8>()) {
+        let date = HttpDate::from_unix(t).unwrap();
+        let mut bytes = date.as_str().as_bytes().to_vec();
+        prop_assume!(bytes[i] != b);
+        bytes[i] = b;
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            // Either refused, or it names another instant (e.g. a changed digit
+            // that still makes a valid date with the same weekday).
+            match HttpDate::parse(text) {
+                Err(e) => prop_assert_eq!(e, Error::InvalidDate),
+                Ok((_, other)) => prop_assert_ne!(other, t),
+            }
+        }
+    }
+
+    #[test]
+    fn authorization_round_trip(key in header_safe(KEY_MAX), nonce in header_safe(NONCE_MAX), sig in "[0-9a-f]{64}") {
+        let header = Authorization::new(&key, &nonce, &sig).unwrap();
+        let parsed = ParsedAuthorization::parse(header.as_str()).unwrap();
+        prop_assert_eq!(parsed.key(), key.as_str());
+        prop_assert_eq!(parsed.nonce(), nonce.as_str());
+        prop_assert_eq!(parsed.signature(), sig.as_str());
+    }
+
+    #[test]
+    fn authorization_parser_never_panics(header in ".{0,300}") {
+        let _ = ParsedAuthorization::parse(&header);
+    }
+
+    #[test]
+    fn streaming_md5_equals_one_shot(body in proptest::collection::vec(any::<u8>(), 0..2000), cuts in proptest::collection::vec(0usize..2000, 0..12)) {
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(body.len())).collect();
+        cuts.sort_unstable();
+        let mut stream = Md5Stream::new();
+        let mut start = 0;
+        for cut in cuts.into_iter().chain([body.len()]) {
+            stream.update(&body[start..cut]);
+            start = cut;
+        }
+        prop_assert_eq!(stream.finish(), ContentMd5::of(&body));
+    }
+
+    #[test]
+    fn sign_then_verify_accepts_and_any_change_rejects(
+        body in proptest::collection::vec(any::<u8>(), 0..300),
+        path in "/[a-z0-9/@.]{0,40}",
+        nonce in header_safe(NONCE_MAX),
+        t in 1_000_000_000u64..4_000_000_000,
+        which in 0usize..7,
+        pos in any::<prop::sample::Index>(),
+        delta in 1u8..=255,
+    ) {
+        let signer = Signer::new("k", b"s3cret").unwrap();
+        let content_type = "application/json";
+        let req = Request { method: "POST", uri: &path, content_type, body: Body::Bytes(&body) };
+        let h = signer.sign_request(&req, t, &nonce).unwrap();
+        let received = ReceivedRequest {
+            method: "POST",
+            uri: &path,
+            content_type,
+            body: Body::Bytes(&body),
+            x_m_date: Some(h.x_m_date()),
+            authorization: h.authorization(),
+        };
+        let verifier = Verifier::new(&signer);
+        let mut slots = [ReplaySlot::EMPTY; 4];
+        let mut cache = ReplayCache::new(&mut slots[..]);
+        prop_assert!(verifier.verify(&received, t, Some(&mut cache)).is_ok());
+
+        // Change one byte of one signed part; the result must be a rejection.
+        let header = h.authorization();
+        let mut parts: [Vec<u8>; 6] = [
+            b"POST".to_vec(),
+            path.as_bytes().to_vec(),
+            content_type.as_bytes().to_vec(),
+            body.clone(),
+            h.x_m_date().as_bytes().to_vec(),
+            header.as_bytes().to_vec(),
+        ];
+        // Which part, and which byte range of it, the change lands in.
+        let (part, range) = match which {
+            5 => (5, header.find("nonce=\"").unwrap() + 7..header.find("nonce=\"").unwrap() + 7 + nonce.len()),
+            6 => (5, header.find("signature=\"").unwrap() + 11..header.find("signature=\"").unwrap() + 75),
+            p => (p, 0..parts[p].len()),
+        };
+        let target = &mut parts[part];
+        if range.is_empty() {
+            target.push(delta);
+        } else {
+            let i = range.start + pos.index(range.len());
+            target[i] = target[i].wrapping_add(delta);
+        }
+        // Text that stops being UTF-8 never reaches the verifier as `&str`.
+        let text = |b: &[u8]| std::str::from_utf8(b).map(str::to_owned);
+        let (Ok(m), Ok(u), Ok(c), Ok(d), Ok(a)) =
+            (text(&parts[0]), text(&parts[1]), text(&parts[2]), text(&parts[4]), text(&parts[5]))
+        else {
+            return Ok(());
+        };
+        let changed = ReceivedRequest {
+            method: &m,
+            uri: &u,
+            content_type: &c,
+            body: Body::Bytes(&parts[3]),
+            x_m_date: Some(&d),
+            authorization: &a,
+        };
+        let mut fresh_slots = [ReplaySlot::EMPTY; 4];
+        let mut fresh = ReplayCache::new(&mut fresh_slots[..]);
+        let got = verifier.verify(&changed, t, Some(&mut fresh));
+        prop_assert!(got.is_err(), "change {} accepted", which);
+        let err = got.unwrap_err();
+        match which {
+            // A changed date is either unreadable or moves out of / within the window;
+            // inside the window it must fail the signature.
+            4 => prop_assert!(matches!(err, Error::InvalidDate | Error::DateTooOld { .. } | Error::DateInFuture { .. } | Error::SignatureMismatch), "{:?}", err),
+            // A changed nonce or signature byte may break the header grammar.
+            5 | 6 => prop_assert!(matches!(err, Error::SignatureMismatch | Error::MalformedAuthorization | Error::UnsupportedScheme), "{:?}", err),
+            _ => prop_assert_eq!(err, Error::SignatureMismatch),
+        }
+        // A forged request never consumed a replay slot.
+        prop_assert_eq!(fresh.live_entries(t), 0);
+    }
+}
+
+fn demo() -> Signer {
+    Signer::new("a-demo-key", b"a-demo-secret").unwrap()
+}
+
+fn sign(req: Request<'_>, t: u64, nonce: &str) -> Result<m800_sign::SignedHeaders, Error> {
+    demo().sign_request(&req, t, nonce)
+}
+
+const OK: Request<'static> = Request {
+    method: "POST",
+    uri: "/api/1.0/push/alice@m800.com",
+    content_type: "application/json",
+    body: Body::Bytes(b"{}"),
+};
+
+#[test]
+fn every_limit_has_its_own_error() {
+    let long_key = "k".repeat(KEY_MAX + 1);
+    assert!(Signer::new(&"k".repeat(KEY_MAX), b"s").is_ok());
+    assert_eq!(Signer::new(&long_key, b"s").unwrap_err(), Error::KeyTooLong);
+    assert_eq!(Signer::new("", b"s").unwrap_err(), Error::EmptyKey);
+    for bad in ["a\"b", "a\\b", "a\rb", "a\nb", "a\u{1}b", "caf\u{e9}", "a\u{7f}"] {
+        assert_eq!(Signer::new(bad, b"s").unwrap_err(), Error::InvalidKey, "{bad:?}");
+    }
+    assert_eq!(Signer::new("k", b"").unwrap_err(), Error::EmptySecret);
+
+    assert!(sign(OK, 0, &"n".repeat(NONCE_MAX)).is_ok());
+    assert_eq!(sign(OK, 0, &"n".repeat(NONCE_MAX + 1)).unwrap_err(), Error::NonceTooLong);
+    assert_eq!(sign(OK, 0, "").unwrap_err(), Error::EmptyNonce);
+    for bad in ["a\"b", "a\\b", "a\rb", "a\nb", "a\tb", "\u{e9}"] {
+        assert_eq!(sign(OK, 0, bad).unwrap_err(), Error::InvalidNonce, "{bad:?}");
+    }
+
+    fn m(method: &str) -> Request<'_> {
+        Request { method, ..OK }
+    }
+    assert!(sign(m(&"M".repeat(32)), 0, "n").is_ok());
+    assert_eq!(sign(m(&"M".repeat(33)), 0, "n").unwrap_err(), Error::MethodTooLong);
+    assert_eq!(sign(m(""), 0, "n").unwrap_err(), Error::EmptyMethod);
+    for bad in ["PO ST", "GET\r\n", "P(ST", "P\u{e9}"] {
+        assert_eq!(sign(m(bad), 0, "n").unwrap_err(), Error::InvalidMethod, "{bad:?}");
+    }
+
+    fn u(uri: &str) -> Request<'_> {
+        Request { uri, ..OK }
+    }
+    let max_uri = format!("/{}", "a".repeat(2047));
+    assert!(sign(u(&max_uri), 0, "n").is_ok());
+    assert_eq!(sign(u(&format!("{max_uri}a")), 0, "n").unwrap_err(), Error::UriTooLong);
+    for bad in ["", "api", "http://host/a", "*", "/a b", "/a#frag", "/a\r\n", "/caf\u{e9}"] {
+        assert_eq!(sign(u(bad), 0, "n").unwrap_err(), Error::InvalidUri, "{bad:?}");
+    }
+
+    fn c(content_type: &str) -> Request<'_> {
+        Request { content_type, ..OK }
+    }
+    let max_ct = "t".repeat(256);
+    assert!(sign(c(&max_ct), 0, "n").is_ok());
+    assert_eq!(sign(c(&format!("{max_ct}t")), 0, "n").unwrap_err(), Error::ContentTypeTooLong);
+    for bad in ["a\rb", "a\nb", "a\u{0}", "\u{e9}"] {
+        assert_eq!(sign(c(bad), 0, "n").unwrap_err(), Error::InvalidContentType, "{bad:?}");
+    }
+
+    assert!(sign(OK, UNIX_TIME_MAX, "n").is_ok());
+    assert_eq!(sign(OK, UNIX_TIME_MAX + 1, "n").unwrap_err(), Error::TimeOutOfRange);
+
+    // The string to sign never truncates: a short buffer reports the size needed.
+    let mut small = [0u8; 10];
+    let needed = "POST\n/api/1.0/push/alice@m800.com\n99914b932bd37a50b983c5e7c90ae93b\napplication/json\nThu, 01 Jan 1970 00:00:00 GMT\nn".len();
+    assert_eq!(
+        demo().sign_request_with_string(&OK, 0, "n", &mut small).unwrap_err(),
+        Error::BufferTooSmall { needed }
+    );
+    let mut exact = vec![0u8; needed];
+    assert!(demo().sign_request_with_string(&OK, 0, "n", &mut exact).is_ok());
+}
+
+#[test]
+fn error_text_names_the_limits_and_never_the_input() {
+    use m800_sign::limits::*;
+    assert!(Error::KeyTooLong.to_string().contains(&KEY_MAX.to_string()));
+    assert!(Error::NonceTooLong.to_string().contains(&NONCE_MAX.to_string()));
+    assert!(Error::MethodTooLong.to_string().contains(&METHOD_MAX.to_string()));
+    assert!(Error::UriTooLong.to_string().contains(&URI_MAX.to_string()));
+    assert!(Error::ContentTypeTooLong.to_string().contains(&CONTENT_TYPE_MAX.to_string()));
+    let signer = Signer::new("a-demo-key", b"top-secret-value").unwrap();
+    let debug = format!("{signer:?}");
+    assert!(debug.contains("a-demo-key") && !debug.contains("top-secret"), "{debug}");
+}
+
+#[test]
+fn replay_cache_fails_closed_and_reuses_expired_slots() {
+    use m800_sign::verify::{Freshness, ReplayStore};
+    let mut cache = ReplayCache::new([ReplaySlot::EMPTY; 2]);
+    let t = 1_764_331_200;
+    assert_eq!(cache.check_and_record("k", "a", t, t, 300), Freshness::Fresh);
+    assert_eq!(cache.check_and_record("k", "b", t, t, 300), Freshness::Fresh);
+    // Full: a third fresh nonce is refused, and the two recorded stay replays.
+    assert_eq!(cache.check_and_record("k", "c", t, t, 300), Freshness::Full);
+    assert_eq!(cache.check_and_record("k", "a", t, t + 300, 300), Freshness::Replay);
+    // The same nonce under another key is another pair.
+    assert_eq!(cache.check_and_record("k2", "a", t, t, 300), Freshness::Full);
+    // Once the entries are older than the window, their slots are reused.
+    assert_eq!(cache.check_and_record("k", "c", t + 301, t + 301, 300), Freshness::Fresh);
+    assert_eq!(cache.live_entries(t + 301), 1);
+}
+
+#[test]
+fn a_full_store_refuses_even_valid_requests() {
+    let signer = demo();
+    let mut cache = ReplayCache::new([ReplaySlot::EMPTY; 1]);
+    let verifier = Verifier::new(&signer);
+    let t = 1_764_331_200;
+    for (i, nonce) in ["n1", "n2"].into_iter().enumerate() {
+        let h = signer.sign_request(&OK, t, nonce).unwrap();
+        let r = ReceivedRequest {
+            method: OK.method,
+            uri: OK.uri,
+            content_type: OK.content_type,
+            body: OK.body,
+            x_m_date: Some(h.x_m_date()),
+            authorization: h.authorization(),
+        };
+        let got = verifier.verify(&r, t, Some(&mut cache));
+        if i == 0 {
+            assert!(got.is_ok());
+        } else {
+            assert_eq!(got.unwrap_err(), Error::ReplayStoreFull);
+        }
+    }
+}
