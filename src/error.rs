@@ -101,6 +101,8 @@ pub enum Error {
     InvalidSender,
     /// The response body is not one of the API's documented shapes.
     MalformedResponse,
+    /// A received push body is not the documented JSON object.
+    MalformedPushBody,
     /// The `Host` value is empty or not an RFC 3986 authority (`host[:port]`, ASCII, no userinfo, path, space or control character).
     InvalidHost,
     /// The HTTP request line is not `METHOD SP request-target SP HTTP-version CRLF`.
@@ -167,6 +169,7 @@ impl Error {
             Error::ControlCharacter => "control_character",
             Error::InvalidSender => "invalid_sender",
             Error::MalformedResponse => "malformed_response",
+            Error::MalformedPushBody => "malformed_push_body",
             Error::InvalidHost => "invalid_host",
             Error::MalformedHttpRequestLine => "malformed_http_request_line",
             Error::UnsupportedHttpVersion => "unsupported_http_version",
@@ -226,6 +229,7 @@ impl Error {
             Error::ControlCharacter => "the push user name or carrier holds a control character",
             Error::InvalidSender => "the sender must have the form user@carrier",
             Error::MalformedResponse => "the response is not a documented M800 response",
+            Error::MalformedPushBody => "the push body is not the documented JSON object",
             Error::InvalidHost => {
                 "the host is not host[:port] in ASCII without spaces or control characters"
             }

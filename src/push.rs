@@ -326,18 +326,37 @@ impl fmt::Debug for JsonText<'_> {
 /// pin), or `user@carrier` with exactly one `@`, both sides non-empty, and no
 /// control character.
 pub fn check_sender(sender: &str) -> Result<()> {
-    if sender.is_empty() {
-        return Ok(());
+    let mut check = SenderCheck::default();
+    sender.chars().for_each(|c| check.feed(c));
+    check.finish()
+}
+
+/// [`check_sender`] fed one character at a time (also from a JSON decoder).
+#[derive(Default)]
+struct SenderCheck {
+    /// Characters before the first `@`, `@`s, characters after the first `@`.
+    user: usize,
+    ats: usize,
+    carrier: usize,
+    control: bool,
+}
+
+impl SenderCheck {
+    fn feed(&mut self, c: char) {
+        self.control |= c.is_control();
+        match (c, self.ats) {
+            ('@', _) => self.ats = self.ats.saturating_add(1),
+            (_, 0) => self.user = self.user.saturating_add(1),
+            _ => self.carrier = self.carrier.saturating_add(1),
+        }
     }
-    let mut parts = sender.split('@');
-    let well_formed = matches!(
-        (parts.next(), parts.next(), parts.next()),
-        (Some(user), Some(carrier), None) if !user.is_empty() && !carrier.is_empty()
-    );
-    if !well_formed || sender.chars().any(char::is_control) {
-        return Err(Error::InvalidSender);
+
+    fn finish(&self) -> Result<()> {
+        match (self.control, self.user, self.ats, self.carrier) {
+            (false, 0, 0, 0) | (false, 1.., 1, 1..) => Ok(()),
+            _ => Err(Error::InvalidSender),
+        }
     }
-    Ok(())
 }
 
 /// The body's layout: keys `appMessage`, `push`, `sender` in that order,
@@ -616,6 +635,24 @@ mod wire {
 
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
+    pub(super) struct PushBody<'a> {
+        #[serde(rename = "appMessage", borrow)]
+        pub(super) app_message: Content<'a>,
+        #[serde(borrow, default)]
+        pub(super) push: Present<Content<'a>>,
+        #[serde(borrow, default)]
+        pub(super) sender: Present<EscapedStr<'a>>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Content<'a> {
+        #[serde(borrow)]
+        pub(super) content: EscapedStr<'a>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
     pub(super) struct ErrorObject<'a> {
         pub(super) status: u16,
         pub(super) code: i64,
@@ -645,4 +682,50 @@ pub fn parse_response(body: &[u8]) -> Result<Response<'_>> {
         })),
         _ => Err(malformed),
     }
+}
+
+// ---------------------------------------------------------------------------
+// The body, as a server receives it
+
+/// A push body as received, e.g. by a stand-in for the push endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReceivedBody<'a> {
+    /// `appMessage.content`.
+    pub app_message: JsonText<'a>,
+    /// `push.content`, when present.
+    pub push_content: Option<JsonText<'a>>,
+    /// `sender`, when present (checked with [`check_sender`]).
+    pub sender: Option<JsonText<'a>>,
+}
+
+/// Parses a push body: the object [`write_body`] writes, with whitespace
+/// allowed between tokens and the members in any order.
+///
+/// Anything else — a missing `appMessage`, unknown or duplicated members,
+/// `null`, wrong types, invalid escapes or UTF-8, trailing bytes — is
+/// [`Error::MalformedPushBody`]; a sender not of the form `user@carrier` is
+/// [`Error::InvalidSender`].
+pub fn parse_body(body: &[u8]) -> Result<ReceivedBody<'_>> {
+    let malformed = Error::MalformedPushBody;
+    let (raw, _) =
+        serde_json_core::from_slice::<wire::PushBody<'_>>(body).map_err(|_| malformed)?;
+    let app_message = JsonText::new(raw.app_message.content.0).map_err(|_| malformed)?;
+    let push_content = match raw.push.0 {
+        Some(push) => Some(JsonText::new(push.content.0).map_err(|_| malformed)?),
+        None => None,
+    };
+    let sender = match raw.sender.0 {
+        Some(sender) => Some(JsonText::new(sender.0).map_err(|_| malformed)?),
+        None => None,
+    };
+    if let Some(sender) = sender {
+        let mut check = SenderCheck::default();
+        decode_json_string(sender.raw(), &mut |c| check.feed(c)).map_err(|_| malformed)?;
+        check.finish()?;
+    }
+    Ok(ReceivedBody {
+        app_message,
+        push_content,
+        sender,
+    })
 }

@@ -573,3 +573,87 @@ proptest! {
         let _ = push::parse_response(&bytes);
     }
 }
+
+#[test]
+fn received_body_parses_what_write_body_writes() {
+    let all = vectors();
+    for v in all["push_body"].as_array().unwrap() {
+        let parsed = push::parse_body(s(v, "body").as_bytes()).unwrap();
+        assert_eq!(parsed.app_message.to_string(), s(v, "app_message"));
+        assert_eq!(
+            parsed.push_content.map(|t| t.to_string()).as_deref(),
+            opt(v, "push_content")
+        );
+        assert_eq!(
+            parsed.sender.map(|t| t.to_string()).as_deref(),
+            opt(v, "sender")
+        );
+    }
+    // Whitespace and any member order.
+    let parsed = push::parse_body(
+        br#" { "sender" : "a@b" , "push" : { "content" : "p" } , "appMessage" : { "content" : "m" } } "#,
+    )
+    .unwrap();
+    assert_eq!(parsed.app_message.as_plain(), Some("m"));
+    assert_eq!(parsed.push_content.and_then(|t| t.as_plain()), Some("p"));
+    assert_eq!(parsed.sender.and_then(|t| t.as_plain()), Some("a@b"));
+}
+
+#[test]
+fn received_body_errors() {
+    let malformed: &[&[u8]] = &[
+        b"",
+        b"{}",
+        br#"{"push":{"content":"p"}}"#,
+        br#"{"appMessage":"m"}"#,
+        br#"{"appMessage":null}"#,
+        br#"{"appMessage":{"content":null}}"#,
+        br#"{"appMessage":{"content":1}}"#,
+        br#"{"appMessage":{}}"#,
+        br#"{"appMessage":{"content":"m","x":1}}"#,
+        br#"{"appMessage":{"content":"m"},"push":null}"#,
+        br#"{"appMessage":{"content":"m"},"sender":null}"#,
+        br#"{"appMessage":{"content":"m"},"extra":"x"}"#,
+        br#"{"appMessage":{"content":"m"},"appMessage":{"content":"m"}}"#,
+        br#"{"appMessage":{"content":"m"}} {}"#,
+        br#"{"appMessage":{"content":"\x"}}"#,
+        b"{\"appMessage\":{\"content\":\"\n\"}}",
+    ];
+    for body in malformed {
+        assert_eq!(
+            push::parse_body(body),
+            Err(Error::MalformedPushBody),
+            "{}",
+            String::from_utf8_lossy(body)
+        );
+    }
+    for sender in ["bob", "a@b@c", "@b", "a@", r"a\u0040b@c", r"a@b\n"] {
+        let body = format!(r#"{{"appMessage":{{"content":"m"}},"sender":"{sender}"}}"#);
+        assert_eq!(
+            push::parse_body(body.as_bytes()),
+            Err(Error::InvalidSender),
+            "{sender}"
+        );
+    }
+}
+
+proptest! {
+    #[test]
+    fn body_round_trips_through_parse_body(
+        app in any::<String>(),
+        push_content in proptest::option::of(any::<String>()),
+        sender in proptest::option::of("([^@\\p{Cc}]+@[^@\\p{Cc}]+)?"),
+    ) {
+        let mut buf = vec![0u8; 6 * (app.len() + push_content.as_ref().map_or(0, String::len) + sender.as_ref().map_or(0, String::len)) + 64];
+        let body = push::write_body(&app, push_content.as_deref(), sender.as_deref(), &mut buf).unwrap();
+        let parsed = push::parse_body(body.as_bytes()).unwrap();
+        prop_assert_eq!(parsed.app_message.to_string(), app);
+        prop_assert_eq!(parsed.push_content.map(|t| t.to_string()), push_content);
+        prop_assert_eq!(parsed.sender.map(|t| t.to_string()), sender);
+    }
+
+    #[test]
+    fn body_parser_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        let _ = push::parse_body(&bytes);
+    }
+}
