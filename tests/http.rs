@@ -29,6 +29,12 @@ fn minimal_get() {
     assert_eq!(rx.x_m_date, None);
     assert_eq!(rx.authorization, "");
     assert_eq!(rx.body, Body::Bytes(b""));
+    // No Authorization header: the verifier calls it malformed.
+    let signer = Signer::new("k", b"s").unwrap();
+    assert_eq!(
+        Verifier::new(&signer).verify(&rx, 0, None).unwrap_err(),
+        Error::MalformedAuthorization
+    );
 }
 
 #[test]
