@@ -101,6 +101,30 @@ pub enum Error {
     InvalidSender,
     /// The response body is not one of the API's documented shapes.
     MalformedResponse,
+    /// A received push body is not the documented JSON object.
+    MalformedPushBody,
+    /// The `Host` value is empty or not an RFC 3986 authority (`host[:port]`, ASCII, no userinfo, path, space or control character).
+    InvalidHost,
+    /// The HTTP request line is not `METHOD SP request-target SP HTTP-version CRLF`.
+    MalformedHttpRequestLine,
+    /// The HTTP version is not `HTTP/1.1` or `HTTP/1.0`.
+    UnsupportedHttpVersion,
+    /// A header line has no colon, a name that is not a token (e.g. whitespace before the colon), or a control character or invalid UTF-8 in its value.
+    MalformedHttpHeader,
+    /// A header line starts with whitespace (obsolete line folding, RFC 9112 section 5.2).
+    HttpObsFold,
+    /// A CR not followed by LF, or an LF not preceded by CR, in the request head.
+    HttpBareLineBreak,
+    /// The input ends before the empty line that ends the head, or before the `Content-Length` bytes of the body.
+    IncompleteHttpRequest,
+    /// `Host`, `Content-Type`, `Content-Length`, `Transfer-Encoding`, `X-M-Date` or `Authorization` appears more than once.
+    DuplicateHttpHeader,
+    /// The `Content-Length` value is not a decimal number that fits a `usize`.
+    InvalidContentLength,
+    /// The request has a `Transfer-Encoding` header; only `Content-Length` bodies are supported.
+    UnsupportedTransferEncoding,
+    /// More bytes follow the head than `Content-Length` announces (or any without `Content-Length`).
+    HttpBodyLengthMismatch,
 }
 
 impl Error {
@@ -145,6 +169,18 @@ impl Error {
             Error::ControlCharacter => "control_character",
             Error::InvalidSender => "invalid_sender",
             Error::MalformedResponse => "malformed_response",
+            Error::MalformedPushBody => "malformed_push_body",
+            Error::InvalidHost => "invalid_host",
+            Error::MalformedHttpRequestLine => "malformed_http_request_line",
+            Error::UnsupportedHttpVersion => "unsupported_http_version",
+            Error::MalformedHttpHeader => "malformed_http_header",
+            Error::HttpObsFold => "http_obs_fold",
+            Error::HttpBareLineBreak => "http_bare_line_break",
+            Error::IncompleteHttpRequest => "incomplete_http_request",
+            Error::DuplicateHttpHeader => "duplicate_http_header",
+            Error::InvalidContentLength => "invalid_content_length",
+            Error::UnsupportedTransferEncoding => "unsupported_transfer_encoding",
+            Error::HttpBodyLengthMismatch => "http_body_length_mismatch",
         }
     }
 
@@ -193,6 +229,24 @@ impl Error {
             Error::ControlCharacter => "the push user name or carrier holds a control character",
             Error::InvalidSender => "the sender must have the form user@carrier",
             Error::MalformedResponse => "the response is not a documented M800 response",
+            Error::MalformedPushBody => "the push body is not the documented JSON object",
+            Error::InvalidHost => {
+                "the host is not host[:port] in ASCII without spaces or control characters"
+            }
+            Error::MalformedHttpRequestLine => {
+                "the HTTP request line is not 'METHOD target HTTP/1.1'"
+            }
+            Error::UnsupportedHttpVersion => "the HTTP version is not HTTP/1.1 or HTTP/1.0",
+            Error::MalformedHttpHeader => "an HTTP header line is malformed",
+            Error::HttpObsFold => "an HTTP header uses obsolete line folding",
+            Error::HttpBareLineBreak => "the HTTP request head has a bare CR or LF",
+            Error::IncompleteHttpRequest => "the HTTP request is incomplete",
+            Error::DuplicateHttpHeader => "a header that must be unique appears twice",
+            Error::InvalidContentLength => "the Content-Length value is not a decimal number",
+            Error::UnsupportedTransferEncoding => {
+                "Transfer-Encoding is not supported; send Content-Length"
+            }
+            Error::HttpBodyLengthMismatch => "the body is longer than Content-Length announces",
         }
     }
 }

@@ -18,6 +18,8 @@
 //! | [`header`] | the `Authorization` header: formatting and parsing |
 //! | [`sign`] | one call that signs a whole request |
 //! | [`verify`] | checking a signed request: window, signature, replay |
+//! | [`push`] | the push endpoint: request URI, JSON body, the signed HTTP request, the response |
+//! | [`http`] | parsing a raw HTTP/1.1 request as received, for [`verify`] |
 //! | [`limits`] | every size limit, in one table |
 //!
 //! ```
@@ -66,8 +68,10 @@ pub mod date;
 pub mod digest;
 mod error;
 pub mod header;
+pub mod http;
 pub mod limits;
 pub mod nonce;
+pub mod push;
 pub mod sign;
 pub mod signature;
 mod text;

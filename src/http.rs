@@ -1,0 +1,270 @@
+//! A zero-copy parser of one raw HTTP/1.1 request as a server receives it
+//! (request line, headers, body), for [`verify`](crate::verify).
+//!
+//! It is strict, because a lenient parser in front of a signature check is how
+//! request smuggling starts. It rejects, each with its own [`Error`]:
+//! - lines not ended by CRLF: a bare CR or LF ([`Error::HttpBareLineBreak`]);
+//! - a request line other than `METHOD SP target SP HTTP/1.x`
+//!   ([`Error::MalformedHttpRequestLine`], [`Error::UnsupportedHttpVersion`]);
+//! - obsolete line folding ([`Error::HttpObsFold`]); header names that are not
+//!   tokens (whitespace before the colon included), control characters (other
+//!   than HTAB) or invalid UTF-8 in values ([`Error::MalformedHttpHeader`]);
+//! - a second `Host`, `Content-Type`, `Content-Length`, `Transfer-Encoding`,
+//!   `X-M-Date` or `Authorization` ([`Error::DuplicateHttpHeader`]);
+//! - any `Transfer-Encoding` ([`Error::UnsupportedTransferEncoding`]);
+//! - a `Content-Length` that is not a plain decimal number
+//!   ([`Error::InvalidContentLength`]);
+//! - input that ends early ([`Error::IncompleteHttpRequest`]) or has bytes after
+//!   the `Content-Length` body, or any body without `Content-Length`
+//!   ([`Error::HttpBodyLengthMismatch`]).
+//!
+//! ```
+//! use m800_sign::http::HttpRequest;
+//!
+//! let raw = b"POST /api/1.0/push/alice@m800.com HTTP/1.1\r\n\
+//!     Host: api.example.com\r\n\
+//!     content-type:  application/json \r\n\
+//!     Content-Length: 2\r\n\
+//!     \r\n\
+//!     {}";
+//! let request = HttpRequest::parse(raw)?;
+//! assert_eq!(request.method(), "POST");
+//! assert_eq!(request.target(), "/api/1.0/push/alice@m800.com");
+//! assert_eq!(request.header("Content-Type"), Some("application/json"));
+//! assert_eq!(request.body(), b"{}");
+//! let received = request.to_received();
+//! assert_eq!(received.x_m_date, None);
+//! # Ok::<(), m800_sign::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+
+use crate::sign::Body;
+use crate::text::is_tchar;
+use crate::verify::ReceivedRequest;
+use crate::{Error, Result};
+
+/// Headers that must appear at most once (compared case-insensitively).
+const UNIQUE_HEADERS: [&str; 6] = [
+    "host",
+    "content-type",
+    "content-length",
+    "transfer-encoding",
+    "x-m-date",
+    "authorization",
+];
+
+/// The next CRLF-terminated line of `raw` from `pos`: the line without its
+/// CRLF, and where the following line starts.
+fn next_line(raw: &[u8], pos: usize) -> Result<(&[u8], usize)> {
+    let rest = raw.get(pos..).unwrap_or_default();
+    let Some(at) = rest.iter().position(|&c| c == b'\r' || c == b'\n') else {
+        return Err(Error::IncompleteHttpRequest);
+    };
+    if rest.get(at) == Some(&b'\n') {
+        return Err(Error::HttpBareLineBreak);
+    }
+    match rest.get(at.saturating_add(1)) {
+        Some(b'\n') => Ok((
+            rest.get(..at).unwrap_or_default(),
+            pos.saturating_add(at).saturating_add(2),
+        )),
+        Some(_) => Err(Error::HttpBareLineBreak),
+        None => Err(Error::IncompleteHttpRequest),
+    }
+}
+
+/// Trims optional whitespace (SP, HTAB) from both ends.
+fn trim_ows(value: &str) -> &str {
+    value.trim_matches([' ', '\t'])
+}
+
+/// Splits a checked header line into its name and its OWS-trimmed value.
+fn split_header(line: &str) -> (&str, &str) {
+    match line.split_once(':') {
+        Some((name, value)) => (name, trim_ows(value)),
+        None => (line, ""),
+    }
+}
+
+/// Checks one header line and returns it as text.
+fn check_header_line(line: &[u8]) -> Result<&str> {
+    if matches!(line.first(), Some(b' ' | b'\t')) {
+        return Err(Error::HttpObsFold);
+    }
+    let colon = line
+        .iter()
+        .position(|&c| c == b':')
+        .ok_or(Error::MalformedHttpHeader)?;
+    let name = line.get(..colon).unwrap_or_default();
+    let value = line.get(colon..).unwrap_or_default();
+    let value_ok = value
+        .iter()
+        .all(|&c| c == b'\t' || (c >= 0x20 && c != 0x7f));
+    if name.is_empty() || !name.iter().copied().all(is_tchar) || !value_ok {
+        return Err(Error::MalformedHttpHeader);
+    }
+    core::str::from_utf8(line).map_err(|_| Error::MalformedHttpHeader)
+}
+
+/// Parses a `Content-Length` value: 1*DIGIT, fitting a `usize`.
+fn parse_content_length(value: &str) -> Result<usize> {
+    if value.is_empty() {
+        return Err(Error::InvalidContentLength);
+    }
+    value.bytes().try_fold(0usize, |n, c| {
+        let digit = match c {
+            b'0'..=b'9' => usize::from(c.wrapping_sub(b'0')),
+            _ => return Err(Error::InvalidContentLength),
+        };
+        n.checked_mul(10)
+            .and_then(|n| n.checked_add(digit))
+            .ok_or(Error::InvalidContentLength)
+    })
+}
+
+/// Checks the request line and splits it into method, target and version.
+fn parse_request_line(line: &[u8]) -> Result<(&str, &str, &str)> {
+    let malformed = Error::MalformedHttpRequestLine;
+    let text = core::str::from_utf8(line).map_err(|_| malformed)?;
+    let mut parts = text.split(' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(malformed);
+    };
+    if method.is_empty() || !method.bytes().all(is_tchar) {
+        return Err(malformed);
+    }
+    if target.is_empty() || !target.bytes().all(|c| c.is_ascii_graphic()) {
+        return Err(malformed);
+    }
+    match version.as_bytes() {
+        b"HTTP/1.1" | b"HTTP/1.0" => Ok((method, target, version)),
+        [b'H', b'T', b'T', b'P', b'/', major, b'.', minor]
+            if major.is_ascii_digit() && minor.is_ascii_digit() =>
+        {
+            Err(Error::UnsupportedHttpVersion)
+        }
+        _ => Err(malformed),
+    }
+}
+
+/// One HTTP/1.1 request, borrowed from the bytes it was parsed from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HttpRequest<'a> {
+    method: &'a str,
+    target: &'a str,
+    version: &'a str,
+    /// The header lines, each ended by CRLF (checked).
+    headers: &'a str,
+    body: &'a [u8],
+}
+
+impl<'a> HttpRequest<'a> {
+    /// Parses exactly one complete request: `raw` must end where the body ends
+    /// (see the [module documentation](self) for every rule and error).
+    pub fn parse(raw: &'a [u8]) -> Result<HttpRequest<'a>> {
+        let (line, headers_start) = next_line(raw, 0)?;
+        let (method, target, version) = parse_request_line(line)?;
+
+        let mut seen = [false; UNIQUE_HEADERS.len()];
+        let mut content_length = None;
+        let mut pos = headers_start;
+        loop {
+            let (line, next) = next_line(raw, pos)?;
+            if line.is_empty() {
+                break;
+            }
+            let (name, value) = split_header(check_header_line(line)?);
+            if let Some(i) = UNIQUE_HEADERS
+                .iter()
+                .position(|u| u.eq_ignore_ascii_case(name))
+            {
+                match seen.get_mut(i) {
+                    Some(true) => return Err(Error::DuplicateHttpHeader),
+                    Some(slot) => *slot = true,
+                    None => {}
+                }
+            }
+            if name.eq_ignore_ascii_case("transfer-encoding") {
+                return Err(Error::UnsupportedTransferEncoding);
+            }
+            if name.eq_ignore_ascii_case("content-length") {
+                content_length = Some(parse_content_length(value)?);
+            }
+            pos = next;
+        }
+        let headers_end = pos;
+        let body_start = pos.saturating_add(2);
+
+        let headers = raw
+            .get(headers_start..headers_end)
+            .and_then(|h| core::str::from_utf8(h).ok())
+            .ok_or(Error::MalformedHttpHeader)?;
+        let body = raw.get(body_start..).unwrap_or_default();
+        let expected = content_length.unwrap_or(0);
+        if body.len() < expected {
+            return Err(Error::IncompleteHttpRequest);
+        }
+        if body.len() > expected {
+            return Err(Error::HttpBodyLengthMismatch);
+        }
+        Ok(HttpRequest {
+            method,
+            target,
+            version,
+            headers,
+            body,
+        })
+    }
+
+    /// The method, e.g. `POST`.
+    pub fn method(&self) -> &'a str {
+        self.method
+    }
+
+    /// The request target (request URI) verbatim, e.g. `/api/1.0/push/alice@m800.com`.
+    pub fn target(&self) -> &'a str {
+        self.target
+    }
+
+    /// The HTTP version, `HTTP/1.1` or `HTTP/1.0`.
+    pub fn version(&self) -> &'a str {
+        self.version
+    }
+
+    /// The value of the first header named `name` (case-insensitive), with
+    /// leading and trailing whitespace trimmed.
+    pub fn header(&self, name: &str) -> Option<&'a str> {
+        self.headers()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// Every header as `(name, value)` in order, values trimmed.
+    pub fn headers(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.headers
+            .split_terminator("\r\n")
+            .filter(|line| !line.is_empty())
+            .map(split_header)
+    }
+
+    /// The body: exactly `Content-Length` bytes (empty without it).
+    pub fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// The request as the verifier takes it: `Content-Type` empty when absent,
+    /// `X-M-Date` `None` when absent, `Authorization` empty when absent (which
+    /// the verifier rejects as malformed).
+    pub fn to_received(&self) -> ReceivedRequest<'a> {
+        ReceivedRequest {
+            method: self.method,
+            uri: self.target,
+            content_type: self.header("content-type").unwrap_or(""),
+            body: Body::Bytes(self.body),
+            x_m_date: self.header("x-m-date"),
+            authorization: self.header("authorization").unwrap_or(""),
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! The raw HTTP/1.1 request parser on arbitrary bytes: never panics, and what
+//! it accepts is consistent with the input.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use m800_sign::http::HttpRequest;
+use m800_sign::Body;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(request) = HttpRequest::parse(data) else {
+        return;
+    };
+    // The body is the tail of the input, exactly Content-Length long.
+    assert!(data.ends_with(request.body()));
+    match request.header("content-length") {
+        Some(len) => assert_eq!(len.parse::<usize>().ok(), Some(request.body().len())),
+        None => assert!(request.body().is_empty()),
+    }
+    assert!(request.header("transfer-encoding").is_none());
+    for (name, value) in request.headers() {
+        assert!(!name.is_empty());
+        assert_eq!(value, value.trim_matches([' ', '\t']));
+        assert!(request.header(name).is_some());
+    }
+    let received = request.to_received();
+    assert_eq!(received.method, request.method());
+    assert_eq!(received.uri, request.target());
+    assert_eq!(received.body, Body::Bytes(request.body()));
+    // Feeding it to the verifier must not panic either.
+    if let Ok(signer) = m800_sign::Signer::new("k", b"s") {
+        let _ = m800_sign::verify::Verifier::new(&signer).verify(&received, 0, None);
+    }
+});

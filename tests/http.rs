@@ -1,0 +1,358 @@
+//! The raw HTTP/1.1 request parser: accepted shapes, every error, the hand-off
+//! to the verifier, and property tests (round trip, never panics).
+
+use m800_sign::http::HttpRequest;
+use m800_sign::verify::{ReplayCache, ReplaySlot, Verifier};
+use m800_sign::{Body, Error, Request, Signer};
+use proptest::prelude::*;
+
+fn parse(raw: &[u8]) -> Result<HttpRequest<'_>, Error> {
+    HttpRequest::parse(raw)
+}
+
+fn err(raw: &str) -> Error {
+    parse(raw.as_bytes()).expect_err(raw)
+}
+
+#[test]
+fn minimal_get() {
+    let r = parse(b"GET / HTTP/1.1\r\n\r\n").unwrap();
+    assert_eq!(
+        (r.method(), r.target(), r.version()),
+        ("GET", "/", "HTTP/1.1")
+    );
+    assert_eq!(r.body(), b"");
+    assert_eq!(r.headers().count(), 0);
+    assert_eq!(r.header("host"), None);
+    let rx = r.to_received();
+    assert_eq!(rx.content_type, "");
+    assert_eq!(rx.x_m_date, None);
+    assert_eq!(rx.authorization, "");
+    assert_eq!(rx.body, Body::Bytes(b""));
+    // No Authorization header: the verifier calls it malformed.
+    let signer = Signer::new("k", b"s").unwrap();
+    assert_eq!(
+        Verifier::new(&signer).verify(&rx, 0, None).unwrap_err(),
+        Error::MalformedAuthorization
+    );
+}
+
+#[test]
+fn headers_case_insensitive_and_trimmed() {
+    let raw = b"POST /a?b=c HTTP/1.0\r\n\
+        HOST: h\r\n\
+        x-m-date:\t Fri, 28 Nov 2025 12:00:00 GMT \t\r\n\
+        Content-Type:application/json; charset=utf-8\r\n\
+        X-Empty:\r\n\
+        X-Multi: 1\r\n\
+        x-multi: 2\r\n\
+        Content-Length: 0003\r\n\
+        \r\n\
+        a\r\n";
+    let r = parse(raw).unwrap();
+    assert_eq!(r.version(), "HTTP/1.0");
+    assert_eq!(r.target(), "/a?b=c");
+    assert_eq!(r.header("Host"), Some("h"));
+    assert_eq!(r.header("X-M-DATE"), Some("Fri, 28 Nov 2025 12:00:00 GMT"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    assert_eq!(r.header("x-empty"), Some(""));
+    assert_eq!(r.header("x-multi"), Some("1"));
+    assert_eq!(r.body(), b"a\r\n");
+    let names: Vec<&str> = r.headers().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            "HOST",
+            "x-m-date",
+            "Content-Type",
+            "X-Empty",
+            "X-Multi",
+            "x-multi",
+            "Content-Length"
+        ]
+    );
+    // UTF-8 in a value is kept.
+    let r = parse("GET / HTTP/1.1\r\nX-Name: 老王\r\n\r\n".as_bytes()).unwrap();
+    assert_eq!(r.header("x-name"), Some("老王"));
+}
+
+#[test]
+fn request_line_errors() {
+    for raw in [
+        "\r\n\r\n",
+        "GET\r\n\r\n",
+        "GET /\r\n\r\n",
+        "GET  / HTTP/1.1\r\n\r\n",
+        "GET / HTTP/1.1 \r\n\r\n",
+        " GET / HTTP/1.1\r\n\r\n",
+        "GET / HTTP/1.1 x\r\n\r\n",
+        "G(T / HTTP/1.1\r\n\r\n",
+        "GET /a\tb HTTP/1.1\r\n\r\n",
+        "GET /é HTTP/1.1\r\n\r\n",
+        "GET / http/1.1\r\n\r\n",
+        "GET / HTTP/11\r\n\r\n",
+        "GET / HTTP/1.1.1\r\n\r\n",
+    ] {
+        assert_eq!(err(raw), Error::MalformedHttpRequestLine, "{raw:?}");
+    }
+    assert_eq!(
+        parse(b"GET /\xff HTTP/1.1\r\n\r\n"),
+        Err(Error::MalformedHttpRequestLine)
+    );
+    for raw in [
+        "GET / HTTP/2.0\r\n\r\n",
+        "GET / HTTP/0.9\r\n\r\n",
+        "GET / HTTP/1.2\r\n\r\n",
+    ] {
+        assert_eq!(err(raw), Error::UnsupportedHttpVersion, "{raw:?}");
+    }
+}
+
+#[test]
+fn line_break_errors() {
+    for raw in [
+        "GET / HTTP/1.1\n\n",
+        "GET / HTTP/1.1\r\nHost: h\n\r\n",
+        "GET / HTTP/1.1\r\nHost: h\r\n\n",
+        "GET / HTTP/1.1\rHost: h\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: h\r\n\rx",
+    ] {
+        assert_eq!(err(raw), Error::HttpBareLineBreak, "{raw:?}");
+    }
+}
+
+#[test]
+fn incomplete() {
+    for raw in [
+        "",
+        "GET",
+        "GET / HTTP/1.1",
+        "GET / HTTP/1.1\r",
+        "GET / HTTP/1.1\r\n",
+        "GET / HTTP/1.1\r\nHost: h\r\n",
+        "GET / HTTP/1.1\r\nHost: h\r\n\r",
+        "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcd",
+    ] {
+        assert_eq!(err(raw), Error::IncompleteHttpRequest, "{raw:?}");
+    }
+}
+
+#[test]
+fn header_errors() {
+    for raw in [
+        "GET / HTTP/1.1\r\nHost h\r\n\r\n",
+        "GET / HTTP/1.1\r\n: v\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost : h\r\n\r\n",
+        "GET / HTTP/1.1\r\nHo st: h\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a\u{0}b\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a\u{7f}b\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a\u{1b}b\r\n\r\n",
+        "GET / HTTP/1.1\r\nNäme: v\r\n\r\n",
+    ] {
+        assert_eq!(err(raw), Error::MalformedHttpHeader, "{raw:?}");
+    }
+    assert_eq!(
+        parse(b"GET / HTTP/1.1\r\nX: \xff\xfe\r\n\r\n"),
+        Err(Error::MalformedHttpHeader)
+    );
+    for raw in [
+        "GET / HTTP/1.1\r\nX-A: 1\r\n  continued\r\n\r\n",
+        "GET / HTTP/1.1\r\nX-A: 1\r\n\tcontinued\r\n\r\n",
+        "GET / HTTP/1.1\r\n Host: h\r\n\r\n",
+    ] {
+        assert_eq!(err(raw), Error::HttpObsFold, "{raw:?}");
+    }
+}
+
+#[test]
+fn duplicate_headers() {
+    for name in [
+        "Host",
+        "Content-Type",
+        "content-length",
+        "X-M-Date",
+        "authorization",
+    ] {
+        let raw = format!(
+            "POST / HTTP/1.1\r\n{name}: 0\r\nX-Other: 1\r\n{}: 0\r\n\r\n",
+            name.to_uppercase()
+        );
+        assert_eq!(err(&raw), Error::DuplicateHttpHeader, "{name}");
+    }
+    assert_eq!(
+        err("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"),
+        Error::UnsupportedTransferEncoding
+    );
+}
+
+#[test]
+fn transfer_encoding_and_lengths() {
+    for te in ["chunked", "identity", "gzip, chunked"] {
+        let raw = format!("POST / HTTP/1.1\r\nTransfer-Encoding: {te}\r\n\r\n0\r\n\r\n");
+        assert_eq!(err(&raw), Error::UnsupportedTransferEncoding, "{te}");
+    }
+    let raw = "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc";
+    assert_eq!(err(raw), Error::UnsupportedTransferEncoding);
+    for cl in [
+        "",
+        "-1",
+        "+1",
+        "1 2",
+        "3, 3",
+        "0x3",
+        "3a",
+        "99999999999999999999999",
+    ] {
+        let raw = format!("POST / HTTP/1.1\r\nContent-Length: {cl}\r\n\r\nabc");
+        assert_eq!(err(&raw), Error::InvalidContentLength, "{cl:?}");
+    }
+    assert_eq!(
+        err("POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nabc"),
+        Error::HttpBodyLengthMismatch
+    );
+    assert_eq!(
+        err("POST / HTTP/1.1\r\n\r\nabc"),
+        Error::HttpBodyLengthMismatch
+    );
+    assert_eq!(
+        err("GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n"),
+        Error::HttpBodyLengthMismatch
+    );
+    let r = parse(b"POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").unwrap();
+    assert_eq!(r.body(), b"");
+}
+
+/// A request signed by the library, then parsed and verified end to end;
+/// a changed body byte in the raw bytes is then a signature mismatch.
+#[test]
+fn parsed_request_verifies() {
+    let signer = Signer::new("a-demo-key", b"a-demo-secret").unwrap();
+    let body = br#"{"requestId":"r-1","status":"delivered"}"#;
+    let request = Request {
+        method: "POST",
+        uri: "/callback/delivery?x=1",
+        content_type: "application/json",
+        body: Body::Bytes(body),
+    };
+    let headers = signer
+        .sign_request(&request, 1764331200, "cb-0001")
+        .unwrap();
+    let raw = format!(
+        "POST /callback/delivery?x=1 HTTP/1.1\r\nHost: dev.example\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\
+         X-M-Date: {}\r\nAuthorization:   {}  \r\n\r\n{}",
+        body.len(),
+        headers.x_m_date(),
+        headers.authorization(),
+        std::str::from_utf8(body).unwrap()
+    );
+    let parsed = parse(raw.as_bytes()).unwrap();
+    let mut replay = ReplayCache::new([ReplaySlot::EMPTY; 4]);
+    let verifier = Verifier::new(&signer);
+    assert!(verifier
+        .verify(&parsed.to_received(), 1764331200, Some(&mut replay))
+        .is_ok());
+    assert_eq!(
+        verifier
+            .verify(&parsed.to_received(), 1764331200, Some(&mut replay))
+            .unwrap_err(),
+        Error::ReplayedNonce
+    );
+    let mut tampered = raw.into_bytes();
+    let last = tampered.len() - 3;
+    tampered[last] ^= 1;
+    let parsed = parse(&tampered).unwrap();
+    assert_eq!(
+        verifier
+            .verify(&parsed.to_received(), 1764331200, None)
+            .unwrap_err(),
+        Error::SignatureMismatch
+    );
+    // Without X-M-Date the verifier says so.
+    let raw = "POST / HTTP/1.1\r\nAuthorization: MAAIISDK10 key=\"a-demo-key\", nonce=\"n\", signature=\"00\"\r\n\r\n";
+    let parsed = parse(raw.as_bytes()).unwrap();
+    assert_eq!(
+        verifier.verify(&parsed.to_received(), 0, None).unwrap_err(),
+        Error::MissingDate
+    );
+}
+
+fn token() -> impl Strategy<Value = String> {
+    "[A-Za-z0-9!#$%&'*+.^_`|~-]{1,12}"
+}
+
+proptest! {
+    #[test]
+    fn round_trip(
+        method in token(),
+        target in "/[!-~]{0,40}",
+        headers in proptest::collection::vec(
+            (token().prop_filter("not special", |n| {
+                !["host", "content-type", "content-length", "transfer-encoding", "x-m-date", "authorization"]
+                    .iter().any(|s| s.eq_ignore_ascii_case(n))
+            }), "[!-~]([ !-~\t]{0,20}[!-~])?|", "[ \t]{0,2}", "[ \t]{0,2}"),
+            0..8,
+        ),
+        body in proptest::collection::vec(any::<u8>(), 0..64),
+        with_length in any::<bool>(),
+    ) {
+        let mut raw = format!("{method} {target} HTTP/1.1\r\n").into_bytes();
+        for (name, value, lead, trail) in &headers {
+            raw.extend_from_slice(format!("{name}:{lead}{value}{trail}\r\n").as_bytes());
+        }
+        let with_length = with_length || !body.is_empty();
+        if with_length {
+            raw.extend_from_slice(format!("Content-Length: {}\r\n", body.len()).as_bytes());
+        }
+        raw.extend_from_slice(b"\r\n");
+        raw.extend_from_slice(&body);
+        let r = HttpRequest::parse(&raw).unwrap();
+        prop_assert_eq!(r.method(), method.as_str());
+        prop_assert_eq!(r.target(), target.as_str());
+        prop_assert_eq!(r.body(), body.as_slice());
+        let got: Vec<(&str, &str)> = r.headers().collect();
+        prop_assert_eq!(got.len(), headers.len() + usize::from(with_length));
+        for ((name, value, _, _), (n, v)) in headers.iter().zip(&got) {
+            prop_assert_eq!(name.as_str(), *n);
+            prop_assert_eq!(value.as_str(), *v);
+        }
+        if let Some((name, value, _, _)) = headers.first() {
+            let first = headers.iter().find(|(n, _, _, _)| n.eq_ignore_ascii_case(name)).unwrap();
+            prop_assert_eq!(r.header(&name.to_lowercase()), Some(first.1.as_str()));
+            prop_assert_eq!(first.1.as_str(), value.as_str());
+        }
+        // Every strict prefix is incomplete, never accepted.
+        for cut in 0..raw.len() {
+            prop_assert!(HttpRequest::parse(&raw[..cut]).is_err());
+        }
+        // One byte more is a length mismatch.
+        let mut longer = raw.clone();
+        longer.push(b'x');
+        prop_assert_eq!(HttpRequest::parse(&longer), Err(Error::HttpBodyLengthMismatch));
+    }
+
+    #[test]
+    fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        if let Ok(r) = HttpRequest::parse(&bytes) {
+            let _ = r.to_received();
+            prop_assert!(r.body().len() <= bytes.len());
+        }
+    }
+
+    #[test]
+    fn never_panics_near_valid(
+        prefix in "(GET|POST) /[!-~]{0,8} HTTP/1\\.[01]\r\n",
+        tail in proptest::collection::vec(prop_oneof![
+            Just(b'\r'), Just(b'\n'), Just(b':'), Just(b' '), Just(b'\t'), any::<u8>(),
+            Just(b'0'), Just(b'C')
+        ], 0..64),
+    ) {
+        let mut raw = prefix.into_bytes();
+        raw.extend_from_slice(&tail);
+        let _ = HttpRequest::parse(&raw);
+    }
+}
