@@ -3,7 +3,10 @@
 
 use m800_sign::limits::{KEY_MAX, NONCE_MAX, UNIX_TIME_MAX};
 use m800_sign::verify::{ReceivedRequest, ReplayCache, ReplaySlot, Verifier};
-use m800_sign::{Authorization, Body, ContentMd5, Error, HttpDate, Md5Stream, ParsedAuthorization, Request, Signer};
+use m800_sign::{
+    Authorization, Body, ContentMd5, Error, HttpDate, Md5Stream, ParsedAuthorization, Request,
+    Signer,
+};
 use proptest::prelude::*;
 
 /// Characters a key or nonce may hold: printable ASCII without `"` and `\`.
@@ -176,26 +179,52 @@ fn every_limit_has_its_own_error() {
     assert!(Signer::new(&"k".repeat(KEY_MAX), b"s").is_ok());
     assert_eq!(Signer::new(&long_key, b"s").unwrap_err(), Error::KeyTooLong);
     assert_eq!(Signer::new("", b"s").unwrap_err(), Error::EmptyKey);
-    for bad in ["a\"b", "a\\b", "a\rb", "a\nb", "a\u{1}b", "caf\u{e9}", "a\u{7f}"] {
-        assert_eq!(Signer::new(bad, b"s").unwrap_err(), Error::InvalidKey, "{bad:?}");
+    for bad in [
+        "a\"b",
+        "a\\b",
+        "a\rb",
+        "a\nb",
+        "a\u{1}b",
+        "caf\u{e9}",
+        "a\u{7f}",
+    ] {
+        assert_eq!(
+            Signer::new(bad, b"s").unwrap_err(),
+            Error::InvalidKey,
+            "{bad:?}"
+        );
     }
     assert_eq!(Signer::new("k", b"").unwrap_err(), Error::EmptySecret);
 
     assert!(sign(OK, 0, &"n".repeat(NONCE_MAX)).is_ok());
-    assert_eq!(sign(OK, 0, &"n".repeat(NONCE_MAX + 1)).unwrap_err(), Error::NonceTooLong);
+    assert_eq!(
+        sign(OK, 0, &"n".repeat(NONCE_MAX + 1)).unwrap_err(),
+        Error::NonceTooLong
+    );
     assert_eq!(sign(OK, 0, "").unwrap_err(), Error::EmptyNonce);
     for bad in ["a\"b", "a\\b", "a\rb", "a\nb", "a\tb", "\u{e9}"] {
-        assert_eq!(sign(OK, 0, bad).unwrap_err(), Error::InvalidNonce, "{bad:?}");
+        assert_eq!(
+            sign(OK, 0, bad).unwrap_err(),
+            Error::InvalidNonce,
+            "{bad:?}"
+        );
     }
 
     fn m(method: &str) -> Request<'_> {
         Request { method, ..OK }
     }
     assert!(sign(m(&"M".repeat(32)), 0, "n").is_ok());
-    assert_eq!(sign(m(&"M".repeat(33)), 0, "n").unwrap_err(), Error::MethodTooLong);
+    assert_eq!(
+        sign(m(&"M".repeat(33)), 0, "n").unwrap_err(),
+        Error::MethodTooLong
+    );
     assert_eq!(sign(m(""), 0, "n").unwrap_err(), Error::EmptyMethod);
     for bad in ["PO ST", "GET\r\n", "P(ST", "P\u{e9}"] {
-        assert_eq!(sign(m(bad), 0, "n").unwrap_err(), Error::InvalidMethod, "{bad:?}");
+        assert_eq!(
+            sign(m(bad), 0, "n").unwrap_err(),
+            Error::InvalidMethod,
+            "{bad:?}"
+        );
     }
 
     fn u(uri: &str) -> Request<'_> {
@@ -203,9 +232,25 @@ fn every_limit_has_its_own_error() {
     }
     let max_uri = format!("/{}", "a".repeat(2047));
     assert!(sign(u(&max_uri), 0, "n").is_ok());
-    assert_eq!(sign(u(&format!("{max_uri}a")), 0, "n").unwrap_err(), Error::UriTooLong);
-    for bad in ["", "api", "http://host/a", "*", "/a b", "/a#frag", "/a\r\n", "/caf\u{e9}"] {
-        assert_eq!(sign(u(bad), 0, "n").unwrap_err(), Error::InvalidUri, "{bad:?}");
+    assert_eq!(
+        sign(u(&format!("{max_uri}a")), 0, "n").unwrap_err(),
+        Error::UriTooLong
+    );
+    for bad in [
+        "",
+        "api",
+        "http://host/a",
+        "*",
+        "/a b",
+        "/a#frag",
+        "/a\r\n",
+        "/caf\u{e9}",
+    ] {
+        assert_eq!(
+            sign(u(bad), 0, "n").unwrap_err(),
+            Error::InvalidUri,
+            "{bad:?}"
+        );
     }
 
     fn c(content_type: &str) -> Request<'_> {
@@ -213,36 +258,59 @@ fn every_limit_has_its_own_error() {
     }
     let max_ct = "t".repeat(256);
     assert!(sign(c(&max_ct), 0, "n").is_ok());
-    assert_eq!(sign(c(&format!("{max_ct}t")), 0, "n").unwrap_err(), Error::ContentTypeTooLong);
+    assert_eq!(
+        sign(c(&format!("{max_ct}t")), 0, "n").unwrap_err(),
+        Error::ContentTypeTooLong
+    );
     for bad in ["a\rb", "a\nb", "a\u{0}", "\u{e9}"] {
-        assert_eq!(sign(c(bad), 0, "n").unwrap_err(), Error::InvalidContentType, "{bad:?}");
+        assert_eq!(
+            sign(c(bad), 0, "n").unwrap_err(),
+            Error::InvalidContentType,
+            "{bad:?}"
+        );
     }
 
     assert!(sign(OK, UNIX_TIME_MAX, "n").is_ok());
-    assert_eq!(sign(OK, UNIX_TIME_MAX + 1, "n").unwrap_err(), Error::TimeOutOfRange);
+    assert_eq!(
+        sign(OK, UNIX_TIME_MAX + 1, "n").unwrap_err(),
+        Error::TimeOutOfRange
+    );
 
     // The string to sign never truncates: a short buffer reports the size needed.
     let mut small = [0u8; 10];
     let needed = "POST\n/api/1.0/push/alice@m800.com\n99914b932bd37a50b983c5e7c90ae93b\napplication/json\nThu, 01 Jan 1970 00:00:00 GMT\nn".len();
     assert_eq!(
-        demo().sign_request_with_string(&OK, 0, "n", &mut small).unwrap_err(),
+        demo()
+            .sign_request_with_string(&OK, 0, "n", &mut small)
+            .unwrap_err(),
         Error::BufferTooSmall { needed }
     );
     let mut exact = vec![0u8; needed];
-    assert!(demo().sign_request_with_string(&OK, 0, "n", &mut exact).is_ok());
+    assert!(demo()
+        .sign_request_with_string(&OK, 0, "n", &mut exact)
+        .is_ok());
 }
 
 #[test]
 fn error_text_names_the_limits_and_never_the_input() {
     use m800_sign::limits::*;
     assert!(Error::KeyTooLong.to_string().contains(&KEY_MAX.to_string()));
-    assert!(Error::NonceTooLong.to_string().contains(&NONCE_MAX.to_string()));
-    assert!(Error::MethodTooLong.to_string().contains(&METHOD_MAX.to_string()));
+    assert!(Error::NonceTooLong
+        .to_string()
+        .contains(&NONCE_MAX.to_string()));
+    assert!(Error::MethodTooLong
+        .to_string()
+        .contains(&METHOD_MAX.to_string()));
     assert!(Error::UriTooLong.to_string().contains(&URI_MAX.to_string()));
-    assert!(Error::ContentTypeTooLong.to_string().contains(&CONTENT_TYPE_MAX.to_string()));
+    assert!(Error::ContentTypeTooLong
+        .to_string()
+        .contains(&CONTENT_TYPE_MAX.to_string()));
     let signer = Signer::new("a-demo-key", b"top-secret-value").unwrap();
     let debug = format!("{signer:?}");
-    assert!(debug.contains("a-demo-key") && !debug.contains("top-secret"), "{debug}");
+    assert!(
+        debug.contains("a-demo-key") && !debug.contains("top-secret"),
+        "{debug}"
+    );
 }
 
 #[test]
@@ -250,15 +318,30 @@ fn replay_cache_fails_closed_and_reuses_expired_slots() {
     use m800_sign::verify::{Freshness, ReplayStore};
     let mut cache = ReplayCache::new([ReplaySlot::EMPTY; 2]);
     let t = 1_764_331_200;
-    assert_eq!(cache.check_and_record("k", "a", t, t, 300), Freshness::Fresh);
-    assert_eq!(cache.check_and_record("k", "b", t, t, 300), Freshness::Fresh);
+    assert_eq!(
+        cache.check_and_record("k", "a", t, t, 300),
+        Freshness::Fresh
+    );
+    assert_eq!(
+        cache.check_and_record("k", "b", t, t, 300),
+        Freshness::Fresh
+    );
     // Full: a third fresh nonce is refused, and the two recorded stay replays.
     assert_eq!(cache.check_and_record("k", "c", t, t, 300), Freshness::Full);
-    assert_eq!(cache.check_and_record("k", "a", t, t + 300, 300), Freshness::Replay);
+    assert_eq!(
+        cache.check_and_record("k", "a", t, t + 300, 300),
+        Freshness::Replay
+    );
     // The same nonce under another key is another pair.
-    assert_eq!(cache.check_and_record("k2", "a", t, t, 300), Freshness::Full);
+    assert_eq!(
+        cache.check_and_record("k2", "a", t, t, 300),
+        Freshness::Full
+    );
     // Once the entries are older than the window, their slots are reused.
-    assert_eq!(cache.check_and_record("k", "c", t + 301, t + 301, 300), Freshness::Fresh);
+    assert_eq!(
+        cache.check_and_record("k", "c", t + 301, t + 301, 300),
+        Freshness::Fresh
+    );
     assert_eq!(cache.live_entries(t + 301), 1);
 }
 

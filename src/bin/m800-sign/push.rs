@@ -1,0 +1,146 @@
+//! `m800-sign push`: sign a push and send it (or print it with `--dry-run`).
+
+use crate::args::{Args, Spec};
+use crate::Credentials;
+use m800_sign::push::{parse_response, Push, Response};
+use m800_sign::Nonce;
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+const SPEC: Spec = Spec {
+    values: &[
+        "key",
+        "secret-file",
+        "to",
+        "message",
+        "push",
+        "sender",
+        "url",
+        "time",
+        "nonce",
+    ],
+    switches: &["dry-run"],
+};
+
+/// `https://host[:port]` split into the scheme and the authority (`Host` value).
+pub fn split_url(url: &str) -> Result<(&str, &str), String> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| format!("--url '{url}': expected https://HOST[:PORT]"))?;
+    if scheme != "https" && scheme != "http" {
+        return Err(format!(
+            "--url '{url}': the scheme must be https (or http for local testing)"
+        ));
+    }
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    if authority.contains('/') || authority.contains('?') {
+        return Err(format!(
+            "--url '{url}': give only https://HOST[:PORT], without a path"
+        ));
+    }
+    m800_sign::push::check_host(authority).map_err(|e| format!("--url '{url}': {e}"))?;
+    Ok((scheme, authority))
+}
+
+pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String> {
+    let args = Args::parse(&SPEC, argv)?;
+    let creds = Credentials::load(&args)?;
+    let signer = creds.signer()?;
+    let to = args.get("to").ok_or("--to USER@CARRIER is required")?;
+    // The carrier is a domain and holds no '@'; the user name may.
+    let (username, carrier) = to
+        .rsplit_once('@')
+        .ok_or_else(|| format!("--to '{to}': expected USER@CARRIER"))?;
+    let push = Push {
+        username,
+        carrier,
+        app_message: args.get("message").ok_or("--message TEXT is required")?,
+        push_content: args.get("push"),
+        sender: args.get("sender"),
+    };
+    let url = args
+        .get("url")
+        .ok_or("--url https://HOST[:PORT] is required")?;
+    let (scheme, host) = split_url(url)?;
+    let time = match args.number::<u64>("time")? {
+        Some(t) => t,
+        None => crate::now()?,
+    };
+    let nonce = match args.get("nonce") {
+        Some(n) => Nonce::new(n).map_err(|e| format!("--nonce: {e}"))?,
+        None => Nonce::fresh().map_err(|e| e.to_string())?,
+    };
+
+    // Sized from the error when the first guess does not fit.
+    let mut buf = vec![0u8; 4096];
+    let signed = match push.write_request(&signer, host, time, nonce.as_str(), &mut buf) {
+        Err(m800_sign::Error::BufferTooSmall { needed }) => {
+            buf = vec![0u8; needed];
+            push.write_request(&signer, host, time, nonce.as_str(), &mut buf)
+        }
+        other => other,
+    }
+    .map_err(|e| e.to_string())?;
+
+    if args.has("dry-run") {
+        print!("{}", signed.as_str());
+        if !signed.as_str().ends_with('\n') {
+            println!();
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let mut uri_buf = [0u8; m800_sign::limits::URI_MAX];
+    let uri = push.write_uri(&mut uri_buf).map_err(|e| e.to_string())?;
+    let headers = signed.headers();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(30)))
+        .build()
+        .into();
+    let mut request = agent
+        .post(format!("{scheme}://{host}{uri}"))
+        .header("Content-Type", "application/json")
+        .header("X-M-Date", headers.x_m_date())
+        .header("Authorization", headers.authorization());
+    if !headers.content_md5().is_empty() {
+        request = request.header("Content-MD5", headers.content_md5());
+    }
+    let mut response = request
+        .send(signed.body().as_bytes())
+        .map_err(|e| format!("sending to {url}: {e}"))?;
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(1 << 20)
+        .read_to_vec()
+        .map_err(|e| format!("reading the response: {e}"))?;
+    match parse_response(&body) {
+        Ok(Response::Accepted { request_id }) if status == 200 => {
+            println!("requestId: {request_id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(Response::Failed(e)) => {
+            eprintln!(
+                "m800-sign: the server refused the push: HTTP {status}, error status {} code {}: {}",
+                e.status, e.code, e.message
+            );
+            Ok(ExitCode::from(1))
+        }
+        Ok(Response::Accepted { request_id }) => {
+            eprintln!("m800-sign: HTTP {status} with requestId {request_id}");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => {
+            eprintln!(
+                "m800-sign: HTTP {status}: {e}: {}",
+                String::from_utf8_lossy(&body)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}

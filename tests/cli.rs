@@ -1,0 +1,404 @@
+//! End-to-end tests of the `m800-sign` tool over real loopback HTTP:
+//! `sign` (all formats), `verify`, `push` against `sandbox`, and a plain curl
+//! command built by `sign --format curl`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_m800-sign");
+
+fn cmd(args: &[&str], secret: &str) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(args)
+        .env("M800_SECRET", secret)
+        .env("M800_KEY", "a-demo-key");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    cmd(args, "a-demo-secret").output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+const BODY: &str = r#"{"appMessage":{"content":"Hello from M800"},"push":{"content":"You have a new message"},"sender":"bob@m800.com"}"#;
+
+#[test]
+fn sign_json_matches_the_request_vector() {
+    let o = run(&[
+        "sign",
+        "--uri",
+        "/api/1.0/push/alice@m800.com",
+        "--body",
+        BODY,
+        "--time",
+        "1764331200",
+        "--nonce",
+        "19aca559e000123456789abcdef",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["x_m_date"], "Fri, 28 Nov 2025 12:00:00 GMT");
+    assert_eq!(v["content_md5"], "184bc37c95ce9368ecaf336b2c6a63c9");
+    assert_eq!(
+        v["signature"],
+        "a4e4138dd518c6f3651cff481b5939d3f749f63898e4054faa0ffbc0420e32d6"
+    );
+    assert_eq!(
+        v["string_to_sign"],
+        "POST\n/api/1.0/push/alice@m800.com\n184bc37c95ce9368ecaf336b2c6a63c9\napplication/json\nFri, 28 Nov 2025 12:00:00 GMT\n19aca559e000123456789abcdef"
+    );
+    assert_eq!(
+        v["authorization"],
+        "MAAIISDK10 key=\"a-demo-key\", nonce=\"19aca559e000123456789abcdef\", signature=\"a4e4138dd518c6f3651cff481b5939d3f749f63898e4054faa0ffbc0420e32d6\""
+    );
+    assert_eq!(v.as_object().unwrap().len(), 5);
+}
+
+#[test]
+fn sign_headers_default_and_body_file_and_secret_file() {
+    let dir = std::env::temp_dir().join(format!("m800-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = dir.join("body.json");
+    std::fs::write(&body, BODY).unwrap();
+    let secret = dir.join("secret");
+    std::fs::write(&secret, "a-demo-secret\n").unwrap();
+    let o = Command::new(BIN)
+        .args([
+            "sign",
+            "--key",
+            "a-demo-key",
+            "--secret-file",
+            secret.to_str().unwrap(),
+        ])
+        .args([
+            "--uri",
+            "/api/1.0/push/alice@m800.com",
+            "--body-file",
+            body.to_str().unwrap(),
+        ])
+        .args([
+            "--time",
+            "1764331200",
+            "--nonce",
+            "19aca559e000123456789abcdef",
+        ])
+        .env_remove("M800_SECRET")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "Content-Type: application/json\nContent-MD5: 184bc37c95ce9368ecaf336b2c6a63c9\nX-M-Date: Fri, 28 Nov 2025 12:00:00 GMT\nAuthorization: MAAIISDK10 key=\"a-demo-key\", nonce=\"19aca559e000123456789abcdef\", signature=\"a4e4138dd518c6f3651cff481b5939d3f749f63898e4054faa0ffbc0420e32d6\"\n"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sign_defaults_to_now_and_a_fresh_nonce() {
+    let a = run(&["sign", "--uri", "/x", "--format", "json"]);
+    let b = run(&["sign", "--uri", "/x", "--format", "json"]);
+    assert!(a.status.success() && b.status.success());
+    let (a, b): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&stdout(&a)).unwrap(),
+        serde_json::from_str(&stdout(&b)).unwrap(),
+    );
+    assert_ne!(
+        a["authorization"], b["authorization"],
+        "two runs share a nonce"
+    );
+    assert_eq!(a["content_md5"], "");
+    let sts = a["string_to_sign"].as_str().unwrap();
+    assert!(sts.starts_with("POST\n/x\n\n\n"), "{sts}");
+    let nonce = sts.rsplit('\n').next().unwrap();
+    assert!(
+        nonce.len() >= 27 && nonce.bytes().all(|c| c.is_ascii_hexdigit()),
+        "{nonce}"
+    );
+}
+
+#[test]
+fn bad_input_is_one_line_and_nonzero() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["sign"], "--uri is required"),
+        (&["sign", "--uri", "no-slash"], "origin-form"),
+        (&["sign", "--uri", "/x", "--nonce", "a\"b"], "nonce"),
+        (
+            &["sign", "--uri", "/x", "--time", "soon"],
+            "not a valid number",
+        ),
+        (&["sign", "--uri", "/x", "--time", "253402300800"], "9999"),
+        (&["sign", "--uri", "/x", "--encoding", "hex2"], "not one of"),
+        (&["sign", "--uri", "/x", "--bogus", "1"], "unknown option"),
+        (
+            &["sign", "--uri", "/x", "--body", "a", "--body-file", "b"],
+            "not both",
+        ),
+        (&["sign", "--uri", "/x", "--format", "curl"], "--url"),
+        (&["frobnicate"], "unknown command"),
+    ];
+    for (args, needle) in cases {
+        let o = run(args);
+        assert!(!o.status.success(), "{args:?} succeeded");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    // No secret anywhere: a specific error, and the secret never echoed.
+    let o = Command::new(BIN)
+        .args(["sign", "--key", "k", "--uri", "/x"])
+        .env_remove("M800_SECRET")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("M800_SECRET"));
+}
+
+fn raw_request(headers: &str, body: &str) -> String {
+    format!("POST /callback/delivery HTTP/1.1\r\nHost: example\r\nContent-Type: application/json\r\n{headers}Content-Length: {}\r\n\r\n{body}", body.len())
+}
+
+#[test]
+fn verify_reads_a_raw_request_from_stdin() {
+    let body = r#"{"requestId":"r-1","status":"delivered"}"#;
+    let auth = "Authorization: MAAIISDK10 key=\"a-demo-key\", nonce=\"cb-0001\", signature=\"de728d2ba2b3b92dc5810b6d28d0bf9d919a118edae41ff42fec8fc648d6493e\"\r\n";
+    let date = "X-M-Date: Fri, 28 Nov 2025 12:00:00 GMT\r\n";
+    let check = |raw: String, now: &str, secret: &str| {
+        let mut child = cmd(&["verify", "--now", now], secret)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(raw.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let ok = check(
+        raw_request(&format!("{date}{auth}"), body),
+        "1764331200",
+        "a-demo-secret",
+    );
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("nonce=cb-0001"));
+
+    let bad = check(
+        raw_request(&format!("{date}{auth}"), body),
+        "1764331200",
+        "wrong",
+    );
+    assert!(!bad.status.success());
+    let err = stderr(&bad);
+    assert!(err.starts_with("signature_mismatch"), "{err}");
+    assert!(err.contains(r#""POST\n/callback/delivery\n"#), "{err}");
+    assert!(!err.contains("wrong"), "secret leaked: {err}");
+
+    let stale = check(
+        raw_request(&format!("{date}{auth}"), body),
+        "1764331501",
+        "a-demo-secret",
+    );
+    assert!(
+        stderr(&stale).starts_with("date_too_old"),
+        "{}",
+        stderr(&stale)
+    );
+    let missing = check(raw_request(auth, body), "1764331200", "a-demo-secret");
+    assert!(
+        stderr(&missing).starts_with("missing_date"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+/// A sandbox on a free loopback port; killed on drop.
+struct Sandbox {
+    child: Child,
+    url: String,
+}
+
+impl Sandbox {
+    fn start(extra: &[&str]) -> Sandbox {
+        let mut args = vec!["sandbox", "--listen", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
+        let mut child = cmd(&args, "a-demo-secret")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Sandbox { child, url }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn push(url: &str, secret: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "push",
+        "--to",
+        "alice@m800.com",
+        "--message",
+        "hi",
+        "--url",
+        url,
+    ];
+    args.extend_from_slice(extra);
+    cmd(&args, secret).output().unwrap()
+}
+
+#[test]
+fn push_to_the_sandbox_gets_a_request_id_and_each_failure_its_401() {
+    let sandbox = Sandbox::start(&[]);
+    let ok = push(
+        &sandbox.url,
+        "a-demo-secret",
+        &["--push", "new message", "--sender", "bob@m800.com"],
+    );
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).starts_with("requestId: "), "{}", stdout(&ok));
+
+    let wrong = push(&sandbox.url, "not-the-secret", &[]);
+    assert!(!wrong.status.success());
+    let err = stderr(&wrong);
+    assert!(
+        err.contains("401") && err.contains("signature_mismatch"),
+        "{err}"
+    );
+    assert!(err.contains("expected string to sign"), "{err}");
+
+    let stale = push(&sandbox.url, "a-demo-secret", &["--time", "1000000000"]);
+    assert!(
+        stderr(&stale).contains("401") && stderr(&stale).contains("date_too_old"),
+        "{}",
+        stderr(&stale)
+    );
+
+    let nonce = "fixed-nonce-for-replay";
+    let first = push(&sandbox.url, "a-demo-secret", &["--nonce", nonce]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let again = push(&sandbox.url, "a-demo-secret", &["--nonce", nonce]);
+    assert!(
+        stderr(&again).contains("401") && stderr(&again).contains("replayed_nonce"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn push_dry_run_prints_the_exact_request() {
+    let o = run(&[
+        "push",
+        "--to",
+        "alice@m800.com",
+        "--message",
+        "Hello from M800",
+        "--push",
+        "You have a new message",
+        "--sender",
+        "bob@m800.com",
+        "--url",
+        "https://push.example",
+        "--dry-run",
+        "--time",
+        "1764331200",
+        "--nonce",
+        "19aca559e000123456789abcdef",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("POST /api/1.0/push/alice@m800.com HTTP/1.1\r\nHost: push.example\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\r\nContent-MD5: 184bc37c95ce9368ecaf336b2c6a63c9\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "signature=\"a4e4138dd518c6f3651cff481b5939d3f749f63898e4054faa0ffbc0420e32d6\""
+        ),
+        "{text}"
+    );
+    assert!(text.contains(&format!("\r\n\r\n{BODY}")), "{text}");
+}
+
+#[test]
+fn sandbox_rejects_a_malformed_body_with_400() {
+    let sandbox = Sandbox::start(&[]);
+    // Signed correctly, but not a push body.
+    let o = run(&[
+        "sign",
+        "--uri",
+        "/api/1.0/push/alice@m800.com",
+        "--body",
+        "{\"text\":1}",
+        "--format",
+        "curl",
+        "--url",
+        &sandbox.url,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let curl = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{} -w ' %{{http_code}}'", stdout(&o).trim()))
+        .output()
+        .unwrap();
+    let out = stdout(&curl);
+    assert!(out.ends_with(" 400"), "{out}");
+    assert!(out.contains("malformed body"), "{out}");
+}
+
+#[test]
+fn a_curl_command_from_sign_is_accepted_by_the_sandbox() {
+    let sandbox = Sandbox::start(&[]);
+    let o = run(&[
+        "sign",
+        "--uri",
+        "/api/1.0/push/alice@m800.com",
+        "--body",
+        BODY,
+        "--format",
+        "curl",
+        "--url",
+        &sandbox.url,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let curl = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{} -w ' %{{http_code}}'", stdout(&o).trim()))
+        .output()
+        .unwrap();
+    assert!(curl.status.success(), "{}", stderr(&curl));
+    let out = stdout(&curl);
+    assert!(
+        out.starts_with("{\"requestId\":\"") && out.ends_with(" 200"),
+        "{out}"
+    );
+}
