@@ -1,0 +1,273 @@
+//! Speed of the signing and verifying paths (issue 6), and the crypto floor.
+//!
+//! `cargo bench --bench sign` runs every group in well under two minutes;
+//! `cargo bench --bench sign -- --test` compiles and runs each once.
+//!
+//! The floor: the SHA-256 compressions a signature cannot avoid once the keyed
+//! state is precomputed, i.e. the inner message blocks after the ipad block
+//! (padding included) plus one outer block, timed with `compress256` itself.
+//! `signature_vs_floor` times both interleaved in the same run and prints the
+//! ratio (target: at most 1.3).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, BatchSize, Criterion, Throughput};
+use m800_sign::verify::{ReceivedRequest, ReplayCache, ReplaySlot, ReplayStore, Verifier};
+use m800_sign::{Body, CanonicalFields, Md5Stream, Request, Signer};
+use sha2::block_api::compress256;
+
+const KEY: &str = "a-demo-key";
+const SECRET: &[u8] = b"a-demo-secret";
+const NOW: u64 = 1_764_331_200;
+const NONCE: &str = "19aca559e000123456789abcdef";
+const URI: &str = "/api/1.0/push/alice@m800.com";
+const CONTENT_TYPE: &str = "application/json";
+
+/// A typical push body: 200 bytes of JSON.
+fn body_200() -> Vec<u8> {
+    let head = r#"{"appMessage":{"content":"Hello from M800, "#;
+    let tail = r#""},"push":{"content":"You have a new message"},"sender":"bob@m800.com"}"#;
+    let mut body = head.as_bytes().to_vec();
+    body.resize(200 - tail.len(), b'x');
+    body.extend_from_slice(tail.as_bytes());
+    assert_eq!(body.len(), 200);
+    serde_json::from_slice::<serde_json::Value>(&body).expect("the body is JSON");
+    body
+}
+
+/// The SHA-256 compressions an HMAC over `message_len` bytes needs with the
+/// ipad and opad blocks precomputed: inner blocks after the ipad block
+/// (message + 0x80 + 8-byte length, rounded up) and one outer block (32 + 9 bytes).
+fn compressions_needed(message_len: usize) -> usize {
+    (message_len + 9).div_ceil(64) + 1
+}
+
+fn typical_fields<'a>(md5: &'a str) -> CanonicalFields<'a> {
+    CanonicalFields::new(
+        "POST",
+        URI,
+        md5,
+        CONTENT_TYPE,
+        "Fri, 28 Nov 2025 12:00:00 GMT",
+        NONCE,
+    )
+    .expect("valid fields")
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(20)
+        .configure_from_args()
+}
+
+fn signing(c: &mut Criterion) {
+    let signer = Signer::new(KEY, SECRET).expect("signer");
+    let body = body_200();
+    let md5 = m800_sign::ContentMd5::of(&body);
+    let fields = typical_fields(md5.as_str());
+    let mut buf = [0u8; m800_sign::limits::STRING_TO_SIGN_MAX];
+
+    let mut g = c.benchmark_group("sign");
+    g.bench_function("string_to_sign", |b| {
+        b.iter(|| {
+            let f = typical_fields(black_box(md5.as_str()));
+            f.write(&mut buf).map(|s| s.len()).expect("fits")
+        })
+    });
+    g.bench_function("signature_sign_fields", |b| {
+        b.iter(|| signer.sign_fields(black_box(&fields)))
+    });
+    let request = Request {
+        method: "POST",
+        uri: URI,
+        content_type: CONTENT_TYPE,
+        body: Body::Bytes(&body),
+    };
+    g.throughput(Throughput::Bytes(body.len() as u64));
+    g.bench_function("push_request_200B", |b| {
+        b.iter(|| {
+            signer
+                .sign_request(black_box(&request), NOW, NONCE)
+                .expect("signs")
+        })
+    });
+    g.finish();
+}
+
+fn md5_stream(c: &mut Criterion) {
+    let mut g = c.benchmark_group("md5_stream");
+    let chunk = vec![0x5au8; 4096];
+    for (name, total) in [("4KiB", 4096usize), ("1MiB", 1 << 20)] {
+        g.throughput(Throughput::Bytes(total as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut md5 = Md5Stream::new();
+                for _ in 0..total / chunk.len() {
+                    md5.update(black_box(&chunk));
+                }
+                md5.finish()
+            })
+        });
+    }
+    g.finish();
+}
+
+fn received<'a>(body: &'a [u8], authorization: &'a str) -> ReceivedRequest<'a> {
+    ReceivedRequest {
+        method: "POST",
+        uri: URI,
+        content_type: CONTENT_TYPE,
+        body: Body::Bytes(body),
+        x_m_date: Some("Fri, 28 Nov 2025 12:00:00 GMT"),
+        authorization,
+    }
+}
+
+fn verifying(c: &mut Criterion) {
+    let signer = Signer::new(KEY, SECRET).expect("signer");
+    let body = body_200();
+    let sign = |nonce: &str| {
+        let request = Request {
+            method: "POST",
+            uri: URI,
+            content_type: CONTENT_TYPE,
+            body: Body::Bytes(&body),
+        };
+        signer.sign_request(&request, NOW, nonce).expect("signs")
+    };
+    let req_with = |authorization| received(&body, authorization);
+    let valid = sign(NONCE);
+    // A forged signature: the valid one with its last hex digit changed.
+    let forged_auth = {
+        let a = valid.authorization();
+        let last = a.len() - 2;
+        let flipped = if &a[last..=last] == "0" { "1" } else { "0" };
+        format!("{}{flipped}\"", &a[..last])
+    };
+    let verifier = Verifier::new(&signer);
+    assert!(verifier
+        .verify(&req_with(valid.authorization()), NOW, None)
+        .is_ok());
+    assert_eq!(
+        verifier
+            .verify(&req_with(&forged_auth), NOW, None)
+            .unwrap_err(),
+        m800_sign::Error::SignatureMismatch
+    );
+
+    let mut g = c.benchmark_group("verify");
+    g.bench_function("valid_no_cache", |b| {
+        let req = req_with(valid.authorization());
+        b.iter(|| verifier.verify(black_box(&req), NOW, None).expect("valid"))
+    });
+    g.bench_function("forged_no_cache", |b| {
+        let req = req_with(&forged_auth);
+        b.iter(|| verifier.verify(black_box(&req), NOW, None).unwrap_err())
+    });
+    g.bench_function("forged_with_cache", |b| {
+        let req = req_with(&forged_auth);
+        let mut cache = ReplayCache::new([ReplaySlot::EMPTY; 32]);
+        b.iter(|| {
+            verifier
+                .verify(black_box(&req), NOW, Some(&mut cache))
+                .unwrap_err()
+        })
+    });
+    // Each iteration a request with a fresh nonce, checked against a cache of
+    // 32 slots that already holds 16 live entries (the setup is not timed).
+    g.bench_function("valid_with_cache", |b| {
+        let mut n = 0u64;
+        b.iter_batched_ref(
+            || {
+                n += 1;
+                let mut cache = ReplayCache::new([ReplaySlot::EMPTY; 32]);
+                for i in 0..16 {
+                    cache.check_and_record(KEY, &format!("other-{i}"), NOW, NOW, 300);
+                }
+                (sign(&format!("{NONCE}-{n}")), cache)
+            },
+            |(headers, cache)| {
+                verifier
+                    .verify(&received(&body, headers.authorization()), NOW, Some(cache))
+                    .expect("fresh and valid")
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+fn floor(c: &mut Criterion) {
+    let body = body_200();
+    let md5 = m800_sign::ContentMd5::of(&body);
+    let fields = typical_fields(md5.as_str());
+    let blocks = [[0x36u8; 64]; 8];
+    let n = compressions_needed(fields.len());
+    let mut g = c.benchmark_group("floor");
+    g.bench_function(format!("compress256_x{n}"), |b| {
+        let mut state = [0x6a09e667u32; 8];
+        b.iter(|| {
+            compress256(black_box(&mut state), black_box(&blocks[..n]));
+        })
+    });
+    g.finish();
+}
+
+/// The signature and its floor timed interleaved, the ratio printed.
+fn signature_vs_floor(test_mode: bool) {
+    let signer = Signer::new(KEY, SECRET).expect("signer");
+    let body = body_200();
+    let md5 = m800_sign::ContentMd5::of(&body);
+    let fields = typical_fields(md5.as_str());
+    let n = compressions_needed(fields.len());
+    let blocks = [[0x36u8; 64]; 8];
+    let mut state = [0x6a09e667u32; 8];
+    let (rounds, per_round) = if test_mode { (1, 10) } else { (41, 20_000) };
+    let mut sig_ns = Vec::new();
+    let mut floor_ns = Vec::new();
+    for _ in 0..rounds {
+        let t = Instant::now();
+        for _ in 0..per_round {
+            black_box(signer.sign_fields(black_box(&fields)));
+        }
+        sig_ns.push(t.elapsed().as_nanos() as f64 / per_round as f64);
+        let t = Instant::now();
+        for _ in 0..per_round {
+            compress256(black_box(&mut state), black_box(&blocks[..n]));
+        }
+        floor_ns.push(t.elapsed().as_nanos() as f64 / per_round as f64);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (s, f) = (median(&mut sig_ns), median(&mut floor_ns));
+    println!(
+        "signature_vs_floor: string to sign {} bytes -> {} compressions; \
+         signature {s:.1} ns, floor {f:.1} ns, ratio {:.3} (target <= 1.3)",
+        fields.len(),
+        n,
+        s / f
+    );
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = signing, md5_stream, verifying, floor
+}
+
+fn main() {
+    benches();
+    let test_mode = std::env::args().any(|a| a == "--test");
+    let filtered = std::env::args()
+        .skip(1)
+        .any(|a| !a.starts_with('-') && !"signature_vs_floor".contains(a.as_str()));
+    if !filtered {
+        signature_vs_floor(test_mode);
+    }
+    Criterion::default().configure_from_args().final_summary();
+}
