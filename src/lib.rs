@@ -72,6 +72,7 @@ pub mod http;
 pub mod limits;
 pub mod nonce;
 pub mod push;
+mod sha256;
 pub mod sign;
 pub mod signature;
 mod text;

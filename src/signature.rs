@@ -4,14 +4,12 @@
 
 use crate::canonical::CanonicalFields;
 use crate::limits::{KEY_MAX, SIGNATURE_BASE64_LEN, SIGNATURE_HEX_LEN};
+use crate::sha256::HmacKey;
 use crate::text::{hex_encode, hex_value, is_header_safe};
 use crate::{Error, Result};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
-use hmac::{KeyInit, Mac};
-use sha2::Sha256;
-
-type HmacSha256 = hmac::Hmac<Sha256>;
+use subtle::ConstantTimeEq;
 
 /// How a signature is written in the `Authorization` header.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -24,6 +22,8 @@ pub enum Encoding {
 }
 
 /// A raw HMAC-SHA256 value.
+/// `PartialEq` is for tests and tables; compare untrusted input with
+/// [`Signature::ct_eq`] (the verifier does).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Signature([u8; 32]);
 
@@ -122,6 +122,14 @@ impl Signature {
     }
 }
 
+impl Signature {
+    /// Compares in constant time: the time taken does not depend on where the
+    /// two signatures differ.
+    pub fn ct_eq(&self, other: &Signature) -> bool {
+        bool::from(self.0.ct_eq(&other.0))
+    }
+}
+
 impl core::fmt::Debug for Signature {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_tuple("Signature")
@@ -163,7 +171,7 @@ pub fn check_key(key: &str) -> Result<()> {
 /// ```
 pub struct Signer {
     key: heapless::String<KEY_MAX>,
-    mac: HmacSha256,
+    mac: HmacKey,
     encoding: Encoding,
 }
 
@@ -177,10 +185,9 @@ impl Signer {
         }
         let mut stored = heapless::String::new();
         stored.push_str(key).map_err(|_| Error::KeyTooLong)?;
-        let mac = HmacSha256::new_from_slice(secret).map_err(|_| Error::EmptySecret)?;
         Ok(Signer {
             key: stored,
-            mac,
+            mac: HmacKey::new(secret),
             encoding: Encoding::Hex,
         })
     }
@@ -204,24 +211,22 @@ impl Signer {
 
     /// HMAC-SHA256 of raw bytes (a string to sign built elsewhere).
     pub fn sign_bytes(&self, message: &[u8]) -> Signature {
-        let mut mac = self.mac.clone();
-        mac.update(message);
-        Signature(mac.finalize().into_bytes().into())
+        let mut stream = self.mac.start();
+        stream.update(message);
+        Signature(self.mac.finish(stream))
     }
 
     /// HMAC-SHA256 of the string to sign, fed field by field: the string itself
     /// is never built.
     pub fn sign_fields(&self, fields: &CanonicalFields<'_>) -> Signature {
-        let mut mac = self.mac.clone();
-        fields.feed(|piece| mac.update(piece));
-        Signature(mac.finalize().into_bytes().into())
+        let mut stream = self.mac.start();
+        fields.feed(|piece| stream.update(piece));
+        Signature(self.mac.finish(stream))
     }
 
     /// Whether `signature` is the signature of `fields`, compared in constant time.
     pub fn verify_fields(&self, fields: &CanonicalFields<'_>, signature: &Signature) -> bool {
-        let mut mac = self.mac.clone();
-        fields.feed(|piece| mac.update(piece));
-        mac.verify_slice(&signature.0).is_ok()
+        self.sign_fields(fields).ct_eq(signature)
     }
 }
 

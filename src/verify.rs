@@ -44,7 +44,6 @@ use crate::header::ParsedAuthorization;
 use crate::sign::Body;
 use crate::signature::{Signature, Signer};
 use crate::{Error, Result};
-use sha2::{Digest, Sha256};
 
 /// The default clock window: 300 seconds either side of the verifier's clock.
 pub const DEFAULT_WINDOW_S: u32 = 300;
@@ -203,11 +202,11 @@ impl<S: AsMut<[ReplaySlot]>> ReplayCache<S> {
 
 /// The fingerprint of a `(key, nonce)` pair.
 fn fingerprint(key: &str, nonce: &str) -> [u8; 16] {
-    let digest = Sha256::new()
-        .chain_update(key.as_bytes())
-        .chain_update([0u8])
-        .chain_update(nonce.as_bytes())
-        .finalize();
+    let mut sha = crate::sha256::Sha256Stream::new();
+    sha.update(key.as_bytes());
+    sha.update(&[0]);
+    sha.update(nonce.as_bytes());
+    let digest = sha.finalize();
     let mut id = [0u8; 16];
     for (dst, src) in id.iter_mut().zip(digest.iter()) {
         *dst = *src;

@@ -369,3 +369,57 @@ fn a_full_store_refuses_even_valid_requests() {
         }
     }
 }
+
+mod against_reference {
+    //! The HMAC built on SHA-256 midstates (src/sha256.rs) against the `hmac`
+    //! crate, for every key length class (short, one block, hashed) and message
+    //! lengths around the padding boundaries.
+    use hmac::{KeyInit, Mac};
+    use proptest::prelude::*;
+
+    fn reference(secret: &[u8], message: &[u8]) -> [u8; 32] {
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret).unwrap();
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+
+    proptest! {
+        #[test]
+        fn sign_bytes_equals_the_hmac_crate(
+            secret in proptest::collection::vec(any::<u8>(), 1..200),
+            message in proptest::collection::vec(any::<u8>(), 0..300),
+        ) {
+            let signer = m800_sign::Signer::new("k", &secret).unwrap();
+            let ours = *signer.sign_bytes(&message).as_bytes();
+            prop_assert_eq!(ours, reference(&secret, &message));
+        }
+    }
+
+    #[test]
+    fn every_length_around_the_block_boundaries() {
+        for secret_len in [1, 31, 32, 63, 64, 65, 127, 128, 129] {
+            let secret: Vec<u8> = (0..secret_len).map(|i| i as u8 ^ 0xa5).collect();
+            let signer = m800_sign::Signer::new("k", &secret).unwrap();
+            for len in 0..=200 {
+                let message: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
+                assert_eq!(
+                    signer.sign_bytes(&message).as_bytes(),
+                    &reference(&secret, &message),
+                    "{secret_len}/{len}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rfc4231_case_2() {
+        let signer = m800_sign::Signer::new("k", b"Jefe").unwrap();
+        assert_eq!(
+            signer
+                .sign_bytes(b"what do ya want for nothing?")
+                .to_hex()
+                .as_str(),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+}
