@@ -18,7 +18,7 @@ mod blocks;
 mod panic;
 mod signer;
 mod status;
-#[cfg(test)]
+#[cfg(all(test, feature = "std"))]
 mod tests;
 mod verify;
 

@@ -21,7 +21,7 @@ use zeroize::Zeroize;
 /// - The fields are private; their layout may change between versions.
 #[repr(C)]
 pub struct m800_signer {
-    opaque: [u64; 48],
+    pub(crate) opaque: [u64; 48],
 }
 
 /// Marks an initialised [`SignerState`]; wiped memory holds zero.

@@ -16,7 +16,7 @@ use core::mem::{align_of, size_of};
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct m800_replay_slot {
-    opaque: [u64; 4],
+    pub(crate) opaque: [u64; 4],
 }
 
 const _: () = assert!(size_of::<ReplaySlot>() == size_of::<m800_replay_slot>());
