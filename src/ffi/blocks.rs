@@ -5,7 +5,7 @@ use super::{bytes, fill_array, guard, put, put_text, text};
 use crate::limits::{KEY_MAX, NONCE_MAX, SIGNATURE_MAX};
 use crate::{Authorization, HttpDate, Md5Stream, Nonce, ParsedAuthorization};
 use core::ffi::c_char;
-use core::mem::{align_of, size_of};
+use core::mem::{align_of, size_of, MaybeUninit};
 use zeroize::Zeroize;
 
 /// A streaming `Content-MD5` context (128 bytes, 8-byte aligned), for bodies read in chunks, in memory the
@@ -14,7 +14,8 @@ use zeroize::Zeroize;
 /// pointers and needs no cleanup. Fields are private.
 #[repr(C)]
 pub struct m800_md5 {
-    opaque: [u64; 16],
+    // MaybeUninit: the Rust state inside has padding bytes.
+    opaque: [MaybeUninit<u64>; 16],
 }
 
 const MD5_MAGIC: u64 = 0x4d38_3030_4d44_3521; // "M800MD5!"

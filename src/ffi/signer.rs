@@ -5,7 +5,7 @@ use super::{bytes, fill_array, get, guard, put, put_text, text, FfiResult};
 use crate::limits::{AUTHORIZATION_MAX, CONTENT_MD5_LEN, STRING_TO_SIGN_MAX, X_M_DATE_LEN};
 use crate::{Body, CanonicalFields, Encoding, Request, Signer};
 use core::ffi::c_char;
-use core::mem::{align_of, size_of};
+use core::mem::{align_of, size_of, MaybeUninit};
 use zeroize::Zeroize;
 
 /// A developer key and its precomputed HMAC state (384 bytes, 8-byte aligned), in memory the caller owns
@@ -21,7 +21,8 @@ use zeroize::Zeroize;
 /// - The fields are private; their layout may change between versions.
 #[repr(C)]
 pub struct m800_signer {
-    pub(crate) opaque: [u64; 48],
+    // MaybeUninit: the Rust state inside has padding bytes.
+    pub(crate) opaque: [MaybeUninit<u64>; 48],
 }
 
 /// Marks an initialised [`SignerState`]; wiped memory holds zero.

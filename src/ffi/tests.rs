@@ -110,7 +110,8 @@ fn signer_lifecycle() {
     );
 
     unsafe { m800_signer_wipe(&mut s) };
-    assert!(s.opaque.iter().all(|&w| w == 0));
+    // SAFETY (test): wiping wrote zeros to every word.
+    assert!(s.opaque.iter().all(|w| unsafe { w.assume_init() } == 0));
     assert_eq!(sign(&s, 0, NONCE).0, m800_status::M800_ERR_NOT_INITIALIZED);
     unsafe { m800_signer_wipe(&mut s) };
     unsafe { m800_signer_wipe(null_mut()) };
@@ -227,7 +228,9 @@ fn verify_with_cache_and_details() {
     let (_, h) = sign(&s, 1_000_000, "n-1");
     let date = cstr(&h.x_m_date);
     let auth = cstr(&h.authorization);
-    let mut slots = [m800_replay_slot { opaque: [9; 4] }; 1];
+    let mut slots = [m800_replay_slot {
+        opaque: [core::mem::MaybeUninit::new(9); 4],
+    }; 1];
     let mut cache: m800_replay_cache = unsafe { core::mem::zeroed() };
     let verify = |cache: *mut m800_replay_cache, now: u64, d: *mut m800_verify_details| unsafe {
         m800_verify_request_ex(

@@ -8,7 +8,7 @@ use crate::limits::STRING_TO_SIGN_MAX;
 use crate::verify::{KeyFn, KeyStore, ReceivedRequest, ReplayCache, ReplaySlot, Verifier};
 use crate::{Error, Signer};
 use core::ffi::{c_char, c_int, c_void};
-use core::mem::{align_of, size_of};
+use core::mem::{align_of, size_of, MaybeUninit};
 
 /// One entry of a replay cache: a fingerprint of `(key, nonce)` and its expiry.
 /// Holds no secret. Allocate an array of them (any number) and hand it to
@@ -16,7 +16,8 @@ use core::mem::{align_of, size_of};
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct m800_replay_slot {
-    pub(crate) opaque: [u64; 4],
+    // MaybeUninit: the Rust slot inside has padding bytes.
+    pub(crate) opaque: [MaybeUninit<u64>; 4],
 }
 
 const _: () = assert!(size_of::<ReplaySlot>() == size_of::<m800_replay_slot>());
