@@ -67,6 +67,9 @@ pub mod canonical;
 pub mod date;
 pub mod digest;
 mod error;
+#[cfg(feature = "ffi")]
+#[allow(unsafe_code)]
+pub mod ffi;
 pub mod header;
 pub mod http;
 pub mod limits;

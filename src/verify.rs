@@ -190,6 +190,12 @@ impl<S: AsMut<[ReplaySlot]>> ReplayCache<S> {
         ReplayCache { slots }
     }
 
+    /// A cache over `slots` that were set up by [`new`](Self::new) earlier and
+    /// kept in between (e.g. by C code between calls): the entries are kept.
+    pub fn resume(slots: S) -> Self {
+        ReplayCache { slots }
+    }
+
     /// How many slots hold an entry that is still live at `now`.
     pub fn live_entries(&mut self, now: u64) -> usize {
         self.slots

@@ -1,0 +1,713 @@
+/* C11 test suite of the m800-sign C API: every vector, every reachable status,
+ * the buffer contract, streaming MD5, and many threads sharing one signer.
+ * Includes only the installed header (plus the generated vector tables).
+ * Exit status 0 on success; every failure is printed. */
+#include <m800_sign.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vectors.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define STATUS_COUNT 55
+
+static int failures;
+static int checks;
+static int seen_status[STATUS_COUNT];
+
+#define CHECK(cond)                                                    \
+  do {                                                                 \
+    checks++;                                                          \
+    if (!(cond)) {                                                     \
+      failures++;                                                      \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                  \
+  } while (0)
+
+/* Checks a status and records that it was reached. */
+#define EXPECT(call, want) expect_status((call), (want), #call, __FILE__, __LINE__)
+
+static void expect_status(m800_status got, m800_status want, const char *what, const char *file,
+                          int line) {
+  checks++;
+  if ((int)got >= 0 && (int)got < STATUS_COUNT) seen_status[got] = 1;
+  if (got != want) {
+    failures++;
+    fprintf(stderr, "%s:%d: %s returned %s (%d), expected %s (%d)\n", file, line, what,
+            m800_status_name(got), (int)got, m800_status_name(want), (int)want);
+  }
+}
+
+static int str_eq(const char *got, str_t want) {
+  return strlen(got) == want.n && memcmp(got, want.p, want.n) == 0;
+}
+
+static m800_request make_request(str_t method, str_t uri, str_t content_type, str_t body) {
+  m800_request r;
+  r.method = method.p;
+  r.method_len = method.n;
+  r.uri = uri.p;
+  r.uri_len = uri.n;
+  r.content_type = content_type.p;
+  r.content_type_len = content_type.n;
+  r.body = (const uint8_t *)body.p;
+  r.body_len = body.n;
+  return r;
+}
+
+static void init_signer(m800_signer *s, str_t key, str_t secret) {
+  EXPECT(m800_signer_init(s, key.p, key.n, (const uint8_t *)secret.p, secret.n), M800_OK);
+}
+
+/* ---- vectors ---------------------------------------------------------- */
+
+static void test_signature_vectors(void) {
+  for (size_t i = 0; i < N(SIG_VECS); i++) {
+    const sig_vec *v = &SIG_VECS[i];
+    m800_signer s = {{0}};
+    init_signer(&s, (str_t){"any-key", 7}, v->secret);
+    m800_fields f = {v->method.p,       v->method.n,       v->uri.p,      v->uri.n,
+                     v->content_md5.p,  v->content_md5.n,  v->content_type.p,
+                     v->content_type.n, v->x_m_date.p,     v->x_m_date.n, v->nonce.p,
+                     v->nonce.n};
+    char buf[M800_STRING_TO_SIGN_SIZE];
+    size_t len = 0;
+    EXPECT(m800_string_to_sign(&f, buf, sizeof buf, &len), M800_OK);
+    CHECK(len == v->string_to_sign.n && str_eq(buf, v->string_to_sign));
+    EXPECT(m800_signature_hex(&s, &f, buf, sizeof buf, &len), M800_OK);
+    CHECK(len == M800_SIGNATURE_HEX_LEN && str_eq(buf, v->hex));
+    EXPECT(m800_signature_base64(&s, &f, buf, sizeof buf, &len), M800_OK);
+    CHECK(len == M800_SIGNATURE_BASE64_LEN && str_eq(buf, v->base64));
+    m800_signer_wipe(&s);
+  }
+}
+
+static void test_request_vectors(void) {
+  for (size_t i = 0; i < N(REQ_VECS); i++) {
+    const req_vec *v = &REQ_VECS[i];
+    m800_signer s = {{0}};
+    init_signer(&s, v->key, v->secret);
+    m800_request r = make_request(v->method, v->uri, v->content_type, v->body);
+    m800_signed_headers h;
+    EXPECT(m800_sign_request(&s, &r, v->unix_time, v->nonce.p, v->nonce.n, &h), M800_OK);
+    CHECK(str_eq(h.x_m_date, v->x_m_date));
+    CHECK(str_eq(h.content_md5, v->content_md5));
+    CHECK(str_eq(h.authorization, v->authorization));
+
+    m800_signed_headers h2;
+    char sts[M800_STRING_TO_SIGN_SIZE];
+    size_t sts_len = 0;
+    EXPECT(m800_sign_request_with_string(&s, &r, v->unix_time, v->nonce.p, v->nonce.n, &h2, sts,
+                                         sizeof sts, &sts_len),
+           M800_OK);
+    CHECK(memcmp(&h, &h2, sizeof h) == 0 || (str_eq(h2.authorization, v->authorization) &&
+                                              str_eq(h2.x_m_date, v->x_m_date)));
+    CHECK(sts_len == v->string_to_sign.n && str_eq(sts, v->string_to_sign));
+
+    /* The signature building block agrees. */
+    m800_fields f = {v->method.p,       v->method.n,  v->uri.p,      v->uri.n,
+                     h.content_md5,     strlen(h.content_md5),       v->content_type.p,
+                     v->content_type.n, h.x_m_date,   strlen(h.x_m_date), v->nonce.p,
+                     v->nonce.n};
+    char sig[M800_SIGNATURE_HEX_LEN + 1];
+    size_t sig_len = 0;
+    EXPECT(m800_signature_hex(&s, &f, sig, sizeof sig, &sig_len), M800_OK);
+    CHECK(str_eq(sig, v->signature));
+
+    /* Streaming MD5 of the body over odd chunk sizes gives the same value. */
+    static const size_t chunks[] = {1, 2, 3, 5, 7, 13, 63, 64, 65, 1000};
+    for (size_t c = 0; c < N(chunks); c++) {
+      m800_md5 md5;
+      EXPECT(m800_md5_init(&md5), M800_OK);
+      for (size_t off = 0; off < v->body.n; off += chunks[c]) {
+        size_t n = v->body.n - off < chunks[c] ? v->body.n - off : chunks[c];
+        EXPECT(m800_md5_update(&md5, (const uint8_t *)v->body.p + off, n), M800_OK);
+      }
+      EXPECT(m800_md5_update(&md5, NULL, 0), M800_OK);
+      char hex[M800_CONTENT_MD5_SIZE];
+      size_t hex_len = 99;
+      EXPECT(m800_md5_final(&md5, hex, sizeof hex, &hex_len), M800_OK);
+      CHECK(hex_len == v->content_md5.n && str_eq(hex, v->content_md5));
+      /* final ends the context */
+      EXPECT(m800_md5_update(&md5, (const uint8_t *)"x", 1), M800_ERR_NOT_INITIALIZED);
+    }
+
+    /* Sign then verify round trip. */
+    EXPECT(m800_verify_request(&s, &r, h.x_m_date, strlen(h.x_m_date), h.authorization,
+                               strlen(h.authorization), v->unix_time + 10, 300, NULL),
+           M800_OK);
+
+    /* The Authorization building blocks agree. */
+    m800_authorization a;
+    EXPECT(m800_authorization_parse(h.authorization, strlen(h.authorization), &a), M800_OK);
+    CHECK(str_eq(a.key, v->key) && str_eq(a.nonce, v->nonce) && str_eq(a.signature, v->signature));
+    char auth[M800_AUTHORIZATION_SIZE];
+    size_t auth_len = 0;
+    EXPECT(m800_authorization_format(v->key.p, v->key.n, v->nonce.p, v->nonce.n, v->signature.p,
+                                     v->signature.n, auth, sizeof auth, &auth_len),
+           M800_OK);
+    CHECK(auth_len == v->authorization.n && str_eq(auth, v->authorization));
+    m800_signer_wipe(&s);
+  }
+}
+
+static void test_date_vectors(void) {
+  for (size_t i = 0; i < N(DATE_VECS); i++) {
+    char buf[M800_X_M_DATE_SIZE];
+    size_t len = 0;
+    EXPECT(m800_date_format(DATE_VECS[i].unix_time, buf, sizeof buf, &len), M800_OK);
+    CHECK(len == M800_X_M_DATE_LEN && str_eq(buf, DATE_VECS[i].text));
+    uint64_t t = 1;
+    EXPECT(m800_date_parse(DATE_VECS[i].text.p, DATE_VECS[i].text.n, &t), M800_OK);
+    CHECK(t == DATE_VECS[i].unix_time);
+  }
+  for (size_t i = 0; i < N(DATE_INVALID); i++) {
+    uint64_t t = 12345;
+    EXPECT(m800_date_parse(DATE_INVALID[i].p, DATE_INVALID[i].n, &t), M800_ERR_INVALID_DATE);
+    CHECK(t == 12345); /* output untouched on failure */
+  }
+}
+
+static void test_authorization_vectors(void) {
+  for (size_t i = 0; i < N(AUTH_VECS); i++) {
+    const auth_vec *v = &AUTH_VECS[i];
+    m800_authorization a;
+    memset(&a, 0x5a, sizeof a);
+    m800_status st = m800_authorization_parse(v->header.p, v->header.n, &a);
+    EXPECT(st, v->expect);
+    if (v->expect == M800_OK) {
+      CHECK(str_eq(a.key, v->key) && str_eq(a.nonce, v->nonce) && str_eq(a.signature, v->signature));
+    } else {
+      CHECK(a.key[0] == 0x5a); /* untouched */
+    }
+  }
+}
+
+static void test_verify_vectors(void) {
+  for (size_t i = 0; i < N(VERIFY_VECS); i++) {
+    const verify_vec *v = &VERIFY_VECS[i];
+    m800_signer s = {{0}};
+    init_signer(&s, v->key, v->secret);
+    m800_request r = make_request(v->method, v->uri, v->content_type, v->body);
+    m800_replay_slot slots[8];
+    m800_replay_cache cache;
+    EXPECT(m800_replay_cache_init(&cache, slots, N(slots)), M800_OK);
+    if (v->seen) {
+      /* Record the nonce by verifying the request once. */
+      EXPECT(m800_verify_request(&s, &r, v->x_m_date.p, v->x_m_date.n, v->authorization.p,
+                                 v->authorization.n, v->now, v->window_s, &cache),
+             M800_OK);
+    }
+    m800_verify_details d;
+    memset(&d, 0x5a, sizeof d);
+    m800_status st = m800_verify_request_ex(&s, &r, v->x_m_date.p, v->x_m_date.n,
+                                            v->authorization.p, v->authorization.n, v->now,
+                                            v->window_s, &cache, &d);
+    if (st != v->expect) fprintf(stderr, "verify vector: %s\n", v->name);
+    EXPECT(st, v->expect);
+    CHECK(d.server_time == v->now);
+    if (st == M800_ERR_DATE_TOO_OLD || st == M800_ERR_DATE_IN_FUTURE) {
+      uint64_t t = 0;
+      EXPECT(m800_date_parse(v->x_m_date.p, v->x_m_date.n, &t), M800_OK);
+      CHECK(d.skew_s == (t > v->now ? t - v->now : v->now - t));
+      CHECK(d.skew_s > v->window_s);
+    } else {
+      CHECK(d.skew_s == 0);
+    }
+    if (st == M800_ERR_SIGNATURE_MISMATCH) {
+      CHECK(d.expected_string_to_sign_len > 0 &&
+            strlen(d.expected_string_to_sign) == d.expected_string_to_sign_len);
+      CHECK(strncmp(d.expected_string_to_sign, v->method.p, v->method.n) == 0);
+    } else {
+      CHECK(d.expected_string_to_sign_len == 0 && d.expected_string_to_sign[0] == 0);
+    }
+    /* Without details and without a cache: the same answer, but no replay check. */
+    st = m800_verify_request(&s, &r, v->x_m_date.p, v->x_m_date.n, v->authorization.p,
+                             v->authorization.n, v->now, v->window_s, NULL);
+    EXPECT(st, v->expect == M800_ERR_REPLAYED_NONCE ? M800_OK : v->expect);
+    m800_signer_wipe(&s);
+  }
+}
+
+/* ---- multi-key verification -------------------------------------------- */
+
+typedef struct {
+  m800_signer signers[3];
+  const char *keys[3];
+  int calls;
+  m800_status fail_with; /* M800_OK: behave */
+} key_table;
+
+static m800_status lookup(void *ctx, const char *key, size_t key_len, const m800_signer **out) {
+  key_table *t = (key_table *)ctx;
+  t->calls++;
+  if (key[key_len] != '\0') return M800_ERR_INTERNAL; /* contract: NUL-terminated */
+  if (t->fail_with != M800_OK) return t->fail_with;
+  for (int i = 0; i < 3; i++) {
+    if (strlen(t->keys[i]) == key_len && memcmp(t->keys[i], key, key_len) == 0) {
+      *out = &t->signers[i];
+      return M800_OK;
+    }
+  }
+  return M800_ERR_UNKNOWN_KEY;
+}
+
+static void test_multi_key(void) {
+  key_table t = {{{{0}}}, {"dev-a", "dev-b", "dev-c"}, 0, M800_OK};
+  for (int i = 0; i < 3; i++) {
+    char secret[16];
+    snprintf(secret, sizeof secret, "secret-%d", i);
+    EXPECT(m800_signer_init(&t.signers[i], t.keys[i], strlen(t.keys[i]), (const uint8_t *)secret,
+                            strlen(secret)),
+           M800_OK);
+  }
+  const char body[] = "{\"a\":1}";
+  m800_request r = make_request((str_t){"POST", 4}, (str_t){"/cb", 3},
+                                (str_t){"application/json", 16}, (str_t){body, strlen(body)});
+  m800_signed_headers h;
+  EXPECT(m800_sign_request(&t.signers[1], &r, 1764331200, "n-1", 3, &h), M800_OK);
+  size_t dl = strlen(h.x_m_date), al = strlen(h.authorization);
+  EXPECT(m800_verify_request_multi(lookup, &t, &r, h.x_m_date, dl, h.authorization, al, 1764331200,
+                                   300, NULL, NULL),
+         M800_OK);
+  CHECK(t.calls == 1);
+  /* An unknown key. */
+  m800_signer other = {{0}};
+  EXPECT(m800_signer_init(&other, "dev-x", 5, (const uint8_t *)"s", 1), M800_OK);
+  m800_signed_headers hx;
+  EXPECT(m800_sign_request(&other, &r, 1764331200, "n-2", 3, &hx), M800_OK);
+  EXPECT(m800_verify_request_multi(lookup, &t, &r, hx.x_m_date, strlen(hx.x_m_date),
+                                   hx.authorization, strlen(hx.authorization), 1764331200, 300,
+                                   NULL, NULL),
+         M800_ERR_UNKNOWN_KEY);
+  /* The callback's own failure is passed on; an invented value is INTERNAL. */
+  t.fail_with = M800_ERR_INVALID_ARGUMENT;
+  EXPECT(m800_verify_request_multi(lookup, &t, &r, h.x_m_date, dl, h.authorization, al, 1764331200,
+                                   300, NULL, NULL),
+         M800_ERR_INVALID_ARGUMENT);
+  t.fail_with = (m800_status)999;
+  EXPECT(m800_verify_request_multi(lookup, &t, &r, h.x_m_date, dl, h.authorization, al, 1764331200,
+                                   300, NULL, NULL),
+         M800_ERR_INTERNAL);
+  t.fail_with = M800_OK;
+  EXPECT(m800_verify_request_multi(NULL, &t, &r, h.x_m_date, dl, h.authorization, al, 1764331200,
+                                   300, NULL, NULL),
+         M800_ERR_NULL_POINTER);
+  /* A wiped signer handed out by the callback. */
+  m800_signer_wipe(&t.signers[1]);
+  EXPECT(m800_verify_request_multi(lookup, &t, &r, h.x_m_date, dl, h.authorization, al, 1764331200,
+                                   300, NULL, NULL),
+         M800_ERR_NOT_INITIALIZED);
+  for (int i = 0; i < 3; i++) m800_signer_wipe(&t.signers[i]);
+  m800_signer_wipe(&other);
+}
+
+/* ---- replay cache -------------------------------------------------------- */
+
+static void sign_nonce(const m800_signer *s, const m800_request *r, uint64_t t, const char *nonce,
+                       m800_signed_headers *h) {
+  EXPECT(m800_sign_request(s, r, t, nonce, strlen(nonce), h), M800_OK);
+}
+
+static m800_status verify_h(const m800_signer *s, const m800_request *r, const m800_signed_headers *h,
+                            uint64_t now, m800_replay_cache *c) {
+  return m800_verify_request(s, r, h->x_m_date, strlen(h->x_m_date), h->authorization,
+                             strlen(h->authorization), now, 300, c);
+}
+
+static void test_replay_cache(void) {
+  m800_signer s = {{0}};
+  EXPECT(m800_signer_init(&s, "k", 1, (const uint8_t *)"secret", 6), M800_OK);
+  m800_request r = make_request((str_t){"GET", 3}, (str_t){"/x", 2}, (str_t){NULL, 0},
+                                (str_t){NULL, 0});
+  m800_replay_slot slots[2];
+  m800_replay_cache c;
+  EXPECT(m800_replay_cache_init(&c, slots, 2), M800_OK);
+  m800_signed_headers h1, h2, h3, forged;
+  uint64_t t = 1700000000;
+  sign_nonce(&s, &r, t, "n1", &h1);
+  sign_nonce(&s, &r, t, "n2", &h2);
+  sign_nonce(&s, &r, t, "n3", &h3);
+  /* A forged request never takes a slot. */
+  forged = h3;
+  forged.authorization[strlen(forged.authorization) - 2] ^= 1;
+  EXPECT(verify_h(&s, &r, &forged, t, &c), M800_ERR_SIGNATURE_MISMATCH);
+  EXPECT(verify_h(&s, &r, &h1, t, &c), M800_OK);
+  EXPECT(verify_h(&s, &r, &h1, t, &c), M800_ERR_REPLAYED_NONCE);
+  EXPECT(verify_h(&s, &r, &h2, t, &c), M800_OK);
+  /* Full: fails closed, and still knows the replays. */
+  EXPECT(verify_h(&s, &r, &h3, t, &c), M800_ERR_REPLAY_CACHE_FULL);
+  EXPECT(verify_h(&s, &r, &h2, t, &c), M800_ERR_REPLAYED_NONCE);
+  /* Once the entries expire their slots are reused. */
+  m800_signed_headers late;
+  sign_nonce(&s, &r, t + 301, "n3", &late);
+  EXPECT(verify_h(&s, &r, &late, t + 301, &c), M800_OK);
+  /* Zero slots: every fresh request is refused. */
+  m800_replay_cache empty;
+  EXPECT(m800_replay_cache_init(&empty, NULL, 0), M800_OK);
+  EXPECT(verify_h(&s, &r, &h1, t, &empty), M800_ERR_REPLAY_CACHE_FULL);
+  /* Uninitialised (zeroed) cache, NULL arguments. */
+  m800_replay_cache zero;
+  memset(&zero, 0, sizeof zero);
+  EXPECT(verify_h(&s, &r, &h1, t, &zero), M800_ERR_NOT_INITIALIZED);
+  EXPECT(m800_replay_cache_init(NULL, slots, 2), M800_ERR_NULL_POINTER);
+  EXPECT(m800_replay_cache_init(&c, NULL, 2), M800_ERR_NULL_POINTER);
+  m800_signer_wipe(&s);
+}
+
+/* ---- statuses, NULLs and buffers --------------------------------------- */
+
+/* The buffer contract for one text function `call(buf, cap, &len)`. */
+typedef m800_status (*text_fn)(void *ctx, char *out, size_t cap, size_t *out_len);
+
+static void check_buffer_contract(text_fn fn, void *ctx, const char *name) {
+  size_t need = 0;
+  m800_status st = fn(ctx, NULL, 0, &need);
+  EXPECT(st, M800_ERR_BUFFER_TOO_SMALL);
+  if (st != M800_ERR_BUFFER_TOO_SMALL || need == 0) {
+    fprintf(stderr, "  in %s\n", name);
+    return;
+  }
+  char big[M800_STRING_TO_SIGN_SIZE + 8];
+  /* Every capacity below the need fails and writes nothing but *out_len. */
+  for (size_t cap = 0; cap < need; cap += (need > 64 ? need / 16 : 1)) {
+    memset(big, 0x5a, sizeof big);
+    size_t len = 0;
+    EXPECT(fn(ctx, big, cap, &len), M800_ERR_BUFFER_TOO_SMALL);
+    CHECK(len == need);
+    for (size_t i = 0; i < sizeof big; i++) {
+      if (big[i] != 0x5a) {
+        CHECK(!"output written on failure");
+        break;
+      }
+    }
+  }
+  memset(big, 0x5a, sizeof big);
+  size_t len = 0;
+  EXPECT(fn(ctx, big, need - 1, &len), M800_ERR_BUFFER_TOO_SMALL);
+  EXPECT(fn(ctx, big, need, &len), M800_OK);
+  CHECK(len == need - 1 && big[len] == '\0' && strlen(big) == len && big[need] == 0x5a);
+  /* NULL out_len; NULL buffer with enough capacity. */
+  EXPECT(fn(ctx, big, sizeof big, NULL), M800_ERR_NULL_POINTER);
+  EXPECT(fn(ctx, NULL, need, &len), M800_ERR_NULL_POINTER);
+}
+
+static m800_status date_fn(void *ctx, char *out, size_t cap, size_t *len) {
+  (void)ctx;
+  return m800_date_format(1764331200, out, cap, len);
+}
+static m800_status nonce_fn(void *ctx, char *out, size_t cap, size_t *len) {
+  (void)ctx;
+  const uint8_t rnd[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  return m800_nonce_format(UINT64_C(1764331200123), rnd, 8, out, cap, len);
+}
+static m800_status auth_fn(void *ctx, char *out, size_t cap, size_t *len) {
+  (void)ctx;
+  return m800_authorization_format("key", 3, "nonce", 5, "sig", 3, out, cap, len);
+}
+static m800_fields sample_fields(void) {
+  m800_fields f = {"POST", 4, "/p", 2, "", 0, "text/plain", 10, "Thu, 01 Jan 1970 00:00:00 GMT",
+                   29, "n", 1};
+  return f;
+}
+static m800_status sts_fn(void *ctx, char *out, size_t cap, size_t *len) {
+  (void)ctx;
+  m800_fields f = sample_fields();
+  return m800_string_to_sign(&f, out, cap, len);
+}
+static m800_status hex_fn(void *ctx, char *out, size_t cap, size_t *len) {
+  m800_fields f = sample_fields();
+  return m800_signature_hex((const m800_signer *)ctx, &f, out, cap, len);
+}
+static m800_status b64_fn(void *ctx, char *out, size_t cap, size_t *len) {
+  m800_fields f = sample_fields();
+  return m800_signature_base64((const m800_signer *)ctx, &f, out, cap, len);
+}
+static m800_status md5_fn(void *ctx, char *out, size_t cap, size_t *len) {
+  (void)ctx;
+  m800_md5 m;
+  m800_status st = m800_md5_init(&m);
+  if (st != M800_OK) return st;
+  st = m800_md5_update(&m, (const uint8_t *)"abc", 3);
+  if (st != M800_OK) return st;
+  return m800_md5_final(&m, out, cap, len);
+}
+static m800_status sign_sts_fn(void *ctx, char *out, size_t cap, size_t *len) {
+  m800_request r = make_request((str_t){"GET", 3}, (str_t){"/", 1}, (str_t){NULL, 0},
+                                (str_t){NULL, 0});
+  m800_signed_headers h;
+  memset(&h, 0x77, sizeof h);
+  m800_status st = m800_sign_request_with_string((const m800_signer *)ctx, &r, 0, "n", 1, &h, out,
+                                                 cap, len);
+  CHECK(st == M800_OK ? h.x_m_date[0] == 'T' : (unsigned char)h.x_m_date[0] == 0x77);
+  return st;
+}
+
+static void test_buffers(void) {
+  m800_signer s = {{0}};
+  EXPECT(m800_signer_init(&s, "k", 1, (const uint8_t *)"secret", 6), M800_OK);
+  check_buffer_contract(date_fn, NULL, "date_format");
+  check_buffer_contract(nonce_fn, NULL, "nonce_format");
+  check_buffer_contract(auth_fn, NULL, "authorization_format");
+  check_buffer_contract(sts_fn, NULL, "string_to_sign");
+  check_buffer_contract(hex_fn, &s, "signature_hex");
+  check_buffer_contract(b64_fn, &s, "signature_base64");
+  check_buffer_contract(md5_fn, NULL, "md5_final");
+  check_buffer_contract(sign_sts_fn, &s, "sign_request_with_string");
+
+  /* The nonce form. */
+  char nonce[M800_NONCE_MAX + 1];
+  size_t len;
+  EXPECT(nonce_fn(NULL, nonce, sizeof nonce, &len), M800_OK);
+  CHECK(strcmp(nonce, "19aca559e7b0102030405060708") == 0);
+  const uint8_t rnd[8] = {0};
+  EXPECT(m800_nonce_format(1, rnd, 7, nonce, sizeof nonce, &len), M800_ERR_INVALID_ARGUMENT);
+  EXPECT(m800_nonce_format(1, NULL, 8, nonce, sizeof nonce, &len), M800_ERR_NULL_POINTER);
+
+  /* MD5 final with a too-small buffer keeps the context. */
+  m800_md5 m;
+  EXPECT(m800_md5_init(&m), M800_OK);
+  EXPECT(m800_md5_update(&m, (const uint8_t *)"abc", 3), M800_OK);
+  char hex[M800_CONTENT_MD5_SIZE];
+  EXPECT(m800_md5_final(&m, hex, 10, &len), M800_ERR_BUFFER_TOO_SMALL);
+  CHECK(len == M800_CONTENT_MD5_SIZE);
+  EXPECT(m800_md5_final(&m, hex, sizeof hex, &len), M800_OK);
+  CHECK(strcmp(hex, "900150983cd24fb0d6963f7d28e17f72") == 0);
+  /* No bytes: the empty value. */
+  EXPECT(m800_md5_init(&m), M800_OK);
+  EXPECT(m800_md5_final(&m, hex, sizeof hex, &len), M800_OK);
+  CHECK(len == 0 && hex[0] == 0);
+  m800_md5 zero_md5;
+  memset(&zero_md5, 0, sizeof zero_md5);
+  EXPECT(m800_md5_update(&zero_md5, (const uint8_t *)"a", 1), M800_ERR_NOT_INITIALIZED);
+  EXPECT(m800_md5_init(NULL), M800_ERR_NULL_POINTER);
+  EXPECT(m800_md5_update(NULL, NULL, 0), M800_ERR_NULL_POINTER);
+  EXPECT(m800_md5_init(&m), M800_OK);
+  EXPECT(m800_md5_update(&m, NULL, 5), M800_ERR_NULL_POINTER);
+  m800_signer_wipe(&s);
+}
+
+static void test_statuses(void) {
+  m800_signer s = {{0}};
+  m800_signed_headers h;
+  m800_request r = make_request((str_t){"POST", 4}, (str_t){"/p", 2}, (str_t){NULL, 0},
+                                (str_t){NULL, 0});
+  /* Not initialised (zeroed), then init errors. */
+  EXPECT(m800_sign_request(&s, &r, 0, "n", 1, &h), M800_ERR_NOT_INITIALIZED);
+  EXPECT(m800_signer_init(&s, NULL, 0, (const uint8_t *)"s", 1), M800_ERR_EMPTY_KEY);
+  char long_key[M800_KEY_MAX + 2];
+  memset(long_key, 'k', sizeof long_key);
+  EXPECT(m800_signer_init(&s, long_key, M800_KEY_MAX + 1, (const uint8_t *)"s", 1),
+         M800_ERR_KEY_TOO_LONG);
+  EXPECT(m800_signer_init(&s, long_key, M800_KEY_MAX, (const uint8_t *)"s", 1), M800_OK);
+  m800_signer_wipe(&s);
+  EXPECT(m800_signer_init(&s, "a\"b", 3, (const uint8_t *)"s", 1), M800_ERR_INVALID_KEY);
+  EXPECT(m800_signer_init(&s, "\xff", 1, (const uint8_t *)"s", 1), M800_ERR_INVALID_UTF8);
+  EXPECT(m800_signer_init(&s, "k", 1, NULL, 0), M800_ERR_EMPTY_SECRET);
+  EXPECT(m800_signer_init(&s, "k", 1, NULL, 3), M800_ERR_NULL_POINTER);
+  EXPECT(m800_signer_init(NULL, "k", 1, (const uint8_t *)"s", 1), M800_ERR_NULL_POINTER);
+  EXPECT(m800_sign_request(&s, &r, 0, "n", 1, &h), M800_ERR_NOT_INITIALIZED);
+  EXPECT(m800_signer_init(&s, "k", 1, (const uint8_t *)"s", 1), M800_OK);
+
+  /* Request part errors. */
+  char long_nonce[M800_NONCE_MAX + 1];
+  memset(long_nonce, 'n', sizeof long_nonce);
+  EXPECT(m800_sign_request(&s, &r, 0, NULL, 0, &h), M800_ERR_EMPTY_NONCE);
+  EXPECT(m800_sign_request(&s, &r, 0, long_nonce, sizeof long_nonce, &h), M800_ERR_NONCE_TOO_LONG);
+  EXPECT(m800_sign_request(&s, &r, 0, "a\\b", 3, &h), M800_ERR_INVALID_NONCE);
+  EXPECT(m800_sign_request(&s, &r, M800_UNIX_TIME_MAX + 1, "n", 1, &h), M800_ERR_TIME_OUT_OF_RANGE);
+  EXPECT(m800_sign_request(&s, &r, M800_UNIX_TIME_MAX, "n", 1, &h), M800_OK);
+  EXPECT(m800_sign_request(NULL, &r, 0, "n", 1, &h), M800_ERR_NULL_POINTER);
+  EXPECT(m800_sign_request(&s, NULL, 0, "n", 1, &h), M800_ERR_NULL_POINTER);
+  EXPECT(m800_sign_request(&s, &r, 0, "n", 1, NULL), M800_ERR_NULL_POINTER);
+  m800_request bad = r;
+  bad.method_len = 0;
+  EXPECT(m800_sign_request(&s, &bad, 0, "n", 1, &h), M800_ERR_EMPTY_METHOD);
+  char big[M800_URI_MAX + 2];
+  memset(big, 'A', sizeof big);
+  bad = r;
+  bad.method = big;
+  bad.method_len = M800_METHOD_MAX + 1;
+  EXPECT(m800_sign_request(&s, &bad, 0, "n", 1, &h), M800_ERR_METHOD_TOO_LONG);
+  bad.method = "PO ST";
+  bad.method_len = 5;
+  EXPECT(m800_sign_request(&s, &bad, 0, "n", 1, &h), M800_ERR_INVALID_METHOD);
+  bad = r;
+  big[0] = '/';
+  bad.uri = big;
+  bad.uri_len = M800_URI_MAX + 1;
+  EXPECT(m800_sign_request(&s, &bad, 0, "n", 1, &h), M800_ERR_URI_TOO_LONG);
+  bad.uri_len = M800_URI_MAX;
+  EXPECT(m800_sign_request(&s, &bad, 0, "n", 1, &h), M800_OK);
+  bad.uri = "p#x";
+  bad.uri_len = 3;
+  EXPECT(m800_sign_request(&s, &bad, 0, "n", 1, &h), M800_ERR_INVALID_URI);
+  bad.uri = NULL;
+  bad.uri_len = 4;
+  EXPECT(m800_sign_request(&s, &bad, 0, "n", 1, &h), M800_ERR_NULL_POINTER);
+  bad = r;
+  bad.content_type = big;
+  bad.content_type_len = M800_CONTENT_TYPE_MAX + 1;
+  EXPECT(m800_sign_request(&s, &bad, 0, "n", 1, &h), M800_ERR_CONTENT_TYPE_TOO_LONG);
+  bad.content_type = "text/\n";
+  bad.content_type_len = 6;
+  EXPECT(m800_sign_request(&s, &bad, 0, "n", 1, &h), M800_ERR_INVALID_CONTENT_TYPE);
+  bad = r;
+  bad.body = NULL;
+  bad.body_len = 1;
+  EXPECT(m800_sign_request(&s, &bad, 0, "n", 1, &h), M800_ERR_NULL_POINTER);
+
+  /* Building block errors. */
+  m800_fields f = sample_fields();
+  f.content_md5 = "XYZ";
+  f.content_md5_len = 3;
+  char buf[M800_STRING_TO_SIGN_SIZE];
+  size_t len;
+  EXPECT(m800_string_to_sign(&f, buf, sizeof buf, &len), M800_ERR_INVALID_CONTENT_MD5);
+  EXPECT(m800_string_to_sign(NULL, buf, sizeof buf, &len), M800_ERR_NULL_POINTER);
+  EXPECT(m800_authorization_format("k", 1, "n", 1, NULL, 0, buf, sizeof buf, &len),
+         M800_ERR_INVALID_SIGNATURE_ENCODING);
+  EXPECT(m800_date_format(M800_UNIX_TIME_MAX + 1, buf, sizeof buf, &len), M800_ERR_TIME_OUT_OF_RANGE);
+  uint64_t t;
+  EXPECT(m800_date_parse("Thu, 01 Jan 1970 00:00:00 GMT", 29, NULL), M800_ERR_NULL_POINTER);
+  EXPECT(m800_date_parse(NULL, 0, &t), M800_ERR_INVALID_DATE);
+  m800_authorization a;
+  EXPECT(m800_authorization_parse("MAAIISDK10 key=k", 16, NULL), M800_ERR_NULL_POINTER);
+  EXPECT(m800_authorization_parse("MAAIISDK10 key=k, key=k", 23, &a), M800_ERR_DUPLICATE_AUTH_PARAM);
+
+  /* Verify-only statuses. */
+  EXPECT(m800_sign_request(&s, &r, 1000, "n", 1, &h), M800_OK);
+  size_t al = strlen(h.authorization);
+  EXPECT(m800_verify_request(&s, &r, NULL, 0, h.authorization, al, 1000, 300, NULL),
+         M800_ERR_MISSING_DATE);
+  EXPECT(m800_verify_request(&s, &r, "", 0, h.authorization, al, 1000, 300, NULL),
+         M800_ERR_INVALID_DATE);
+  EXPECT(m800_verify_request(&s, &r, h.x_m_date, 29, h.authorization, al, 1301, 300, NULL),
+         M800_ERR_DATE_TOO_OLD);
+  EXPECT(m800_verify_request(&s, &r, h.x_m_date, 29, h.authorization, al, 699, 300, NULL),
+         M800_ERR_DATE_IN_FUTURE);
+  EXPECT(m800_verify_request(&s, &r, h.x_m_date, 29, h.authorization, al, 1300, 300, NULL), M800_OK);
+  EXPECT(m800_verify_request(&s, &r, h.x_m_date, 29, NULL, 0, 1000, 300, NULL),
+         M800_ERR_MALFORMED_AUTHORIZATION);
+  EXPECT(m800_verify_request(&s, &r, h.x_m_date, 29, NULL, 5, 1000, 300, NULL),
+         M800_ERR_NULL_POINTER);
+  EXPECT(m800_verify_request(&s, NULL, h.x_m_date, 29, h.authorization, al, 1000, 300, NULL),
+         M800_ERR_NULL_POINTER);
+  m800_signer_wipe(&s);
+  EXPECT(m800_verify_request(&s, &r, h.x_m_date, 29, h.authorization, al, 1000, 300, NULL),
+         M800_ERR_NOT_INITIALIZED);
+  m800_signer_wipe(&s); /* twice is fine */
+  m800_signer_wipe(NULL);
+
+  /* Texts: distinct, static, never NULL, also for unknown values. */
+  for (int i = 0; i < STATUS_COUNT; i++) {
+    const char *d = m800_status_str((m800_status)i), *n = m800_status_name((m800_status)i);
+    CHECK(d != NULL && n != NULL && strlen(d) > 3 && strcmp(n, "unknown") != 0);
+    for (int j = 0; j < i; j++) {
+      CHECK(strcmp(d, m800_status_str((m800_status)j)) != 0);
+      CHECK(strcmp(n, m800_status_name((m800_status)j)) != 0);
+    }
+  }
+  CHECK(strcmp(m800_status_name(M800_OK), "ok") == 0);
+  CHECK(strcmp(m800_status_name(M800_ERR_SIGNATURE_MISMATCH), "signature_mismatch") == 0);
+  CHECK(strcmp(m800_status_name(M800_ERR_REPLAY_CACHE_FULL), "replay_cache_full") == 0);
+  const int unknown[] = {-1, STATUS_COUNT, 1000, -2147483647 - 1, 2147483647};
+  for (size_t i = 0; i < N(unknown); i++) {
+    CHECK(strcmp(m800_status_name((m800_status)unknown[i]), "unknown") == 0);
+    CHECK(strstr(m800_status_str((m800_status)unknown[i]), "unknown") != NULL);
+  }
+  CHECK(strcmp(m800_version(), "0.1.0") >= 0 && strlen(m800_version()) >= 5);
+}
+
+/* ---- threads ------------------------------------------------------------- */
+
+typedef struct {
+  const m800_signer *signer;
+  int iterations;
+  int errors;
+} thread_arg;
+
+static void *sign_many(void *p) {
+  thread_arg *a = (thread_arg *)p;
+  for (int it = 0; it < a->iterations; it++) {
+    for (size_t i = 0; i < N(REQ_VECS); i++) {
+      const req_vec *v = &REQ_VECS[i];
+      m800_request r = make_request(v->method, v->uri, v->content_type, v->body);
+      m800_signed_headers h;
+      if (m800_sign_request(a->signer, &r, v->unix_time, v->nonce.p, v->nonce.n, &h) != M800_OK ||
+          !str_eq(h.authorization, v->authorization) ||
+          m800_verify_request(a->signer, &r, h.x_m_date, strlen(h.x_m_date), h.authorization,
+                              strlen(h.authorization), v->unix_time, 300, NULL) != M800_OK) {
+        a->errors++;
+      }
+    }
+  }
+  return NULL;
+}
+
+static void test_threads(void) {
+  /* All request vectors share one key and secret: one signer for all threads. */
+  m800_signer s = {{0}};
+  init_signer(&s, REQ_VECS[0].key, REQ_VECS[0].secret);
+  for (size_t i = 1; i < N(REQ_VECS); i++) {
+    CHECK(REQ_VECS[i].key.n == REQ_VECS[0].key.n && REQ_VECS[i].secret.n == REQ_VECS[0].secret.n);
+  }
+  const char *env = getenv("M800_TEST_ITERATIONS");
+  int iterations = env ? atoi(env) : 200;
+  enum { THREADS = 8 };
+  pthread_t tid[THREADS];
+  thread_arg args[THREADS];
+  for (int i = 0; i < THREADS; i++) {
+    args[i] = (thread_arg){&s, iterations, 0};
+    CHECK(pthread_create(&tid[i], NULL, sign_many, &args[i]) == 0);
+  }
+  for (int i = 0; i < THREADS; i++) {
+    CHECK(pthread_join(tid[i], NULL) == 0);
+    CHECK(args[i].errors == 0);
+  }
+  m800_signer_wipe(&s);
+}
+
+int main(void) {
+  test_signature_vectors();
+  test_request_vectors();
+  test_date_vectors();
+  test_authorization_vectors();
+  test_verify_vectors();
+  test_multi_key();
+  test_replay_cache();
+  test_buffers();
+  test_statuses();
+  test_threads();
+
+  /* Every status the C API can produce was produced. The push statuses belong
+   * to the push/HTTP API and the OS ones to std-only calls, which the C API
+   * does not offer. */
+  const m800_status unreachable[] = {
+      M800_ERR_CLOCK_BEFORE_EPOCH, M800_ERR_RANDOM_UNAVAILABLE, M800_ERR_EMPTY_USERNAME,
+      M800_ERR_EMPTY_CARRIER,      M800_ERR_CONTROL_CHARACTER,  M800_ERR_INVALID_SENDER,
+      M800_ERR_MALFORMED_RESPONSE, M800_ERR_MALFORMED_PUSH_BODY, M800_ERR_INVALID_HOST,
+      M800_ERR_MALFORMED_HTTP_REQUEST_LINE, M800_ERR_UNSUPPORTED_HTTP_VERSION,
+      M800_ERR_MALFORMED_HTTP_HEADER, M800_ERR_HTTP_OBS_FOLD, M800_ERR_HTTP_BARE_LINE_BREAK,
+      M800_ERR_INCOMPLETE_HTTP_REQUEST, M800_ERR_DUPLICATE_HTTP_HEADER,
+      M800_ERR_INVALID_CONTENT_LENGTH, M800_ERR_UNSUPPORTED_TRANSFER_ENCODING,
+      M800_ERR_HTTP_BODY_LENGTH_MISMATCH,
+  };
+  for (size_t i = 0; i < N(unreachable); i++) seen_status[unreachable[i]] = 2;
+  for (int i = 0; i < STATUS_COUNT; i++) {
+    if (!seen_status[i]) {
+      failures++;
+      fprintf(stderr, "status %s (%d) never reached\n", m800_status_name((m800_status)i), i);
+    }
+  }
+  if (failures) {
+    fprintf(stderr, "FAILED: %d of %d checks\n", failures, checks);
+    return 1;
+  }
+  printf("ok: %d checks, %zu+%zu+%zu+%zu+%zu+%zu vectors\n", checks, N(SIG_VECS), N(REQ_VECS),
+         N(DATE_VECS), N(DATE_INVALID), N(AUTH_VECS), N(VERIFY_VECS));
+  return 0;
+}

@@ -1,0 +1,408 @@
+//! The signer in caller-owned memory, and signing.
+
+use super::status::m800_status::{self, *};
+use super::{bytes, fill_array, get, guard, put, put_text, text, FfiResult};
+use crate::limits::{AUTHORIZATION_MAX, CONTENT_MD5_LEN, STRING_TO_SIGN_MAX, X_M_DATE_LEN};
+use crate::{Body, CanonicalFields, Encoding, Request, Signer};
+use core::ffi::c_char;
+use core::mem::{align_of, size_of, MaybeUninit};
+use zeroize::Zeroize;
+
+/// A developer key and its precomputed HMAC state (384 bytes, 8-byte aligned), in memory the caller owns
+/// (stack, static, or inside another struct: the library never allocates).
+///
+/// - Set it up with `m800_signer_init`, destroy it with `m800_signer_wipe`
+///   (which zeroizes the secret state). Using it before init or after wipe
+///   returns `M800_ERR_NOT_INITIALIZED`, but only for memory that was zeroed or
+///   wiped: initialise `m800_signer s = {0};` or call `m800_signer_wipe` first.
+/// - Once initialised it is read-only: any number of threads may sign and verify
+///   with one signer at the same time. Init and wipe need exclusive access.
+/// - It holds no pointers: it may be copied with `memcpy` (each copy must be wiped).
+/// - The fields are private; their layout may change between versions.
+#[repr(C)]
+pub struct m800_signer {
+    // MaybeUninit: the Rust state inside has padding bytes.
+    pub(crate) opaque: [MaybeUninit<u64>; 48],
+}
+
+/// Marks an initialised [`SignerState`]; wiped memory holds zero.
+const SIGNER_MAGIC: u64 = 0x4d38_3030_5349_474e; // "M800SIGN"
+
+/// What `m800_signer` really holds.
+#[repr(C)]
+struct SignerState {
+    magic: u64,
+    signer: Signer,
+}
+
+const _: () = assert!(size_of::<SignerState>() <= size_of::<m800_signer>());
+const _: () = assert!(align_of::<SignerState>() <= align_of::<m800_signer>());
+
+/// The signer inside an initialised `m800_signer`.
+///
+/// # Safety
+/// A non-NULL `s` must point to an `m800_signer` that is zeroed, wiped or
+/// initialised, and not written to during `'a`.
+pub(crate) unsafe fn signer<'a>(s: *const m800_signer) -> FfiResult<&'a Signer> {
+    if s.is_null() {
+        return Err(M800_ERR_NULL_POINTER);
+    }
+    let state = s.cast::<SignerState>();
+    // SAFETY: `SignerState` fits inside `m800_signer` in size and alignment
+    // (compile-time asserts above) and `magic` is its first field, a plain u64
+    // that any bit pattern the caller left there makes valid.
+    let magic = unsafe { core::ptr::addr_of!((*state).magic).read() };
+    if magic != SIGNER_MAGIC {
+        return Err(M800_ERR_NOT_INITIALIZED);
+    }
+    // SAFETY: the magic word is only ever written by `m800_signer_init`, right
+    // after a valid `Signer` was written next to it, and wiped (zeroed) before
+    // that `Signer` is dropped: the state is initialised. Shared reads from many
+    // threads are fine (`Signer: Sync`); the contract forbids concurrent writes.
+    Ok(unsafe { &(*state).signer })
+}
+
+/// Sets up `s` for `key` (the developer key: 1..=`M800_KEY_MAX` bytes of printable
+/// ASCII without `"` or `\`) and `secret` (any non-empty bytes). Signatures are
+/// lower-case hex. On failure `s` is left as it was. The key and secret are
+/// copied: the caller may wipe its own copies afterwards.
+///
+/// # Safety
+/// `s` must be valid for writes of `m800_signer`, with no other thread using it;
+/// `key` and `secret` must be readable for their lengths.
+#[no_mangle]
+pub unsafe extern "C" fn m800_signer_init(
+    s: *mut m800_signer,
+    key: *const c_char,
+    key_len: usize,
+    secret: *const u8,
+    secret_len: usize,
+) -> m800_status {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let key = unsafe { text(key, key_len) }?;
+        // SAFETY: forwarded from this function's contract.
+        let secret = unsafe { bytes(secret, secret_len) }?;
+        if s.is_null() {
+            return Err(M800_ERR_NULL_POINTER);
+        }
+        let state = SignerState {
+            magic: SIGNER_MAGIC,
+            signer: Signer::new(key, secret)?,
+        };
+        // SAFETY: `s` is non-NULL and valid for writes by contract; the old
+        // contents (maybe another signer) are zeroized first, then the new state
+        // is written without reading or dropping what was there.
+        unsafe {
+            (*s).opaque.zeroize();
+            s.cast::<SignerState>().write(state);
+        }
+        Ok(())
+    })
+}
+
+/// Destroys `s`: the key material is zeroized and `s` reads as uninitialised.
+/// Safe on NULL and on a signer already wiped (or zeroed).
+///
+/// # Safety
+/// A non-NULL `s` must point to an `m800_signer` that is zeroed, wiped or
+/// initialised, with no other thread using it.
+#[no_mangle]
+pub unsafe extern "C" fn m800_signer_wipe(s: *mut m800_signer) {
+    let _ = guard(|| {
+        if s.is_null() {
+            return Ok(());
+        }
+        // SAFETY: forwarded contract; `signer` only reads.
+        if unsafe { signer(s) }.is_ok() {
+            // SAFETY: the magic word says a valid `Signer` lives here; it is
+            // dropped exactly once (the magic is zeroed right below, so a second
+            // wipe does not drop again). Dropping zeroizes its HMAC state.
+            unsafe {
+                core::ptr::drop_in_place(core::ptr::addr_of_mut!((*s.cast::<SignerState>()).signer))
+            };
+        }
+        // SAFETY: `s` is non-NULL and valid for writes by contract; `zeroize`
+        // uses volatile writes, so the zeroing is not optimised away.
+        unsafe { (*s).opaque.zeroize() };
+        Ok(())
+    });
+}
+
+/// The parts of an HTTP request that are signed. Every pointer may be NULL when
+/// its length is 0 (that part is then empty/absent). Text is UTF-8, not
+/// NUL-terminated (the lengths count); the library reads it only during the call.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct m800_request {
+    /// The HTTP method as sent, e.g. `POST`.
+    pub method: *const c_char,
+    /// Length of `method` in bytes.
+    pub method_len: usize,
+    /// The origin-form request target as sent (path and `?query`, percent-encoded).
+    pub uri: *const c_char,
+    /// Length of `uri` in bytes.
+    pub uri_len: usize,
+    /// The `Content-Type` value verbatim; empty when there is none.
+    pub content_type: *const c_char,
+    /// Length of `content_type` in bytes.
+    pub content_type_len: usize,
+    /// The exact body bytes; empty when there is no body.
+    pub body: *const u8,
+    /// Length of `body` in bytes.
+    pub body_len: usize,
+}
+
+/// Size of `m800_signed_headers.x_m_date` (the value and its NUL).
+pub const M800_X_M_DATE_SIZE: usize = X_M_DATE_LEN + 1;
+/// Size of `m800_signed_headers.content_md5` (the value and its NUL).
+pub const M800_CONTENT_MD5_SIZE: usize = CONTENT_MD5_LEN + 1;
+/// Size of `m800_signed_headers.authorization` (the longest value and its NUL).
+pub const M800_AUTHORIZATION_SIZE: usize = AUTHORIZATION_MAX + 1;
+/// Size of a buffer that holds any string to sign and its NUL.
+pub const M800_STRING_TO_SIGN_SIZE: usize = STRING_TO_SIGN_MAX + 1;
+
+/// The three header values of a signed request, NUL-terminated.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct m800_signed_headers {
+    /// `X-M-Date`.
+    pub x_m_date: [c_char; M800_X_M_DATE_SIZE],
+    /// `Content-MD5`: empty when the request has no body (then omit the header).
+    pub content_md5: [c_char; M800_CONTENT_MD5_SIZE],
+    /// `Authorization`.
+    pub authorization: [c_char; M800_AUTHORIZATION_SIZE],
+}
+
+/// The request parts of `req` as the Rust API takes them.
+///
+/// # Safety
+/// A non-NULL `req` must be a valid `m800_request` whose pointers are readable
+/// for their lengths during `'a`.
+pub(crate) unsafe fn request<'a>(req: *const m800_request) -> FfiResult<Request<'a>> {
+    // SAFETY: forwarded contract.
+    let req = unsafe { get(req) }?;
+    // SAFETY (all four): the contract covers each pointer and length of `req`.
+    let (method, uri, content_type, body) = unsafe {
+        (
+            text(req.method, req.method_len)?,
+            text(req.uri, req.uri_len)?,
+            text(req.content_type, req.content_type_len)?,
+            bytes(req.body, req.body_len)?,
+        )
+    };
+    Ok(Request {
+        method,
+        uri,
+        content_type,
+        body: Body::Bytes(body),
+    })
+}
+
+fn headers(h: &crate::SignedHeaders) -> FfiResult<m800_signed_headers> {
+    Ok(m800_signed_headers {
+        x_m_date: fill_array(h.x_m_date())?,
+        content_md5: fill_array(h.content_md5())?,
+        authorization: fill_array(h.authorization())?,
+    })
+}
+
+/// Signs `req` as sent at `unix_time` (seconds since 1970, UTC) with `nonce` and
+/// writes the three header values to `*out`. Allocation-free; thread-safe for a
+/// shared `s`.
+///
+/// # Safety
+/// `s` as for `m800_signer_wipe` (read-only here); `req` a valid request;
+/// `nonce` readable for `nonce_len` bytes; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn m800_sign_request(
+    s: *const m800_signer,
+    req: *const m800_request,
+    unix_time: u64,
+    nonce: *const c_char,
+    nonce_len: usize,
+    out: *mut m800_signed_headers,
+) -> m800_status {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (signer, request, nonce) =
+            unsafe { (signer(s)?, request(req)?, text(nonce, nonce_len)?) };
+        if out.is_null() {
+            return Err(M800_ERR_NULL_POINTER);
+        }
+        let signed = headers(&signer.sign_request(&request, unix_time, nonce)?)?;
+        // SAFETY: `out` is valid for writes by contract.
+        unsafe { put(out, signed) }
+    })
+}
+
+/// As `m800_sign_request`, and also writes the string to sign (for comparing
+/// with a server's) into `sts[..sts_cap]`, its length into `*sts_len`.
+/// `M800_STRING_TO_SIGN_SIZE` bytes always suffice. Nothing is written on failure
+/// except `*sts_len` on `M800_ERR_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// As `m800_sign_request`; `sts` valid for writes of `sts_cap` bytes, `sts_len`
+/// valid for a write.
+#[no_mangle]
+pub unsafe extern "C" fn m800_sign_request_with_string(
+    s: *const m800_signer,
+    req: *const m800_request,
+    unix_time: u64,
+    nonce: *const c_char,
+    nonce_len: usize,
+    out: *mut m800_signed_headers,
+    sts: *mut c_char,
+    sts_cap: usize,
+    sts_len: *mut usize,
+) -> m800_status {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (signer, request, nonce) =
+            unsafe { (signer(s)?, request(req)?, text(nonce, nonce_len)?) };
+        if out.is_null() || sts_len.is_null() {
+            return Err(M800_ERR_NULL_POINTER);
+        }
+        let mut buf = [0u8; STRING_TO_SIGN_MAX];
+        let (signed, string) =
+            signer.sign_request_with_string(&request, unix_time, nonce, &mut buf)?;
+        let signed = headers(&signed)?;
+        // SAFETY: `sts`, `sts_len` valid for writes by contract; `string` is in
+        // the local `buf`.
+        unsafe { put_text(sts, sts_cap, sts_len, string.as_bytes()) }?;
+        // SAFETY: `out` is valid for writes by contract.
+        unsafe { put(out, signed) }
+    })
+}
+
+/// The six fields of a string to sign, verbatim (for building blocks and
+/// diagnostics). Pointers may be NULL when their length is 0.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct m800_fields {
+    /// The HTTP method.
+    pub method: *const c_char,
+    /// Length of `method`.
+    pub method_len: usize,
+    /// The request URI.
+    pub uri: *const c_char,
+    /// Length of `uri`.
+    pub uri_len: usize,
+    /// The `Content-MD5` value: empty or 32 lower-case hex digits.
+    pub content_md5: *const c_char,
+    /// Length of `content_md5`.
+    pub content_md5_len: usize,
+    /// The `Content-Type` value.
+    pub content_type: *const c_char,
+    /// Length of `content_type`.
+    pub content_type_len: usize,
+    /// The `X-M-Date` value.
+    pub x_m_date: *const c_char,
+    /// Length of `x_m_date`.
+    pub x_m_date_len: usize,
+    /// The nonce.
+    pub nonce: *const c_char,
+    /// Length of `nonce`.
+    pub nonce_len: usize,
+}
+
+/// # Safety
+/// A non-NULL `f` must be valid, its pointers readable for their lengths.
+unsafe fn fields<'a>(f: *const m800_fields) -> FfiResult<CanonicalFields<'a>> {
+    // SAFETY: forwarded contract.
+    let f = unsafe { get(f) }?;
+    // SAFETY: the contract covers each pointer and length of `f`.
+    let parts = unsafe {
+        [
+            text(f.method, f.method_len)?,
+            text(f.uri, f.uri_len)?,
+            text(f.content_md5, f.content_md5_len)?,
+            text(f.content_type, f.content_type_len)?,
+            text(f.x_m_date, f.x_m_date_len)?,
+            text(f.nonce, f.nonce_len)?,
+        ]
+    };
+    let [method, uri, content_md5, content_type, x_m_date, nonce] = parts;
+    Ok(CanonicalFields::new(
+        method,
+        uri,
+        content_md5,
+        content_type,
+        x_m_date,
+        nonce,
+    )?)
+}
+
+/// Writes the string to sign of `f` (six fields joined by `\n`) into
+/// `out[..cap]`, NUL-terminated; `*out_len` = its length (or, on
+/// `M800_ERR_BUFFER_TOO_SMALL`, the size needed).
+///
+/// # Safety
+/// `f` valid; `out` valid for writes of `cap` bytes; `out_len` valid for a write.
+#[no_mangle]
+pub unsafe extern "C" fn m800_string_to_sign(
+    f: *const m800_fields,
+    out: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> m800_status {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let fields = unsafe { fields(f) }?;
+        let mut buf = [0u8; STRING_TO_SIGN_MAX];
+        let string = fields.write(&mut buf)?;
+        // SAFETY: forwarded; `string` is in the local `buf`.
+        unsafe { put_text(out, cap, out_len, string.as_bytes()) }
+    })
+}
+
+unsafe fn signature(
+    s: *const m800_signer,
+    f: *const m800_fields,
+    encoding: Encoding,
+    out: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> m800_status {
+    guard(|| {
+        // SAFETY: forwarded from the callers' contract.
+        let (signer, fields) = unsafe { (signer(s)?, fields(f)?) };
+        let encoded = signer.sign_fields(&fields).encode(encoding);
+        // SAFETY: forwarded; `encoded` is a local value.
+        unsafe { put_text(out, cap, out_len, encoded.as_str().as_bytes()) }
+    })
+}
+
+/// The signature of the string to sign of `f` in lower-case hex (64 characters;
+/// `M800_SIGNATURE_HEX_LEN + 1` bytes with the NUL).
+///
+/// # Safety
+/// As `m800_string_to_sign`, and `s` as for `m800_sign_request`.
+#[no_mangle]
+pub unsafe extern "C" fn m800_signature_hex(
+    s: *const m800_signer,
+    f: *const m800_fields,
+    out: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> m800_status {
+    // SAFETY: same contract.
+    unsafe { signature(s, f, Encoding::Hex, out, cap, out_len) }
+}
+
+/// The signature of the string to sign of `f` in base64 with padding (44
+/// characters; `M800_SIGNATURE_BASE64_LEN + 1` bytes with the NUL).
+///
+/// # Safety
+/// As `m800_signature_hex`.
+#[no_mangle]
+pub unsafe extern "C" fn m800_signature_base64(
+    s: *const m800_signer,
+    f: *const m800_fields,
+    out: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> m800_status {
+    // SAFETY: same contract.
+    unsafe { signature(s, f, Encoding::Base64, out, cap, out_len) }
+}

@@ -1,0 +1,406 @@
+//! Calls the extern functions from Rust with valid, NULL, too-small and wiped
+//! inputs. Small on purpose: `cargo +nightly miri test --features ffi ffi::`
+//! checks every `unsafe` block here under Miri.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use super::*;
+use core::ffi::{c_char, c_int, c_void, CStr};
+use core::ptr::{null, null_mut};
+use std::borrow::ToOwned;
+
+const KEY: &str = "a-demo-key";
+const SECRET: &[u8] = b"a-demo-secret";
+const BODY: &[u8] = br#"{"appMessage":{"content":"ping"}}"#;
+const URI: &str = "/api/1.0/push/alice@m800.com";
+const NONCE: &str = "19aca559e0102468acf13579bde";
+const SIGNATURE: &str = "36440251e21c8679823798b73be96777c75e1ccd7075e59c1d4314036db1c7db";
+
+fn zeroed_signer() -> m800_signer {
+    // SAFETY (test): an all-zero m800_signer is its documented "not initialised" state.
+    unsafe { core::mem::zeroed() }
+}
+
+fn signer() -> m800_signer {
+    let mut s = zeroed_signer();
+    let st = unsafe {
+        m800_signer_init(
+            &mut s,
+            KEY.as_ptr().cast(),
+            KEY.len(),
+            SECRET.as_ptr(),
+            SECRET.len(),
+        )
+    };
+    assert_eq!(st, m800_status::M800_OK);
+    s
+}
+
+fn request() -> m800_request {
+    m800_request {
+        method: "POST".as_ptr().cast(),
+        method_len: 4,
+        uri: URI.as_ptr().cast(),
+        uri_len: URI.len(),
+        content_type: "application/json".as_ptr().cast(),
+        content_type_len: 16,
+        body: BODY.as_ptr(),
+        body_len: BODY.len(),
+    }
+}
+
+fn cstr(bytes: &[c_char]) -> &str {
+    // SAFETY (test): the arrays the library fills are NUL-terminated.
+    unsafe { CStr::from_ptr(bytes.as_ptr()) }.to_str().unwrap()
+}
+
+fn sign(s: &m800_signer, time: u64, nonce: &str) -> (m800_status, m800_signed_headers) {
+    let mut h = m800_signed_headers {
+        x_m_date: [0; M800_X_M_DATE_SIZE],
+        content_md5: [0; M800_CONTENT_MD5_SIZE],
+        authorization: [0; M800_AUTHORIZATION_SIZE],
+    };
+    let st = unsafe {
+        m800_sign_request(
+            s,
+            &request(),
+            time,
+            nonce.as_ptr().cast(),
+            nonce.len(),
+            &mut h,
+        )
+    };
+    (st, h)
+}
+
+#[test]
+fn signer_lifecycle() {
+    let mut s = zeroed_signer();
+    assert_eq!(sign(&s, 0, NONCE).0, m800_status::M800_ERR_NOT_INITIALIZED);
+    let st = unsafe { m800_signer_init(&mut s, KEY.as_ptr().cast(), KEY.len(), null(), 0) };
+    assert_eq!(st, m800_status::M800_ERR_EMPTY_SECRET);
+    let st = unsafe {
+        m800_signer_init(
+            null_mut(),
+            KEY.as_ptr().cast(),
+            KEY.len(),
+            SECRET.as_ptr(),
+            1,
+        )
+    };
+    assert_eq!(st, m800_status::M800_ERR_NULL_POINTER);
+    let bad = [0xffu8];
+    let st = unsafe { m800_signer_init(&mut s, bad.as_ptr().cast(), 1, SECRET.as_ptr(), 1) };
+    assert_eq!(st, m800_status::M800_ERR_INVALID_UTF8);
+
+    let mut s = signer();
+    let (st, h) = sign(&s, 1_764_334_800, NONCE);
+    assert_eq!(st, m800_status::M800_OK);
+    assert_eq!(cstr(&h.x_m_date), "Fri, 28 Nov 2025 13:00:00 GMT");
+    assert_eq!(cstr(&h.content_md5), "cb0e8ec5b4ee7678bce015b9755a0156");
+    assert!(cstr(&h.authorization).contains(SIGNATURE));
+    // A failed re-init leaves the signer as it was.
+    let st = unsafe { m800_signer_init(&mut s, null(), 0, SECRET.as_ptr(), 1) };
+    assert_eq!(st, m800_status::M800_ERR_EMPTY_KEY);
+    assert_eq!(sign(&s, 0, NONCE).0, m800_status::M800_OK);
+    // Errors from the core come through as their own statuses.
+    assert_eq!(sign(&s, 0, "").0, m800_status::M800_ERR_EMPTY_NONCE);
+    assert_eq!(
+        sign(&s, u64::MAX, NONCE).0,
+        m800_status::M800_ERR_TIME_OUT_OF_RANGE
+    );
+
+    unsafe { m800_signer_wipe(&mut s) };
+    // SAFETY (test): wiping wrote zeros to every word.
+    assert!(s.opaque.iter().all(|w| unsafe { w.assume_init() } == 0));
+    assert_eq!(sign(&s, 0, NONCE).0, m800_status::M800_ERR_NOT_INITIALIZED);
+    unsafe { m800_signer_wipe(&mut s) };
+    unsafe { m800_signer_wipe(null_mut()) };
+    let st =
+        unsafe { m800_sign_request(null(), &request(), 0, NONCE.as_ptr().cast(), 1, null_mut()) };
+    assert_eq!(st, m800_status::M800_ERR_NULL_POINTER);
+}
+
+#[test]
+fn buffers_and_building_blocks() {
+    let mut len = 0usize;
+    let mut buf = [0x5a as c_char; 40];
+    let date =
+        |out: *mut c_char, cap, len: *mut usize| unsafe { m800_date_format(0, out, cap, len) };
+    assert_eq!(
+        date(null_mut(), 0, &mut len),
+        m800_status::M800_ERR_BUFFER_TOO_SMALL
+    );
+    assert_eq!(len, 30);
+    assert_eq!(
+        date(buf.as_mut_ptr(), 29, &mut len),
+        m800_status::M800_ERR_BUFFER_TOO_SMALL
+    );
+    assert!(buf.iter().all(|&c| c == 0x5a));
+    assert_eq!(
+        date(buf.as_mut_ptr(), 40, null_mut()),
+        m800_status::M800_ERR_NULL_POINTER
+    );
+    assert_eq!(
+        date(null_mut(), 40, &mut len),
+        m800_status::M800_ERR_NULL_POINTER
+    );
+    assert_eq!(date(buf.as_mut_ptr(), 30, &mut len), m800_status::M800_OK);
+    assert_eq!((len, cstr(&buf)), (29, "Thu, 01 Jan 1970 00:00:00 GMT"));
+    assert_eq!(buf[30], 0x5a);
+
+    let mut t = 7u64;
+    let st = unsafe { m800_date_parse(buf.as_ptr(), 29, &mut t) };
+    assert_eq!((st, t), (m800_status::M800_OK, 0));
+    let st = unsafe { m800_date_parse(null(), 3, &mut t) };
+    assert_eq!(st, m800_status::M800_ERR_NULL_POINTER);
+
+    let mut md5: m800_md5 = unsafe { core::mem::zeroed() };
+    let st = unsafe { m800_md5_update(&mut md5, BODY.as_ptr(), 1) };
+    assert_eq!(st, m800_status::M800_ERR_NOT_INITIALIZED);
+    assert_eq!(unsafe { m800_md5_init(&mut md5) }, m800_status::M800_OK);
+    for chunk in BODY.chunks(5) {
+        assert_eq!(
+            unsafe { m800_md5_update(&mut md5, chunk.as_ptr(), chunk.len()) },
+            m800_status::M800_OK
+        );
+    }
+    let st = unsafe { m800_md5_final(&mut md5, buf.as_mut_ptr(), 32, &mut len) };
+    assert_eq!((st, len), (m800_status::M800_ERR_BUFFER_TOO_SMALL, 33));
+    let st = unsafe { m800_md5_final(&mut md5, buf.as_mut_ptr(), 33, &mut len) };
+    assert_eq!(
+        (st, cstr(&buf)),
+        (m800_status::M800_OK, "cb0e8ec5b4ee7678bce015b9755a0156")
+    );
+    assert_eq!(
+        unsafe { m800_md5_update(&mut md5, null(), 0) },
+        m800_status::M800_ERR_NOT_INITIALIZED
+    );
+
+    let random = [1u8, 2, 3, 4, 5, 6, 7, 8];
+    let st =
+        unsafe { m800_nonce_format(0x19ac, random.as_ptr(), 8, buf.as_mut_ptr(), 40, &mut len) };
+    assert_eq!(
+        (st, cstr(&buf)),
+        (m800_status::M800_OK, "19ac0102030405060708")
+    );
+    let st = unsafe { m800_nonce_format(1, random.as_ptr(), 7, buf.as_mut_ptr(), 40, &mut len) };
+    assert_eq!(st, m800_status::M800_ERR_INVALID_ARGUMENT);
+
+    let header = "MAAIISDK10 key=\"k\", nonce=n, signature=\"s\"";
+    let mut a: m800_authorization = unsafe { core::mem::zeroed() };
+    let st = unsafe { m800_authorization_parse(header.as_ptr().cast(), header.len(), &mut a) };
+    assert_eq!(st, m800_status::M800_OK);
+    assert_eq!(
+        (cstr(&a.key), cstr(&a.nonce), cstr(&a.signature)),
+        ("k", "n", "s")
+    );
+    let st = unsafe { m800_authorization_parse(header.as_ptr().cast(), 5, &mut a) };
+    assert_eq!(st, m800_status::M800_ERR_UNSUPPORTED_SCHEME);
+
+    let s = signer();
+    let f = m800_fields {
+        method: "GET".as_ptr().cast(),
+        method_len: 3,
+        uri: "/".as_ptr().cast(),
+        uri_len: 1,
+        content_md5: null(),
+        content_md5_len: 0,
+        content_type: null(),
+        content_type_len: 0,
+        x_m_date: buf.as_ptr(),
+        x_m_date_len: 0,
+        nonce: "n".as_ptr().cast(),
+        nonce_len: 1,
+    };
+    let mut sts = [0 as c_char; 16];
+    let st = unsafe { m800_string_to_sign(&f, sts.as_mut_ptr(), sts.len(), &mut len) };
+    assert_eq!((st, cstr(&sts)), (m800_status::M800_OK, "GET\n/\n\n\n\nn"));
+    let mut sig = [0 as c_char; 45];
+    let st = unsafe { m800_signature_base64(&s, &f, sig.as_mut_ptr(), sig.len(), &mut len) };
+    assert_eq!((st, len), (m800_status::M800_OK, 44));
+    let st = unsafe { m800_signature_hex(&s, &f, sig.as_mut_ptr(), sig.len(), &mut len) };
+    assert_eq!((st, len), (m800_status::M800_ERR_BUFFER_TOO_SMALL, 65));
+}
+
+#[test]
+fn verify_with_cache_and_details() {
+    let s = signer();
+    let (_, h) = sign(&s, 1_000_000, "n-1");
+    let date = cstr(&h.x_m_date);
+    let auth = cstr(&h.authorization);
+    let mut slots = [m800_replay_slot {
+        opaque: [core::mem::MaybeUninit::new(9); 4],
+    }; 1];
+    let mut cache: m800_replay_cache = unsafe { core::mem::zeroed() };
+    let verify = |cache: *mut m800_replay_cache, now: u64, d: *mut m800_verify_details| unsafe {
+        m800_verify_request_ex(
+            &s,
+            &request(),
+            date.as_ptr().cast(),
+            date.len(),
+            auth.as_ptr().cast(),
+            auth.len(),
+            now,
+            300,
+            cache,
+            d,
+        )
+    };
+    assert_eq!(
+        verify(&mut cache, 1_000_000, null_mut()),
+        m800_status::M800_ERR_NOT_INITIALIZED
+    );
+    let st = unsafe { m800_replay_cache_init(&mut cache, slots.as_mut_ptr(), slots.len()) };
+    assert_eq!(st, m800_status::M800_OK);
+    assert_eq!(
+        verify(&mut cache, 1_000_000, null_mut()),
+        m800_status::M800_OK
+    );
+    assert_eq!(
+        verify(&mut cache, 1_000_000, null_mut()),
+        m800_status::M800_ERR_REPLAYED_NONCE
+    );
+    assert_eq!(
+        verify(null_mut(), 1_000_000, null_mut()),
+        m800_status::M800_OK
+    );
+
+    let mut d: m800_verify_details = unsafe { core::mem::zeroed() };
+    assert_eq!(
+        verify(null_mut(), 1_000_400, &mut d),
+        m800_status::M800_ERR_DATE_TOO_OLD
+    );
+    assert_eq!((d.server_time, d.skew_s), (1_000_400, 400));
+    assert_eq!(
+        verify(null_mut(), 999_000, &mut d),
+        m800_status::M800_ERR_DATE_IN_FUTURE
+    );
+    assert_eq!((d.server_time, d.skew_s), (999_000, 1000));
+
+    let other = m800_request {
+        body_len: 3,
+        ..request()
+    };
+    let st = unsafe {
+        m800_verify_request_ex(
+            &s,
+            &other,
+            date.as_ptr().cast(),
+            date.len(),
+            auth.as_ptr().cast(),
+            auth.len(),
+            1_000_000,
+            300,
+            null_mut(),
+            &mut d,
+        )
+    };
+    assert_eq!(st, m800_status::M800_ERR_SIGNATURE_MISMATCH);
+    let expected = cstr(&d.expected_string_to_sign);
+    assert_eq!(expected.len(), d.expected_string_to_sign_len);
+    assert!(expected.starts_with("POST\n/api/1.0/push/alice@m800.com\n"));
+    assert!(expected.ends_with("\nn-1"));
+
+    let st = unsafe {
+        m800_verify_request(
+            &s,
+            &request(),
+            null(),
+            0,
+            auth.as_ptr().cast(),
+            auth.len(),
+            1_000_000,
+            300,
+            null_mut(),
+        )
+    };
+    assert_eq!(st, m800_status::M800_ERR_MISSING_DATE);
+}
+
+unsafe extern "C" fn lookup(
+    ctx: *mut c_void,
+    key: *const c_char,
+    key_len: usize,
+    out: *mut *const m800_signer,
+) -> c_int {
+    let signer = ctx.cast::<m800_signer>().cast_const();
+    let key = unsafe { core::slice::from_raw_parts(key.cast::<u8>(), key_len + 1) };
+    match key {
+        b"a-demo-key\0" => {
+            unsafe { out.write(signer) };
+            0
+        }
+        b"db-down\0" => 12345,
+        _ => m800_status::M800_ERR_UNKNOWN_KEY as c_int,
+    }
+}
+
+#[test]
+fn verify_multi_key() {
+    let mut s = signer();
+    let (_, h) = sign(&s, 1_000_000, "n-1");
+    let date = cstr(&h.x_m_date).as_bytes().to_vec();
+    let run = |s: &mut m800_signer, auth: &str| unsafe {
+        m800_verify_request_multi(
+            Some(lookup),
+            (s as *mut m800_signer).cast(),
+            &request(),
+            date.as_ptr().cast(),
+            date.len(),
+            auth.as_ptr().cast(),
+            auth.len(),
+            1_000_000,
+            300,
+            null_mut(),
+            null_mut(),
+        )
+    };
+    let auth = cstr(&h.authorization).to_owned();
+    assert_eq!(run(&mut s, &auth), m800_status::M800_OK);
+    let unknown = auth.replace("a-demo-key", "someone");
+    assert_eq!(run(&mut s, &unknown), m800_status::M800_ERR_UNKNOWN_KEY);
+    let broken = auth.replace("a-demo-key", "db-down");
+    assert_eq!(run(&mut s, &broken), m800_status::M800_ERR_INTERNAL);
+    unsafe { m800_signer_wipe(&mut s) };
+    assert_eq!(run(&mut s, &auth), m800_status::M800_ERR_NOT_INITIALIZED);
+}
+
+#[test]
+fn status_texts() {
+    let all = status::all();
+    for (i, &st) in all.iter().enumerate() {
+        assert_eq!(st as usize, i);
+        let name = unsafe { CStr::from_ptr(m800_status_name(i as c_int)) }
+            .to_str()
+            .unwrap();
+        let text = unsafe { CStr::from_ptr(m800_status_str(i as c_int)) }
+            .to_str()
+            .unwrap();
+        assert!(!name.is_empty() && !text.is_empty() && name != "unknown");
+        for &other in &all[..i] {
+            let o = unsafe { CStr::from_ptr(m800_status_name(other as c_int)) };
+            assert_ne!(o.to_str().unwrap(), name);
+        }
+    }
+    for code in [-1, all.len() as c_int, c_int::MAX, c_int::MIN] {
+        assert_eq!(
+            unsafe { CStr::from_ptr(m800_status_name(code)) }
+                .to_str()
+                .unwrap(),
+            "unknown"
+        );
+        assert!(!m800_status_str(code).is_null());
+    }
+    assert_eq!(
+        unsafe {
+            CStr::from_ptr(m800_status_str(
+                m800_status::M800_ERR_SIGNATURE_MISMATCH as c_int,
+            ))
+        }
+        .to_str()
+        .unwrap(),
+        crate::Error::SignatureMismatch.description()
+    );
+    let version = unsafe { CStr::from_ptr(m800_version()) }.to_str().unwrap();
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
+}
