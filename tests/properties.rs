@@ -423,3 +423,20 @@ mod against_reference {
         );
     }
 }
+
+#[test]
+fn signer_is_send_and_sync_and_shares_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Signer>();
+    let signer = demo();
+    let expected = signer.sign_request(&OK, 1_764_331_200, "n").unwrap();
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                for _ in 0..100 {
+                    assert_eq!(signer.sign_request(&OK, 1_764_331_200, "n").unwrap(), expected);
+                }
+            });
+        }
+    });
+}
