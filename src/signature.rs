@@ -206,7 +206,7 @@ impl Signer {
     pub fn sign_bytes(&self, message: &[u8]) -> Signature {
         let mut stream = self.mac.start();
         stream.update(message);
-        Signature(self.mac.finish(stream))
+        Signature(self.mac.finish(&mut stream))
     }
 
     /// HMAC-SHA256 of the string to sign, fed field by field: the string itself
@@ -214,7 +214,7 @@ impl Signer {
     pub fn sign_fields(&self, fields: &CanonicalFields<'_>) -> Signature {
         let mut stream = self.mac.start();
         fields.feed(|piece| stream.update(piece));
-        Signature(self.mac.finish(stream))
+        Signature(self.mac.finish(&mut stream))
     }
 
     /// Whether `signature` is the signature of `fields`, compared in constant time.
