@@ -86,6 +86,10 @@ fn digits(bytes: &[u8]) -> Option<u32> {
 }
 
 impl HttpDate {
+    /// All zero bytes: a placeholder for storage filled in before it is
+    /// handed out (zeros, so that it costs a memset, not a copy from flash).
+    pub(crate) const UNSET: HttpDate = HttpDate([0; X_M_DATE_LEN]);
+
     /// The date for `unix_time` (seconds since 1970-01-01 00:00:00 UTC).
     ///
     /// Fails with [`Error::TimeOutOfRange`] past `Fri, 31 Dec 9999 23:59:59 GMT`.

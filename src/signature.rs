@@ -55,7 +55,7 @@ impl Signature {
     }
 
     /// Wraps 32 bytes.
-    pub fn from_bytes(bytes: [u8; 32]) -> Signature {
+    pub const fn from_bytes(bytes: [u8; 32]) -> Signature {
         Signature(bytes)
     }
 
