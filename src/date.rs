@@ -11,7 +11,7 @@ const WEEKDAYS: [&[u8; 3]; 7] = [b"Thu", b"Fri", b"Sat", b"Sun", b"Mon", b"Tue",
 const MONTHS: [&[u8; 3]; 12] = [
     b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
 ];
-const SECONDS_PER_DAY: u64 = 86_400;
+const SECONDS_PER_DAY: u32 = 86_400;
 
 /// An `X-M-Date` value: 29 ASCII bytes.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,7 +23,7 @@ pub struct HttpDate([u8; X_M_DATE_LEN]);
 // years 1970..=9999, at most four digits: nothing here can overflow or underflow
 // (days_from_civil is only called with year >= 1970, month 1..=12, day >= 1).
 #[allow(clippy::arithmetic_side_effects)]
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+fn days_from_civil(year: u32, month: u32, day: u32) -> u32 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y / 400;
     let yoe = y - era * 400;
@@ -38,7 +38,7 @@ fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
 // years 1970..=9999, at most four digits: nothing here can overflow or underflow
 // (days_from_civil is only called with year >= 1970, month 1..=12, day >= 1).
 #[allow(clippy::arithmetic_side_effects)]
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
+fn civil_from_days(days: u32) -> (u32, u32, u32) {
     let z = days + 719_468;
     let era = z / 146_097;
     let doe = z - era * 146_097;
@@ -47,15 +47,15 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
+    let year = yoe + era * 400 + u32::from(month <= 2);
     (year, month, day)
 }
 
-fn is_leap(year: u64) -> bool {
+fn is_leap(year: u32) -> bool {
     year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
 }
 
-fn days_in_month(year: u64, month: u64) -> u64 {
+fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         2 if is_leap(year) => 29,
         2 => 28,
@@ -68,7 +68,7 @@ fn days_in_month(year: u64, month: u64) -> u64 {
 // years 1970..=9999, at most four digits: nothing here can overflow or underflow
 // (days_from_civil is only called with year >= 1970, month 1..=12, day >= 1).
 #[allow(clippy::arithmetic_side_effects)]
-fn two_digits(out: &mut [u8], value: u64) {
+fn two_digits(out: &mut [u8], value: u32) {
     if let [tens, ones] = out {
         *tens = b'0' + (value / 10 % 10) as u8;
         *ones = b'0' + (value % 10) as u8;
@@ -79,13 +79,17 @@ fn two_digits(out: &mut [u8], value: u64) {
 // years 1970..=9999, at most four digits: nothing here can overflow or underflow
 // (days_from_civil is only called with year >= 1970, month 1..=12, day >= 1).
 #[allow(clippy::arithmetic_side_effects)]
-fn digits(bytes: &[u8]) -> Option<u64> {
-    bytes.iter().try_fold(0u64, |acc, &c| {
-        c.is_ascii_digit().then(|| acc * 10 + u64::from(c - b'0'))
+fn digits(bytes: &[u8]) -> Option<u32> {
+    bytes.iter().try_fold(0u32, |acc, &c| {
+        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
     })
 }
 
 impl HttpDate {
+    /// All zero bytes: a placeholder for storage filled in before it is
+    /// handed out (zeros, so that it costs a memset, not a copy from flash).
+    pub(crate) const UNSET: HttpDate = HttpDate([0; X_M_DATE_LEN]);
+
     /// The date for `unix_time` (seconds since 1970-01-01 00:00:00 UTC).
     ///
     /// Fails with [`Error::TimeOutOfRange`] past `Fri, 31 Dec 9999 23:59:59 GMT`.
@@ -96,8 +100,13 @@ impl HttpDate {
         if unix_time > UNIX_TIME_MAX {
             return Err(Error::TimeOutOfRange);
         }
-        let days = unix_time / SECONDS_PER_DAY;
-        let secs = unix_time % SECONDS_PER_DAY;
+        // All calendar arithmetic runs in 32 bits (Cortex-M has no 64-bit
+        // divide: the library routine alone was 866 bytes). 86400 = 2^7 * 675
+        // and UNIX_TIME_MAX >> 7 < 2^31, so the day count is an exact u32
+        // quotient, and the seconds of the day are what the days leave over.
+        let days = u32::try_from(unix_time >> 7).map_err(|_| Error::TimeOutOfRange)? / 675;
+        let day_start = u64::from(days) * u64::from(SECONDS_PER_DAY);
+        let secs = u32::try_from(unix_time - day_start).map_err(|_| Error::TimeOutOfRange)?;
         let (year, month, day) = civil_from_days(days);
         let mut out = *b"Thu, 01 Jan 1970 00:00:00 GMT";
         out[..3].copy_from_slice(WEEKDAYS[(days % 7) as usize]);
@@ -140,8 +149,8 @@ fn parse_fields(b: &[u8; X_M_DATE_LEN]) -> Option<u64> {
     else {
         return None;
     };
-    let month = MONTHS.iter().position(|m| **m == [m0, m1, m2])? as u64 + 1;
-    let weekday = WEEKDAYS.iter().position(|w| **w == [w0, w1, w2])? as u64;
+    let month = MONTHS.iter().position(|m| **m == [m0, m1, m2])? as u32 + 1;
+    let weekday = WEEKDAYS.iter().position(|w| **w == [w0, w1, w2])? as u32;
     let day = digits(&[d0, d1])?;
     let year = digits(&[y0, y1, y2, y3])?;
     let (hour, minute, second) = (digits(&[h0, h1])?, digits(&[n0, n1])?, digits(&[s0, s1])?);
@@ -158,7 +167,10 @@ fn parse_fields(b: &[u8; X_M_DATE_LEN]) -> Option<u64> {
     if days % 7 != weekday {
         return None;
     }
-    Some(days * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second)
+    Some(
+        u64::from(days) * u64::from(SECONDS_PER_DAY)
+            + u64::from(hour * 3600 + minute * 60 + second),
+    )
 }
 
 impl core::fmt::Debug for HttpDate {

@@ -84,7 +84,16 @@ impl Sha256Stream {
         self.fill = rest.len();
     }
 
+    /// The digest of everything fed in.
     pub(crate) fn finalize(mut self) -> [u8; 32] {
+        self.pad();
+        state_bytes(&self.state)
+    }
+
+    /// Appends the padding and compresses it, in place: the digest is then
+    /// `self.state`. No copy of the stream is made (on Cortex-M every copy of
+    /// its 112 bytes is stack).
+    fn pad(&mut self) {
         let bits = self
             .blocks
             .wrapping_mul(BLOCK as u64)
@@ -101,20 +110,24 @@ impl Sha256Stream {
             compress256(&mut self.state, core::slice::from_ref(&self.block));
             self.block.fill(0);
         }
-        if let Some(len) = self.block.get_mut(BLOCK - 8..) {
-            len.copy_from_slice(&bits.to_be_bytes());
+        if let Some(len) = self.block.last_chunk_mut::<8>() {
+            *len = bits.to_be_bytes();
         }
         compress256(&mut self.state, core::slice::from_ref(&self.block));
-        state_bytes(&self.state)
     }
 }
 
 fn state_bytes(state: &[u32; 8]) -> [u8; 32] {
     let mut out = [0u8; 32];
+    put_state(state, &mut out);
+    out
+}
+
+/// Writes the state big-endian into the first 32 bytes of `out`.
+fn put_state(state: &[u32; 8], out: &mut [u8]) {
     for (dst, word) in out.chunks_exact_mut(4).zip(state) {
         dst.copy_from_slice(&word.to_be_bytes());
     }
-    out
 }
 
 /// The keyed HMAC-SHA256 state: SHA-256 midstates after the inner (`key ^ ipad`)
@@ -127,31 +140,30 @@ pub(crate) struct HmacKey {
 
 impl HmacKey {
     pub(crate) fn new(secret: &[u8]) -> HmacKey {
-        let mut key = [0u8; BLOCK];
+        // One stream serves for everything: it hashes a long secret, and its
+        // block then holds the key block, XORed in place with each pad.
+        let mut h = Sha256Stream::new();
         if secret.len() > BLOCK {
-            let mut h = Sha256Stream::new();
             h.update(secret);
-            let mut digest = h.finalize();
-            if let Some(dst) = key.get_mut(..32) {
-                dst.copy_from_slice(&digest);
-            }
-            digest.zeroize();
-        } else if let Some(dst) = key.get_mut(..secret.len()) {
+            h.pad();
+            h.block.fill(0);
+            put_state(&h.state, &mut h.block);
+        } else if let Some(dst) = h.block.get_mut(..secret.len()) {
             dst.copy_from_slice(secret);
         }
-        let mut pad = [0u8; BLOCK];
-        let mut midstate = |byte: u8| {
-            for (p, k) in pad.iter_mut().zip(key.iter()) {
-                *p = k ^ byte;
+        let mut midstate = |pad: u8| {
+            for k in h.block.iter_mut() {
+                *k ^= pad;
             }
             let mut state = IV;
-            compress256(&mut state, core::slice::from_ref(&pad));
+            compress256(&mut state, core::slice::from_ref(&h.block));
             state
         };
         let inner = midstate(0x36);
-        let outer = midstate(0x5c);
-        pad.zeroize();
-        key.zeroize();
+        // The block now holds key ^ ipad: XOR with ipad ^ opad gives key ^ opad.
+        let outer = midstate(0x36 ^ 0x5c);
+        h.block.zeroize();
+        h.state.zeroize();
         HmacKey { inner, outer }
     }
 
@@ -161,23 +173,23 @@ impl HmacKey {
     }
 
     /// The tag of the message fed into `stream` (from [`start`](Self::start)).
-    pub(crate) fn finish(&self, stream: Sha256Stream) -> [u8; 32] {
-        let inner_hash = stream.finalize();
+    /// The outer hash reuses the stream's own block and state, so a MAC needs
+    /// no second 64-byte buffer.
+    pub(crate) fn finish(&self, stream: &mut Sha256Stream) -> [u8; 32] {
+        stream.pad();
         // The outer message is the 32-byte inner hash after one key block:
         // one block with fixed padding, (64 + 32) * 8 = 768 bits.
-        let mut block = [0u8; BLOCK];
-        if let Some((head, tail)) = block.split_first_chunk_mut::<32>() {
-            *head = inner_hash;
-            if let Some(first) = tail.first_mut() {
-                *first = 0x80;
-            }
+        stream.block.fill(0);
+        put_state(&stream.state, &mut stream.block);
+        if let Some(first) = stream.block.get_mut(32) {
+            *first = 0x80;
         }
-        if let Some(len) = block.last_chunk_mut::<2>() {
+        if let Some(len) = stream.block.last_chunk_mut::<2>() {
             *len = 768u16.to_be_bytes();
         }
-        let mut state = self.outer;
-        compress256(&mut state, core::slice::from_ref(&block));
-        state_bytes(&state)
+        stream.state = self.outer;
+        compress256(&mut stream.state, core::slice::from_ref(&stream.block));
+        state_bytes(&stream.state)
     }
 }
 

@@ -55,6 +55,14 @@ pub struct SignedHeaders {
 }
 
 impl SignedHeaders {
+    /// Storage for [`Signer::sign_into`] to fill; never handed out unfilled.
+    const EMPTY: SignedHeaders = SignedHeaders {
+        x_m_date: HttpDate::UNSET,
+        content_md5: ContentMd5::NONE,
+        authorization: Authorization::EMPTY,
+        signature: Signature::from_bytes([0; 32]),
+    };
+
     /// The `X-M-Date` value.
     pub fn x_m_date(&self) -> &str {
         self.x_m_date.as_str()
@@ -95,7 +103,13 @@ impl Signer {
         unix_time: u64,
         nonce: &str,
     ) -> Result<SignedHeaders> {
-        self.sign_inner(request, unix_time, nonce, |_| Ok(()))
+        let mut signed = Ok(SignedHeaders::EMPTY);
+        if let Ok(out) = &mut signed {
+            if let Err(e) = self.sign_into(request, unix_time, nonce, out, &mut |_| Ok(())) {
+                signed = Err(e);
+            }
+        }
+        signed
     }
 
     /// As [`sign_request`](Self::sign_request), and also writes the string to
@@ -110,8 +124,12 @@ impl Signer {
         string_to_sign: &'b mut [u8],
     ) -> Result<(SignedHeaders, &'b str)> {
         let mut written: &'b str = "";
-        let headers = self.sign_inner(request, unix_time, nonce, |fields| {
-            written = fields.write(string_to_sign)?;
+        let mut buf = Some(string_to_sign);
+        let mut headers = SignedHeaders::EMPTY;
+        self.sign_into(request, unix_time, nonce, &mut headers, &mut |fields| {
+            if let Some(buf) = buf.take() {
+                written = fields.write(buf)?;
+            }
             Ok(())
         })?;
         Ok((headers, written))
@@ -127,36 +145,36 @@ impl Signer {
         self.sign_request(request, now.as_secs(), nonce.as_str())
     }
 
-    fn sign_inner<'f>(
+    /// Signs into `out`, which the caller owns: the headers are written in
+    /// place rather than assembled here and moved out (on a microcontroller
+    /// each move of the 400-byte [`SignedHeaders`] is stack). `out` is only
+    /// meaningful when this returns `Ok`.
+    #[inline(never)]
+    fn sign_into(
         &self,
         request: &Request<'_>,
         unix_time: u64,
         nonce: &str,
-        inspect: impl FnOnce(&CanonicalFields<'_>) -> Result<()> + 'f,
-    ) -> Result<SignedHeaders> {
+        out: &mut SignedHeaders,
+        inspect: &mut dyn FnMut(&CanonicalFields<'_>) -> Result<()>,
+    ) -> Result<()> {
         crate::nonce::check(nonce)?;
-        let x_m_date = HttpDate::from_unix(unix_time)?;
-        let content_md5 = request.body.content_md5();
+        out.x_m_date = HttpDate::from_unix(unix_time)?;
+        out.content_md5 = request.body.content_md5();
         let fields = CanonicalFields::new(
             request.method,
             request.uri,
-            content_md5.as_str(),
+            out.content_md5.as_str(),
             request.content_type,
-            x_m_date.as_str(),
+            out.x_m_date.as_str(),
             nonce,
         )?;
         inspect(&fields)?;
-        let signature = self.sign_fields(&fields);
-        let authorization = Authorization::new(
+        out.signature = self.sign_fields(&fields);
+        out.authorization.write(
             self.key(),
             nonce,
-            signature.encode(self.encoding()).as_str(),
-        )?;
-        Ok(SignedHeaders {
-            x_m_date,
-            content_md5,
-            authorization,
-            signature,
-        })
+            out.signature.encode(self.encoding()).as_str(),
+        )
     }
 }

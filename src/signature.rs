@@ -5,10 +5,8 @@
 use crate::canonical::CanonicalFields;
 use crate::limits::{KEY_MAX, SIGNATURE_BASE64_LEN, SIGNATURE_HEX_LEN};
 use crate::sha256::HmacKey;
-use crate::text::{hex_encode, hex_value, is_header_safe};
+use crate::text::{base64_decode_32, base64_encode_32, hex_encode, hex_value, is_header_safe};
 use crate::{Error, Result};
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine as _;
 use subtle::ConstantTimeEq;
 
 /// How a signature is written in the `Authorization` header.
@@ -57,7 +55,7 @@ impl Signature {
     }
 
     /// Wraps 32 bytes.
-    pub fn from_bytes(bytes: [u8; 32]) -> Signature {
+    pub const fn from_bytes(bytes: [u8; 32]) -> Signature {
         Signature(bytes)
     }
 
@@ -69,10 +67,12 @@ impl Signature {
                 hex_encode(&self.0, &mut buf);
                 SIGNATURE_HEX_LEN
             }
-            // 32 bytes always encode to exactly 44 characters, which fit.
-            Encoding::Base64 => BASE64
-                .encode_slice(self.0, &mut buf)
-                .unwrap_or(SIGNATURE_BASE64_LEN),
+            Encoding::Base64 => {
+                if let Some(b64) = buf.first_chunk_mut::<SIGNATURE_BASE64_LEN>() {
+                    base64_encode_32(&self.0, b64);
+                }
+                SIGNATURE_BASE64_LEN
+            }
         };
         EncodedSignature { buf, len }
     }
@@ -108,14 +108,7 @@ impl Signature {
                 }
             }
             Encoding::Base64 => {
-                if text.len() != SIGNATURE_BASE64_LEN {
-                    return Err(Error::InvalidSignatureEncoding);
-                }
-                let mut buf = [0u8; 33];
-                match BASE64.decode_slice(text, &mut buf) {
-                    Ok(32) => out.copy_from_slice(buf.get(..32).unwrap_or(&[0; 32])),
-                    _ => return Err(Error::InvalidSignatureEncoding),
-                }
+                out = base64_decode_32(text.as_bytes()).ok_or(Error::InvalidSignatureEncoding)?;
             }
         }
         Ok(Signature(out))
@@ -213,7 +206,7 @@ impl Signer {
     pub fn sign_bytes(&self, message: &[u8]) -> Signature {
         let mut stream = self.mac.start();
         stream.update(message);
-        Signature(self.mac.finish(stream))
+        Signature(self.mac.finish(&mut stream))
     }
 
     /// HMAC-SHA256 of the string to sign, fed field by field: the string itself
@@ -221,7 +214,7 @@ impl Signer {
     pub fn sign_fields(&self, fields: &CanonicalFields<'_>) -> Signature {
         let mut stream = self.mac.start();
         fields.feed(|piece| stream.update(piece));
-        Signature(self.mac.finish(stream))
+        Signature(self.mac.finish(&mut stream))
     }
 
     /// Whether `signature` is the signature of `fields`, compared in constant time.

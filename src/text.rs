@@ -30,6 +30,77 @@ pub(crate) const fn hex_value(c: u8) -> Option<u8> {
     }
 }
 
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding of 32 bytes: exactly 44 characters.
+///
+/// Written out here rather than taken from the `base64` crate: the signature
+/// is the only base64 in the protocol, always 32 bytes, and the general
+/// engine cost about 740 bytes of Cortex-M code even in hex-only firmware
+/// (the encoding is chosen at run time), against about 100 for this.
+pub(crate) fn base64_encode_32(bytes: &[u8; 32], out: &mut [u8; 44]) {
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    let mut dst = out.iter_mut();
+    let mut put = |value: u32| {
+        if let Some(d) = dst.next() {
+            *d = BASE64.get(value as usize).copied().unwrap_or(b'=');
+        }
+    };
+    for &b in bytes {
+        acc = acc << 8 | u32::from(b);
+        bits = bits.wrapping_add(8);
+        while bits >= 6 {
+            bits = bits.wrapping_sub(6);
+            put(acc >> bits & 63);
+        }
+    }
+    // 256 bits = 42 characters and 4 bits over: one more character, zero-filled.
+    put(acc << 2 & 63);
+    // The last cell: index 64 is out of the alphabet and writes the padding.
+    put(64);
+}
+
+/// The value of one character of the standard base64 alphabet.
+const fn base64_value(c: u8) -> Option<u8> {
+    match c {
+        b'A'..=b'Z' => Some(c.wrapping_sub(b'A')),
+        b'a'..=b'z' => Some(c.wrapping_sub(b'a' - 26)),
+        b'0'..=b'9' => Some(c.wrapping_sub(b'0').wrapping_add(52)),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    }
+}
+
+/// Decodes the 44-character standard base64 (with padding) of 32 bytes.
+/// Canonical only, as the `base64` crate's `STANDARD` engine: 43 alphabet
+/// characters, one `=`, and the unused low bits of the last character zero.
+pub(crate) fn base64_decode_32(text: &[u8]) -> Option<[u8; 32]> {
+    let (digits, [b'=']) = text.split_last_chunk::<1>().map(|(d, p)| (d, *p))? else {
+        return None;
+    };
+    if digits.len() != 43 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    let mut dst = out.iter_mut();
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    for &c in digits {
+        acc = acc << 6 | u32::from(base64_value(c)?);
+        bits = bits.wrapping_add(6);
+        if bits >= 8 {
+            bits = bits.wrapping_sub(8);
+            if let Some(d) = dst.next() {
+                *d = (acc >> bits) as u8;
+            }
+        }
+    }
+    // 43 * 6 = 258 bits: 32 bytes and two bits that must be zero.
+    (acc & 3 == 0).then_some(out)
+}
+
 /// RFC 9110 `tchar`.
 pub(crate) const fn is_tchar(c: u8) -> bool {
     matches!(c,

@@ -4,8 +4,8 @@
 use m800_sign::limits::{KEY_MAX, NONCE_MAX, UNIX_TIME_MAX};
 use m800_sign::verify::{ReceivedRequest, ReplayCache, ReplaySlot, Verifier};
 use m800_sign::{
-    Authorization, Body, ContentMd5, Error, HttpDate, Md5Stream, ParsedAuthorization, Request,
-    Signer,
+    Authorization, Body, ContentMd5, Encoding, Error, HttpDate, Md5Stream, ParsedAuthorization,
+    Request, Signature, Signer,
 };
 use proptest::prelude::*;
 
@@ -18,7 +18,47 @@ fn header_safe(max: usize) -> impl Strategy<Value = String> {
     .prop_map(|v| String::from_utf8(v).unwrap())
 }
 
+/// The `base64` crate's engine: the oracle for the signature's own base64.
+fn base64_engine() -> base64::engine::GeneralPurpose {
+    base64::engine::general_purpose::STANDARD
+}
+
 proptest! {
+    #[test]
+    fn base64_equals_the_base64_crate(bytes in any::<[u8; 32]>()) {
+        use base64::Engine as _;
+        let sig = Signature::from_bytes(bytes);
+        let encoded = sig.to_base64();
+        let text = encoded.as_str();
+        let oracle = base64_engine().encode(bytes);
+        prop_assert_eq!(text, oracle.as_str());
+        prop_assert_eq!(Signature::decode(text, Encoding::Base64), Ok(sig));
+    }
+
+    #[test]
+    fn base64_decode_agrees_with_the_base64_crate(text in "[A-Za-z0-9+/=]{42,46}|[A-Za-z0-9+/]{43}[=]") {
+        use base64::Engine as _;
+        let ours = Signature::decode(&text, Encoding::Base64).ok().map(|s| *s.as_bytes());
+        let oracle = base64_engine()
+            .decode(&text)
+            .ok()
+            .and_then(|v| <[u8; 32]>::try_from(v).ok())
+            .filter(|_| text.len() == 44);
+        prop_assert_eq!(ours, oracle);
+    }
+
+    #[test]
+    fn base64_decode_refuses_any_changed_byte(bytes in any::<[u8; 32]>(), i in 0usize..44, b in any::<u8>()) {
+        use base64::Engine as _;
+        let mut text = base64_engine().encode(bytes).into_bytes();
+        prop_assume!(text[i] != b);
+        text[i] = b;
+        let text = String::from_utf8_lossy(&text).into_owned();
+        let oracle = base64_engine().decode(&text).ok().and_then(|v| <[u8; 32]>::try_from(v).ok());
+        let ours = Signature::decode(&text, Encoding::Base64).ok().map(|s| *s.as_bytes());
+        prop_assert_eq!(ours, oracle.filter(|_| text.len() == 44));
+    }
+
     #[test]
     fn date_round_trip(t in 0..=UNIX_TIME_MAX) {
         let date = HttpDate::from_unix(t).unwrap();

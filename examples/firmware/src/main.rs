@@ -31,7 +31,7 @@ type Report<'a> = &'a mut dyn FnMut(&str, bool);
 
 #[cfg(feature = "sign")]
 mod checks {
-    use super::{vectors::*, Report};
+    use super::{measured, vectors::*, Report, NEW, SIGN};
     use m800_sign::{Body, CanonicalFields, Request, Signer};
 
     /// The published vector (fields fed straight into the keyed MAC) and a
@@ -44,7 +44,7 @@ mod checks {
 
     #[inline(never)]
     fn published(report: Report<'_>) {
-        let Ok(signer) = Signer::new(REQ_KEY, SIG_SECRET.as_bytes()) else {
+        let Ok(signer) = measured(NEW, || Signer::new(REQ_KEY, SIG_SECRET.as_bytes())) else {
             return report("signer", false);
         };
         let published = CanonicalFields::new(
@@ -55,7 +55,7 @@ mod checks {
             SIG_X_M_DATE,
             SIG_NONCE,
         )
-        .map(|fields| signer.sign_fields(&fields));
+        .map(|fields| measured(SIGN, || signer.sign_fields(&fields)));
         report(
             "published vector signature",
             published.is_ok_and(|s| s.to_hex().as_str() == SIG_SIGNATURE_HEX),
@@ -64,7 +64,7 @@ mod checks {
 
     #[inline(never)]
     fn push_request(report: Report<'_>) {
-        let Ok(signer) = Signer::new(REQ_KEY, REQ_SECRET.as_bytes()) else {
+        let Ok(signer) = measured(NEW, || Signer::new(REQ_KEY, REQ_SECRET.as_bytes())) else {
             return report("signer", false);
         };
         let request = Request {
@@ -73,7 +73,9 @@ mod checks {
             content_type: REQ_CONTENT_TYPE,
             body: Body::Bytes(REQ_BODY.as_bytes()),
         };
-        match signer.sign_request(&request, REQ_UNIX_TIME, REQ_NONCE) {
+        match measured(SIGN, || {
+            signer.sign_request(&request, REQ_UNIX_TIME, REQ_NONCE)
+        }) {
             Ok(headers) => {
                 report(
                     "push request X-M-Date",
@@ -97,8 +99,9 @@ mod checks {
     #[cfg(feature = "verify")]
     #[inline(never)]
     pub fn verify(report: Report<'_>) {
+        use super::VERIFY;
         use m800_sign::verify::{ReceivedRequest, ReplayCache, ReplaySlot, Verifier};
-        let Ok(signer) = Signer::new(VER_KEY, VER_SECRET.as_bytes()) else {
+        let Ok(signer) = measured(NEW, || Signer::new(VER_KEY, VER_SECRET.as_bytes())) else {
             return report("verifier", false);
         };
         let Ok(window) = u32::try_from(VER_WINDOW_S) else {
@@ -114,9 +117,13 @@ mod checks {
             x_m_date: Some(VER_X_M_DATE),
             authorization: VER_AUTHORIZATION,
         };
-        let first = verifier.verify(&request, VER_NOW, Some(&mut replay));
+        let first = measured(VERIFY, || {
+            verifier.verify(&request, VER_NOW, Some(&mut replay))
+        });
         report("verify valid callback", first.is_ok());
-        let again = verifier.verify(&request, VER_NOW, Some(&mut replay));
+        let again = measured(VERIFY, || {
+            verifier.verify(&request, VER_NOW, Some(&mut replay))
+        });
         report(
             "verify replayed callback refused",
             again == Err(m800_sign::Error::ReplayedNonce),
@@ -128,10 +135,11 @@ mod checks {
 mod checks {
     use super::Report;
 
-    /// The baseline: the same call and report, no library.
+    /// The baseline: the same calls, measurement and report, no library.
     #[inline(never)]
     pub fn sign(report: Report<'_>) {
-        report("baseline sign (no library)", core::hint::black_box(true));
+        let ok = super::measured(super::SIGN, || core::hint::black_box(true));
+        report("baseline sign (no library)", ok);
     }
 }
 
@@ -158,10 +166,19 @@ extern "C" {
 
 const PAINT: u32 = 0xC5AC_CE55;
 
-/// Runs `check`, first painting the free stack below this frame, and returns
-/// how many bytes of stack it used (the lowest word it changed).
-#[inline(never)]
-fn stack_used(check: fn(Report<'_>), report: Report<'_>) -> u32 {
+/// Slots of [`CALL_STACK`]: the deepest single library call of each kind.
+const SIGN: usize = 0;
+#[allow(dead_code)]
+const VERIFY: usize = 1;
+const NEW: usize = 2;
+/// Stack used by the library calls themselves (below the caller's frame,
+/// which holds the `Signer`, the output and the replay cache), per kind.
+static mut CALL_STACK: [u32; 3] = [0; 3];
+
+/// Paints the free stack below this frame from the lowest free address up
+/// to a little below the stack pointer.
+#[inline(always)]
+fn paint() -> (usize, usize) {
     let bottom = core::ptr::addr_of!(__sheap) as usize;
     let sp = cortex_m::register::msp::read() as usize;
     // Keep clear of this frame and the painting loop's own spills.
@@ -173,13 +190,49 @@ fn stack_used(check: fn(Report<'_>), report: Report<'_>) -> u32 {
         unsafe { core::ptr::write_volatile(p as *mut u32, PAINT) };
         p += 4;
     }
-    check(report);
+    (sp, bottom)
+}
+
+/// Bytes below `sp` that were written since [`paint`].
+#[inline(always)]
+fn scan(sp: usize, bottom: usize) -> u32 {
+    let top = (sp - 64) & !3;
     let mut lowest = bottom;
-    // SAFETY: the same region, read back; it is inside RAM and aligned.
+    // SAFETY: the painted region, read back; it is inside RAM and aligned.
     while lowest < top && unsafe { core::ptr::read_volatile(lowest as *const u32) } == PAINT {
         lowest += 4;
     }
     (sp - lowest) as u32
+}
+
+/// Runs one library call `f` and records in `CALL_STACK[slot]` the most
+/// stack it used: everything below this frame, so the call's own frames and
+/// not the caller's storage (its result is written into the caller's frame).
+#[inline(never)]
+fn measured<R>(slot: usize, f: impl FnOnce() -> R) -> R {
+    let (sp, bottom) = paint();
+    let r = run(f);
+    let used = scan(sp, bottom);
+    // SAFETY: single-threaded firmware; nothing else touches CALL_STACK.
+    let cell = unsafe { &mut (*core::ptr::addr_of_mut!(CALL_STACK))[slot] };
+    *cell = (*cell).max(used);
+    r
+}
+
+/// Keeps `f` (and everything inlined into it) out of [`measured`]'s frame.
+#[inline(never)]
+fn run<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
+/// Runs `check`, first painting the free stack below this frame, and returns
+/// how many bytes of stack it used (the lowest word it changed): the whole
+/// path, the check's own storage (signer, output, replay cache) included.
+#[inline(never)]
+fn stack_used(check: fn(Report<'_>), report: Report<'_>) -> u32 {
+    let (sp, bottom) = paint();
+    check(report);
+    scan(sp, bottom)
 }
 
 struct Out(Option<hio::HostStream>);
@@ -239,10 +292,30 @@ fn main() -> ! {
     let sign_stack = stack_used(checks::sign, &mut rep);
     let verify_stack = stack_used(verify, &mut rep);
     let out = unsafe { &mut *core::ptr::addr_of_mut!(OUT) };
+    // SAFETY: as in `report`; the measurements are done.
+    let calls = unsafe { *core::ptr::addr_of!(CALL_STACK) };
     out.str("stack sign: ");
-    out.num(sign_stack);
+    out.num(calls[SIGN]);
     out.str(" bytes\nstack verify: ");
+    out.num(calls[VERIFY]);
+    out.str(" bytes\nstack signer new: ");
+    out.num(calls[NEW]);
+    out.str(" bytes\nstack sign path: ");
+    out.num(sign_stack);
+    out.str(" bytes\nstack verify path: ");
     out.num(verify_stack);
+    // The caller-owned objects (0 in the baseline, which prints the same).
+    #[cfg(feature = "sign")]
+    let sizes = [
+        core::mem::size_of::<m800_sign::Signer>(),
+        core::mem::size_of::<m800_sign::SignedHeaders>(),
+    ];
+    #[cfg(not(feature = "sign"))]
+    let sizes = core::hint::black_box([0usize; 2]);
+    out.str(" bytes\nsize Signer: ");
+    out.num(sizes[0] as u32);
+    out.str(" bytes\nsize SignedHeaders: ");
+    out.num(sizes[1] as u32);
     out.str(" bytes\nstack region: ");
     // Only the symbols' addresses are taken.
     let region = core::ptr::addr_of!(_stack_start) as usize - core::ptr::addr_of!(__sheap) as usize;
