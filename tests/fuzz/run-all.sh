@@ -20,6 +20,15 @@ for target in $targets; do
     [ -d "$fuzz_dir/seeds/$target" ] && seeds=("$fuzz_dir/seeds/$target")
     dict=()
     [ -f "$fuzz_dir/$target.dict" ] && dict=("-dict=$fuzz_dir/$target.dict")
-    cargo +nightly fuzz run --fuzz-dir "$fuzz_dir" "$target" "$corpus" "${seeds[@]}" -- \
-        -max_total_time="$time_s" -rss_limit_mb=2048 "${dict[@]}"
+    log="$fuzz_dir/corpus/$target.log"
+    # libFuzzer's progress lines go to a log; the summary (or, on a crash, the
+    # end of the log with the reproducer) is printed.
+    if cargo +nightly fuzz run --fuzz-dir "$fuzz_dir" "$target" "$corpus" "${seeds[@]}" -- \
+        -max_total_time="$time_s" -rss_limit_mb=2048 "${dict[@]}" >"$log" 2>&1; then
+        grep -E '^Done [0-9]+ runs' "$log" || tail -n 3 "$log"
+    else
+        tail -n 60 "$log"
+        echo "fuzz target $target FAILED (log: $log)" >&2
+        exit 1
+    fi
 done
