@@ -284,6 +284,26 @@ typedef struct m800_push_response {
   size_t message_len;
 } m800_push_response;
 
+// A push body as a server receives it (e.g. a stand-in for the push endpoint),
+// parsed by `m800_push_body_parse`. The strings are views into the body (valid
+// while it is), raw JSON text between the quotes, checked to decode (see
+// `m800_json_text_unescape`); an absent member is NULL with length 0.
+typedef struct m800_received_push {
+  // `appMessage.content` (raw JSON text).
+  const char *app_message;
+  // Length of `app_message` in bytes.
+  size_t app_message_len;
+  // `push.content` (raw JSON text); NULL when absent.
+  const char *push_content;
+  // Length of `push_content` in bytes.
+  size_t push_content_len;
+  // `sender` (raw JSON text, checked to be `user@carrier` or empty); NULL
+  // when absent.
+  const char *sender;
+  // Length of `sender` in bytes.
+  size_t sender_len;
+} m800_received_push;
+
 // The parts of an HTTP request that are signed. Every pointer may be NULL when
 // its length is 0 (that part is then empty/absent). Text is UTF-8, not
 // NUL-terminated (the lengths count); the library reads it only during the call.
@@ -561,6 +581,19 @@ enum m800_status m800_json_text_unescape(const char *raw,
                                          char *out,
                                          size_t cap,
                                          size_t *out_len);
+
+// Parses a received push body: the object `m800_push_body` writes, with
+// whitespace allowed between tokens and the members in any order. Anything
+// else (no `appMessage`, unknown or duplicate members, `null`, wrong types,
+// invalid escapes or UTF-8, trailing bytes) is `M800_ERR_MALFORMED_PUSH_BODY`;
+// a sender not of the form `user@carrier` is `M800_ERR_INVALID_SENDER`.
+//
+// # Safety
+// `body` readable for `body_len` bytes (and kept while the views in `*out` are
+// used); `out` valid for writes.
+enum m800_status m800_push_body_parse(const uint8_t *body,
+                                      size_t body_len,
+                                      struct m800_received_push *out);
 
 // Sets up `s` for `key` (the developer key: 1..=`M800_KEY_MAX` bytes of printable
 // ASCII without `"` or `\`) and `secret` (any non-empty bytes). Signatures are

@@ -315,3 +315,70 @@ pub unsafe extern "C" fn m800_json_text_unescape(
         }
     })
 }
+
+/// A push body as a server receives it (e.g. a stand-in for the push endpoint),
+/// parsed by `m800_push_body_parse`. The strings are views into the body (valid
+/// while it is), raw JSON text between the quotes, checked to decode (see
+/// `m800_json_text_unescape`); an absent member is NULL with length 0.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct m800_received_push {
+    /// `appMessage.content` (raw JSON text).
+    pub app_message: *const c_char,
+    /// Length of `app_message` in bytes.
+    pub app_message_len: usize,
+    /// `push.content` (raw JSON text); NULL when absent.
+    pub push_content: *const c_char,
+    /// Length of `push_content` in bytes.
+    pub push_content_len: usize,
+    /// `sender` (raw JSON text, checked to be `user@carrier` or empty); NULL
+    /// when absent.
+    pub sender: *const c_char,
+    /// Length of `sender` in bytes.
+    pub sender_len: usize,
+}
+
+/// The pointer and length of an optional raw JSON text.
+fn view(text: Option<JsonText<'_>>) -> (*const c_char, usize) {
+    text.map_or((core::ptr::null(), 0), |t| {
+        (t.raw().as_ptr().cast(), t.raw().len())
+    })
+}
+
+/// Parses a received push body: the object `m800_push_body` writes, with
+/// whitespace allowed between tokens and the members in any order. Anything
+/// else (no `appMessage`, unknown or duplicate members, `null`, wrong types,
+/// invalid escapes or UTF-8, trailing bytes) is `M800_ERR_MALFORMED_PUSH_BODY`;
+/// a sender not of the form `user@carrier` is `M800_ERR_INVALID_SENDER`.
+///
+/// # Safety
+/// `body` readable for `body_len` bytes (and kept while the views in `*out` are
+/// used); `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn m800_push_body_parse(
+    body: *const u8,
+    body_len: usize,
+    out: *mut m800_received_push,
+) -> m800_status {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let body = unsafe { bytes(body, body_len) }?;
+        if out.is_null() {
+            return Err(M800_ERR_NULL_POINTER);
+        }
+        let parsed = push::parse_body(body)?;
+        let (app_message, app_message_len) = view(Some(parsed.app_message));
+        let (push_content, push_content_len) = view(parsed.push_content);
+        let (sender, sender_len) = view(parsed.sender);
+        let value = m800_received_push {
+            app_message,
+            app_message_len,
+            push_content,
+            push_content_len,
+            sender,
+            sender_len,
+        };
+        // SAFETY: `out` valid for writes by contract.
+        unsafe { put(out, value) }
+    })
+}
