@@ -75,7 +75,7 @@ typedef enum m800_status {
   M800_ERR_NULL_POINTER = 1,
   // The output buffer is too small; `*out_len` holds the size needed, NUL included.
   M800_ERR_BUFFER_TOO_SMALL = 2,
-  // An argument is out of its range (a length past `PTRDIFF_MAX`, a wrong-sized array).
+  // An argument is out of its range (a length past `PTRDIFF_MAX`, a wrong-sized array, a body given together with its `Content-MD5`).
   M800_ERR_INVALID_ARGUMENT = 3,
   // Text input is not valid UTF-8.
   M800_ERR_INVALID_UTF8 = 4,
@@ -532,8 +532,8 @@ enum m800_status m800_push_body(const char *app_message,
 // with `*out_len` = its size + 1 and nothing else written. Every input is
 // checked first: the push as for `m800_push_uri` / `m800_push_body`, `host`
 // (a non-empty `host[:port]`, else `M800_ERR_INVALID_HOST`), the nonce and
-// the time as for `m800_sign_request`. Allocation-free (it signs twice when
-// measuring the size: keep `cap` large enough to avoid the retry).
+// the time as for `m800_sign_request`. Allocation-free. To keep the caller's
+// buffer untouched on failure it signs twice: once to measure, once to write.
 //
 // # Safety
 // `s` as for `m800_sign_request`; `p` a valid push; `host` and `nonce`

@@ -150,8 +150,8 @@ pub unsafe extern "C" fn m800_push_body(
 /// with `*out_len` = its size + 1 and nothing else written. Every input is
 /// checked first: the push as for `m800_push_uri` / `m800_push_body`, `host`
 /// (a non-empty `host[:port]`, else `M800_ERR_INVALID_HOST`), the nonce and
-/// the time as for `m800_sign_request`. Allocation-free (it signs twice when
-/// measuring the size: keep `cap` large enough to avoid the retry).
+/// the time as for `m800_sign_request`. Allocation-free. To keep the caller's
+/// buffer untouched on failure it signs twice: once to measure, once to write.
 ///
 /// # Safety
 /// `s` as for `m800_sign_request`; `p` a valid push; `host` and `nonce`
