@@ -174,6 +174,18 @@ m800_status m800_verify_request_multi(m800_key_lookup_fn lookup,
                                       m800_replay_cache *cache,
                                       m800_verify_details *details);
 
+/* As m800_verify_http_request_ex (`details` may be NULL), with the signer found
+ * by lookup(ctx, key, ...) for the request's key, as in
+ * m800_verify_request_multi. */
+m800_status m800_verify_http_request_multi(m800_key_lookup_fn lookup,
+                                           void *ctx,
+                                           const uint8_t *raw,
+                                           size_t raw_len,
+                                           uint64_t now,
+                                           uint32_t window_s,
+                                           m800_replay_cache *cache,
+                                           m800_verify_details *details);
+
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif

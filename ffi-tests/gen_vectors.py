@@ -3,8 +3,9 @@
 
 Usage: gen_vectors.py VECTORS.json OUT.h
 Every string becomes a byte-exact C literal plus its length (octal escapes, so
-UTF-8, quotes and line feeds survive). Sections: signature, request, http_date,
-http_date_invalid, authorization_parse, verify.
+UTF-8, quotes and line feeds survive). Sections: signature, request (and its push
+requests), http_date, http_date_invalid, authorization_parse, push_uri,
+push_body, verify.
 """
 import json
 import sys
@@ -90,6 +91,43 @@ def main():
         else:
             o.append("  {%s, %s, {NULL, 0}, {NULL, 0}, {NULL, 0}}," % (
                 lit(x["header"]), AUTH_REASON[x["reason"]]))
+    o.append("};")
+
+    o.append("static const push_req_vec PUSH_REQ_VECS[] = {")
+    for x in v["request"]:
+        p = x["push"]
+        if p is None:
+            continue
+        e = x["expect"]
+        o.append("  {%s, %s, %s, UINT64_C(%d), %s, %s, %s}," % (
+            cname(x["name"]),
+            ", ".join(lit(x[k]) for k in ["key", "secret"]),
+            ", ".join(lit(p[k]) for k in ["username", "carrier", "app_message", "push_content",
+                                         "sender"]),
+            x["unix_time"], lit(x["nonce"]),
+            ", ".join(lit(x[k]) for k in ["uri", "body"]),
+            ", ".join(lit(e[k]) for k in ["content_md5", "x_m_date", "authorization"])))
+    o.append("};")
+
+    o.append("static const push_uri_vec PUSH_URI_VECS[] = {")
+    for x in v["push_uri"]:
+        if x["uri"] is not None:
+            expect = "M800_OK"
+        elif x["username"] == "":
+            expect = "M800_ERR_EMPTY_USERNAME"
+        elif x["carrier"] == "":
+            expect = "M800_ERR_EMPTY_CARRIER"
+        else:
+            # PROTOCOL.md section 1: the only other failure is a control character.
+            expect = "M800_ERR_CONTROL_CHARACTER"
+        o.append("  {%s, %s, %s, %s}," % (lit(x["username"]), lit(x["carrier"]), lit(x["uri"]),
+                                          expect))
+    o.append("};")
+
+    o.append("static const push_body_vec PUSH_BODY_VECS[] = {")
+    for x in v["push_body"]:
+        o.append("  {%s}," % ", ".join(lit(x[k]) for k in ["app_message", "push_content",
+                                                           "sender", "body"]))
     o.append("};")
 
     o.append("static const verify_vec VERIFY_VECS[] = {")

@@ -1,4 +1,4 @@
-/* Proof that signing and verifying perform no heap allocation: the static
+/* Proof that signing, verifying and the push calls perform no heap allocation: the static
  * library is linked with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
  * so every allocator call from the library (Rust's allocator calls libc's)
  * goes through the counters below. */
@@ -44,10 +44,10 @@ void __wrap_free(void *p) {
 int main(void) {
   /* The wrapping is active: an allocation in this program is counted. */
   counting = 1;
-  void *p = malloc(16);
+  void *probe = malloc(16);
   counting = 0;
   CHECK(allocs == 1);
-  free(p);
+  free(probe);
   allocs = 0;
 
   const char body[] = "{\"appMessage\":{\"content\":\"ping\"}}";
@@ -86,6 +86,55 @@ int main(void) {
   CHECK(m800_md5_final(&md5, buf, sizeof buf, &len) == M800_OK);
   CHECK(m800_date_format(0, buf, sizeof buf, &len) == M800_OK);
   CHECK(m800_sign_request(&s, &r, 0, NULL, 0, &h) == M800_ERR_EMPTY_NONCE);
+
+  /* Streamed body: sign and verify with the digest. */
+  r.body_len++;
+  CHECK(m800_md5_init(&md5) == M800_OK);
+  CHECK(m800_md5_update(&md5, (const uint8_t *)body, 5) == M800_OK);
+  CHECK(m800_md5_update(&md5, (const uint8_t *)body + 5, sizeof body - 6) == M800_OK);
+  char hex[M800_CONTENT_MD5_SIZE];
+  size_t hex_len;
+  CHECK(m800_md5_final(&md5, hex, sizeof hex, &hex_len) == M800_OK);
+  m800_request head = r;
+  head.body = NULL;
+  head.body_len = 0;
+  CHECK(m800_sign_request_md5(&s, &head, hex, hex_len, 1764334800, "n-md5", 5, &h) == M800_OK);
+  CHECK(m800_verify_request_md5(&s, &head, hex, hex_len, h.x_m_date, strlen(h.x_m_date),
+                                h.authorization, strlen(h.authorization), 1764334800, 300, &cache,
+                                &d) == M800_OK);
+
+  /* Push: URI, body, the whole request, then a C server verifies it raw. */
+  m800_push p = {"alice", 5, "m800.com", 8, "ping \"x\"", 8, "push", 4, "bob@m800.com", 12};
+  char req[1024];
+  size_t req_len, head_len;
+  CHECK(m800_push_uri(p.username, 5, p.carrier, 8, buf, sizeof buf, &len) == M800_OK);
+  CHECK(m800_push_body(p.app_message, 8, p.push_content, 4, p.sender, 12, buf, sizeof buf, &len) ==
+        M800_OK);
+  CHECK(m800_push_request(&s, &p, "api.example.com", 15, 1764334800, "n-push", 6, req, 0,
+                          &req_len, NULL, NULL) == M800_ERR_BUFFER_TOO_SMALL);
+  CHECK(m800_push_request(&s, &p, "api.example.com", 15, 1764334800, "n-push", 6, req, sizeof req,
+                          &req_len, &head_len, &h) == M800_OK);
+  CHECK(m800_verify_http_request(&s, (const uint8_t *)req, req_len, 1764334800, 300, &cache) ==
+        M800_OK);
+  CHECK(m800_verify_http_request_ex(&s, (const uint8_t *)req, req_len, 1764334800, 300, &cache,
+                                    &d) == M800_ERR_REPLAYED_NONCE);
+  CHECK(m800_verify_http_request(&s, (const uint8_t *)req, req_len - 1, 1764334800, 300, NULL) ==
+        M800_ERR_INCOMPLETE_HTTP_REQUEST);
+  m800_received_push rp;
+  CHECK(m800_push_body_parse((const uint8_t *)req + head_len, req_len - head_len, &rp) == M800_OK);
+
+  /* The response. */
+  const char *reply = "{\"error\":{\"status\":401,\"code\":7,\"message\":\"bad \\u00e9\"}}";
+  m800_push_response pr;
+  CHECK(m800_push_response_parse((const uint8_t *)reply, strlen(reply), &pr) == M800_OK);
+  CHECK(m800_json_text_unescape(pr.message, pr.message_len, buf, sizeof buf, &len) == M800_OK);
+
+  /* A base64 signer. */
+  m800_signer b64 = {{0}};
+  CHECK(m800_signer_init_base64(&b64, "a-demo-key", 10, (const uint8_t *)"a-demo-secret", 13) ==
+        M800_OK);
+  CHECK(m800_sign_request(&b64, &r, 1764334800, "n-b64", 5, &h) == M800_OK);
+  m800_signer_wipe(&b64);
   (void)m800_status_str(M800_ERR_INTERNAL);
   m800_signer_wipe(&s);
   counting = 0;
@@ -94,6 +143,6 @@ int main(void) {
     fprintf(stderr, "FAILED: %ld heap allocations during sign/verify\n", allocs);
     return 1;
   }
-  printf("ok: 0 heap allocations in sign/verify/md5/date calls\n");
+  printf("ok: 0 heap allocations in sign/verify/md5/date/push/http-verify calls\n");
   return 0;
 }

@@ -71,6 +71,29 @@ int main() {
   check(verify() == M800_ERR_REPLAYED_NONCE, "replay");
   check(std::string(m800_status_name(M800_ERR_REPLAYED_NONCE)) == "replayed_nonce", "name");
 
+  // A push from C++: the whole request, verified raw; the response parsed.
+  m800_push push{"alice", 5, "m800.com", 8, "ping", 4, nullptr, 0, nullptr, 0};
+  std::string wire(1024, '\0');
+  std::size_t wire_len = 0, head_len = 0;
+  m800_signed_headers ph{};
+  check(m800_push_request(signer.get(), &push, "api.example.com", 15, 1764334800, nonce.data(),
+                          nonce.size(), wire.data(), wire.size(), &wire_len, &head_len,
+                          &ph) == M800_OK,
+        "push request");
+  wire.resize(wire_len);
+  check(wire.substr(head_len) == body, "push body");
+  check(std::string(ph.authorization) == h.authorization, "push authorization");
+  check(m800_verify_http_request(signer.get(), reinterpret_cast<const std::uint8_t *>(wire.data()),
+                                 wire.size(), 1764334800, 300, nullptr) == M800_OK,
+        "verify raw");
+  const std::string reply = R"({"requestId": "r-42"})";
+  m800_push_response pr{};
+  check(m800_push_response_parse(reinterpret_cast<const std::uint8_t *>(reply.data()), reply.size(),
+                                 &pr) == M800_OK &&
+            pr.outcome == M800_PUSH_ACCEPTED &&
+            std::string_view(pr.request_id, pr.request_id_len) == "r-42",
+        "response");
+
   // Threads sharing one signer.
   std::vector<std::thread> threads;
   int errors[4] = {0, 0, 0, 0};

@@ -47,6 +47,11 @@ class Cache(C.Structure):
     _fields_ = [("slots", C.POINTER(Slot)), ("n_slots", sz), ("magic", C.c_uint64)]
 
 
+class Push(C.Structure):
+    _fields_ = [(n, t) for name in ["username", "carrier", "app_message", "push_content", "sender"]
+                for n, t in [(name, C.c_char_p), (name + "_len", sz)]]
+
+
 lib.m800_status_name.restype = C.c_char_p
 lib.m800_status_name.argtypes = [C.c_int]
 lib.m800_version.restype = C.c_char_p
@@ -63,6 +68,15 @@ lib.m800_authorization_parse.argtypes = [C.c_char_p, sz, C.POINTER(Authorization
 lib.m800_replay_cache_init.argtypes = [C.POINTER(Cache), C.POINTER(Slot), sz]
 lib.m800_verify_request.argtypes = [C.POINTER(Signer), C.POINTER(Request), C.c_char_p, sz,
                                     C.c_char_p, sz, C.c_uint64, C.c_uint32, C.POINTER(Cache)]
+
+lib.m800_push_uri.argtypes = [C.c_char_p, sz, C.c_char_p, sz, C.c_char_p, sz, C.POINTER(sz)]
+lib.m800_push_body.argtypes = [C.c_char_p, sz, C.c_char_p, sz, C.c_char_p, sz, C.c_char_p, sz,
+                               C.POINTER(sz)]
+lib.m800_push_request.argtypes = [C.POINTER(Signer), C.POINTER(Push), C.c_char_p, sz, C.c_uint64,
+                                  C.c_char_p, sz, C.c_char_p, sz, C.POINTER(sz), C.POINTER(sz),
+                                  C.POINTER(Headers)]
+lib.m800_verify_http_request.argtypes = [C.POINTER(Signer), C.c_char_p, sz, C.c_uint64, C.c_uint32,
+                                         C.POINTER(Cache)]
 
 failures = 0
 
@@ -173,9 +187,65 @@ for v in V["verify"]:
     got = name(verify())
     check(got == EXPECT[v["expect"]], "%s: %s" % (v["name"], got))
 
+def opt(text):
+    """A text argument and its length; None (absent) stays NULL."""
+    data = b(text)
+    return data, 0 if data is None else len(data)
+
+
+for v in V["push_uri"]:
+    user, carrier = opt(v["username"]), opt(v["carrier"])
+    if v["uri"] is not None:
+        check(text_call(lib.m800_push_uri, *user, *carrier) == v["uri"], v["uri"])
+    else:
+        out, n = C.create_string_buffer(4096), sz(0)
+        got = name(lib.m800_push_uri(*user, *carrier, out, 4096, C.byref(n)))
+        want = ("empty_username" if v["username"] == "" else
+                "empty_carrier" if v["carrier"] == "" else "control_character")
+        check(got == want, "push_uri %r: %s" % (v, got))
+
+for v in V["push_body"]:
+    args = [x for k in ["app_message", "push_content", "sender"] for x in opt(v[k])]
+    check(text_call(lib.m800_push_body, *args) == v["body"], v["body"])
+
+for v in V["request"]:
+    p = v["push"]
+    if p is None:
+        continue
+    s = signer(v["key"], v["secret"])
+    push = Push(*[x for k in ["username", "carrier", "app_message", "push_content", "sender"]
+                  for x in opt(p[k])])
+    host = b"api.example.com"
+    nonce = b(v["nonce"])
+    h = Headers()
+    head_len = sz(0)
+
+    def push_request(out, cap, n):
+        return lib.m800_push_request(C.byref(s), C.byref(push), host, len(host), v["unix_time"],
+                                     nonce, len(nonce), out, cap, n, C.byref(head_len), C.byref(h))
+
+    need = sz(0)
+    check(name(push_request(None, 0, C.byref(need))) == "buffer_too_small", v["name"])
+    out, n = C.create_string_buffer(need.value), sz(0)
+    check(push_request(out, need.value, C.byref(n)) == 0 and n.value == need.value - 1, v["name"])
+    raw = out.raw[: n.value]
+    e = v["expect"]
+    body = b(v["body"])
+    want = (b"POST " + b(v["uri"]) + b" HTTP/1.1\r\nHost: " + host +
+            b"\r\nContent-Type: application/json\r\nContent-Length: " + str(len(body)).encode() +
+            b"\r\nContent-MD5: " + b(e["content_md5"]) + b"\r\nX-M-Date: " + b(e["x_m_date"]) +
+            b"\r\nAuthorization: " + b(e["authorization"]) + b"\r\n\r\n" + body)
+    check(raw == want, "push request %s" % v["name"])
+    check(raw[head_len.value:] == body, "head length %s" % v["name"])
+    check(h.authorization.decode() == e["authorization"], v["name"])
+    check(lib.m800_verify_http_request(C.byref(s), raw, len(raw), v["unix_time"], 300, None) == 0,
+          "verify raw %s" % v["name"])
+    lib.m800_signer_wipe(C.byref(s))
+
 check(lib.m800_version().decode().count(".") == 2, "version")
 check(name(12345) == "unknown", "unknown status")
 if failures:
     sys.exit("FAILED: %d checks" % failures)
 print("ok: ctypes, %d vectors" % sum(len(V[k]) for k in
-      ["signature", "request", "http_date", "http_date_invalid", "authorization_parse", "verify"]))
+      ["signature", "request", "http_date", "http_date_invalid", "authorization_parse", "push_uri",
+       "push_body", "verify"]))

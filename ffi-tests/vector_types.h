@@ -37,6 +37,24 @@ typedef struct {
   str_t key, nonce, signature;
 } auth_vec;
 
+/* A request vector that is a push: the push's parts and the expected request. */
+typedef struct {
+  const char *name;
+  str_t key, secret;
+  str_t username, carrier, app_message, push_content, sender; /* p NULL: absent */
+  uint64_t unix_time;
+  str_t nonce, uri, body, content_md5, x_m_date, authorization;
+} push_req_vec;
+
+typedef struct {
+  str_t username, carrier, uri; /* uri.p NULL: an error */
+  m800_status expect;
+} push_uri_vec;
+
+typedef struct {
+  str_t app_message, push_content, sender, body; /* p NULL: absent */
+} push_body_vec;
+
 typedef struct {
   const char *name;
   str_t key, secret, method, uri, body, content_type;

@@ -75,7 +75,7 @@ typedef enum m800_status {
   M800_ERR_NULL_POINTER = 1,
   // The output buffer is too small; `*out_len` holds the size needed, NUL included.
   M800_ERR_BUFFER_TOO_SMALL = 2,
-  // An argument is out of its range (a length past `PTRDIFF_MAX`, a wrong-sized array).
+  // An argument is out of its range (a length past `PTRDIFF_MAX`, a wrong-sized array, a body given together with its `Content-MD5`).
   M800_ERR_INVALID_ARGUMENT = 3,
   // Text input is not valid UTF-8.
   M800_ERR_INVALID_UTF8 = 4,
@@ -181,6 +181,14 @@ typedef enum m800_status {
   M800_ERR_HTTP_BODY_LENGTH_MISMATCH = 54,
 } m800_status;
 
+// What a push response body says.
+typedef enum m800_push_outcome {
+  // `{"requestId": "..."}`: the push was accepted.
+  M800_PUSH_ACCEPTED = 1,
+  // `{"error": {"status": N, "code": N, "message": "..."}}`.
+  M800_PUSH_FAILED = 2,
+} m800_push_outcome;
+
 // A streaming `Content-MD5` context (128 bytes, 8-byte aligned), for bodies read in chunks, in memory the
 // caller owns. `m800_md5_init`, any number of `m800_md5_update`, then
 // `m800_md5_final`. One context belongs to one thread at a time. It holds no
@@ -215,6 +223,87 @@ typedef struct m800_signer {
   uint64_t opaque[48];
 } m800_signer;
 
+// A push: the recipient and the message. Text is UTF-8 (invalid UTF-8 is
+// `M800_ERR_INVALID_UTF8`), pointer + length, not NUL-terminated.
+//
+// `username`, `carrier` and `app_message` may be NULL when their length is 0
+// (empty; an empty user name or carrier is then an error of its own).
+// `push_content` and `sender` are optional: NULL (with length 0) leaves the
+// member out of the body; a non-NULL pointer with length 0 writes `""`.
+typedef struct m800_push {
+  // The receiver's user name (non-empty, no control character).
+  const char *username;
+  // Length of `username` in bytes.
+  size_t username_len;
+  // The receiver's carrier / domain (non-empty, no control character).
+  const char *carrier;
+  // Length of `carrier` in bytes.
+  size_t carrier_len;
+  // `appMessage.content`: the text for the in-app channel.
+  const char *app_message;
+  // Length of `app_message` in bytes.
+  size_t app_message_len;
+  // `push.content`, the text for the push channel; NULL: none.
+  const char *push_content;
+  // Length of `push_content` in bytes.
+  size_t push_content_len;
+  // `sender`: `user@carrier` (or empty); NULL: none.
+  const char *sender;
+  // Length of `sender` in bytes.
+  size_t sender_len;
+} m800_push;
+
+// The three header values of a signed request, NUL-terminated.
+typedef struct m800_signed_headers {
+  // `X-M-Date`.
+  char x_m_date[M800_X_M_DATE_SIZE];
+  // `Content-MD5`: empty when the request has no body (then omit the header).
+  char content_md5[M800_CONTENT_MD5_SIZE];
+  // `Authorization`.
+  char authorization[M800_AUTHORIZATION_SIZE];
+} m800_signed_headers;
+
+// A parsed push response. The strings are views into the body passed to
+// `m800_push_response_parse` (valid while it is), as they appear between the
+// JSON quotes: escapes kept, not NUL-terminated. They are checked to decode;
+// `m800_json_text_unescape` writes the text itself.
+typedef struct m800_push_response {
+  // Which of the two shapes the body has.
+  enum m800_push_outcome outcome;
+  // `M800_PUSH_ACCEPTED`: the `requestId` (raw JSON text); else NULL.
+  const char *request_id;
+  // Length of `request_id` in bytes.
+  size_t request_id_len;
+  // `M800_PUSH_FAILED`: `error.status`, the HTTP status (100..=599); else 0.
+  uint16_t status;
+  // `M800_PUSH_FAILED`: `error.code`, the API's error code; else 0.
+  int64_t code;
+  // `M800_PUSH_FAILED`: `error.message` (raw JSON text); else NULL.
+  const char *message;
+  // Length of `message` in bytes.
+  size_t message_len;
+} m800_push_response;
+
+// A push body as a server receives it (e.g. a stand-in for the push endpoint),
+// parsed by `m800_push_body_parse`. The strings are views into the body (valid
+// while it is), raw JSON text between the quotes, checked to decode (see
+// `m800_json_text_unescape`); an absent member is NULL with length 0.
+typedef struct m800_received_push {
+  // `appMessage.content` (raw JSON text).
+  const char *app_message;
+  // Length of `app_message` in bytes.
+  size_t app_message_len;
+  // `push.content` (raw JSON text); NULL when absent.
+  const char *push_content;
+  // Length of `push_content` in bytes.
+  size_t push_content_len;
+  // `sender` (raw JSON text, checked to be `user@carrier` or empty); NULL
+  // when absent.
+  const char *sender;
+  // Length of `sender` in bytes.
+  size_t sender_len;
+} m800_received_push;
+
 // The parts of an HTTP request that are signed. Every pointer may be NULL when
 // its length is 0 (that part is then empty/absent). Text is UTF-8, not
 // NUL-terminated (the lengths count); the library reads it only during the call.
@@ -236,16 +325,6 @@ typedef struct m800_request {
   // Length of `body` in bytes.
   size_t body_len;
 } m800_request;
-
-// The three header values of a signed request, NUL-terminated.
-typedef struct m800_signed_headers {
-  // `X-M-Date`.
-  char x_m_date[M800_X_M_DATE_SIZE];
-  // `Content-MD5`: empty when the request has no body (then omit the header).
-  char content_md5[M800_CONTENT_MD5_SIZE];
-  // `Authorization`.
-  char authorization[M800_AUTHORIZATION_SIZE];
-} m800_signed_headers;
 
 // The six fields of a string to sign, verbatim (for building blocks and
 // diagnostics). Pointers may be NULL when their length is 0.
@@ -396,6 +475,126 @@ enum m800_status m800_authorization_parse(const char *header,
                                           size_t len,
                                           struct m800_authorization *out);
 
+// Writes the push request URI `/api/1.0/push/{username}@{carrier}` (each part
+// percent-encoded as PROTOCOL.md section 1 says; an `@` inside a part becomes
+// `%40`) into `out[..cap]`, NUL-terminated. `M800_URI_MAX + 1` bytes always
+// suffice.
+//
+// Errors: `M800_ERR_EMPTY_USERNAME`, `M800_ERR_EMPTY_CARRIER`,
+// `M800_ERR_CONTROL_CHARACTER`, `M800_ERR_INVALID_UTF8`,
+// `M800_ERR_URI_TOO_LONG` (the URI could not be signed), and the buffer
+// contract's.
+//
+// # Safety
+// Each input readable for its length; `out` valid for writes of `cap` bytes;
+// `out_len` valid for a write.
+enum m800_status m800_push_uri(const char *username,
+                               size_t username_len,
+                               const char *carrier,
+                               size_t carrier_len,
+                               char *out,
+                               size_t cap,
+                               size_t *out_len);
+
+// Writes the push JSON body
+// `{"appMessage":{"content":…},"push":{"content":…},"sender":…}` into
+// `out[..cap]`, NUL-terminated (the body never holds a raw NUL: control
+// characters are escaped). `push_content` and `sender` NULL with length 0 leave
+// their member out; non-NULL with length 0 writes `""`.
+//
+// Errors: `M800_ERR_INVALID_SENDER` (not `user@carrier`),
+// `M800_ERR_INVALID_UTF8`, and the buffer contract's (`*out_len` = the body's
+// length + 1).
+//
+// # Safety
+// Each input NULL or readable for its length; `out` valid for writes of `cap`
+// bytes and overlapping no input; `out_len` valid for a write.
+enum m800_status m800_push_body(const char *app_message,
+                                size_t app_message_len,
+                                const char *push_content,
+                                size_t push_content_len,
+                                const char *sender,
+                                size_t sender_len,
+                                char *out,
+                                size_t cap,
+                                size_t *out_len);
+
+// Signs the push `p` with `s` as sent at `unix_time` with `nonce`, and writes
+// the complete HTTP/1.1 request into `out[..cap]`, NUL-terminated: the request
+// line, `Host: {host}`, `Content-Type: application/json`, `Content-Length`,
+// `Content-MD5`, `X-M-Date`, `Authorization`, the empty line, and the body.
+// Send its `*out_len` bytes to the (TLS) socket as they are.
+//
+// On success `*head_len` (when not NULL) is the length of the head, up to and
+// including the empty line (the body is `out + *head_len`, `*out_len -
+// *head_len` bytes), and `*headers_out` (when not NULL) holds the three signed
+// header values. When the request does not fit, `M800_ERR_BUFFER_TOO_SMALL`
+// with `*out_len` = its size + 1 and nothing else written. Every input is
+// checked first: the push as for `m800_push_uri` / `m800_push_body`, `host`
+// (a non-empty `host[:port]`, else `M800_ERR_INVALID_HOST`), the nonce and
+// the time as for `m800_sign_request`. Allocation-free. To keep the caller's
+// buffer untouched on failure it signs twice: once to measure, once to write.
+//
+// # Safety
+// `s` as for `m800_sign_request`; `p` a valid push; `host` and `nonce`
+// readable for their lengths; `out` valid for writes of `cap` bytes and
+// overlapping no input; `out_len` valid for a write; `head_len` and
+// `headers_out` NULL or valid for writes.
+enum m800_status m800_push_request(const struct m800_signer *s,
+                                   const struct m800_push *p,
+                                   const char *host,
+                                   size_t host_len,
+                                   uint64_t unix_time,
+                                   const char *nonce,
+                                   size_t nonce_len,
+                                   char *out,
+                                   size_t cap,
+                                   size_t *out_len,
+                                   size_t *head_len,
+                                   struct m800_signed_headers *headers_out);
+
+// Parses a push response body: `{"requestId": "..."}` or
+// `{"error": {"status": N, "code": N, "message": "..."}}`, whitespace allowed
+// between tokens. Anything else (unknown, duplicate or missing members, both
+// shapes at once, `null`, wrong types, a status outside 100..=599, invalid
+// escapes or UTF-8, trailing bytes) is `M800_ERR_MALFORMED_RESPONSE`.
+//
+// # Safety
+// `body` readable for `body_len` bytes (and kept while the views in `*out` are
+// used); `out` valid for writes.
+enum m800_status m800_push_response_parse(const uint8_t *body,
+                                          size_t body_len,
+                                          struct m800_push_response *out);
+
+// Decodes the raw text of a JSON string (between the quotes, escapes kept, as
+// `m800_push_response` holds it) into `out[..cap]`, NUL-terminated. The text
+// is never longer than `raw_len`, so `raw_len + 1` bytes always suffice. A
+// decoded `\u0000` is written as a NUL byte inside the text: use `*out_len`.
+// Raw control characters, unknown escapes and unpaired surrogates are
+// `M800_ERR_MALFORMED_RESPONSE`.
+//
+// # Safety
+// `raw` readable for `raw_len` bytes; `out` valid for writes of `cap` bytes
+// and overlapping `raw` nowhere; `out_len` valid for a write.
+enum m800_status m800_json_text_unescape(const char *raw,
+                                         size_t raw_len,
+                                         char *out,
+                                         size_t cap,
+                                         size_t *out_len);
+
+// Parses a received push body: the object `m800_push_body` writes, with
+// whitespace allowed between tokens and the members in any order. Anything
+// else (no `appMessage`, unknown or duplicate members, `null`, wrong types,
+// invalid escapes or UTF-8, trailing bytes) is `M800_ERR_MALFORMED_PUSH_BODY`;
+// a sender not of the form `user@carrier` is `M800_ERR_INVALID_SENDER`.
+//
+// # Safety
+// `body` readable for `body_len` bytes (and kept while the views in `*out` are
+// used); `out` valid for writes.
+enum m800_status m800_push_body_parse(const uint8_t *body,
+                                      size_t body_len,
+                                      struct m800_received_push *out);
+
 // Sets up `s` for `key` (the developer key: 1..=`M800_KEY_MAX` bytes of printable
 // ASCII without `"` or `\`) and `secret` (any non-empty bytes). Signatures are
 // lower-case hex. On failure `s` is left as it was. The key and secret are
@@ -409,6 +608,19 @@ enum m800_status m800_signer_init(struct m800_signer *s,
                                   size_t key_len,
                                   const uint8_t *secret,
                                   size_t secret_len);
+
+// As `m800_signer_init`, for a deployment whose signatures are base64 (with
+// padding, 44 characters) instead of hex: `m800_sign_request` and the push
+// functions write base64 signatures, and the verify functions expect them.
+// The encoding is fixed at init (the signer is read-only afterwards).
+//
+// # Safety
+// As `m800_signer_init`.
+enum m800_status m800_signer_init_base64(struct m800_signer *s,
+                                         const char *key,
+                                         size_t key_len,
+                                         const uint8_t *secret,
+                                         size_t secret_len);
 
 // Destroys `s`: the key material is zeroized and `s` reads as uninitialised.
 // Safe on NULL and on a signer already wiped (or zeroed).
@@ -431,6 +643,23 @@ enum m800_status m800_sign_request(const struct m800_signer *s,
                                    const char *nonce,
                                    size_t nonce_len,
                                    struct m800_signed_headers *out);
+
+// As `m800_sign_request`, for a body digested in chunks: `content_md5` is the
+// body's `Content-MD5` value from `m800_md5_final` (32 lower-case hex digits,
+// or empty for no body; anything else is `M800_ERR_INVALID_CONTENT_MD5`), and
+// `req->body` must be NULL with `body_len` 0 (else `M800_ERR_INVALID_ARGUMENT`).
+// The result equals `m800_sign_request` over the whole body.
+//
+// # Safety
+// As `m800_sign_request`; `content_md5` readable for `content_md5_len` bytes.
+enum m800_status m800_sign_request_md5(const struct m800_signer *s,
+                                       const struct m800_request *req,
+                                       const char *content_md5,
+                                       size_t content_md5_len,
+                                       uint64_t unix_time,
+                                       const char *nonce,
+                                       size_t nonce_len,
+                                       struct m800_signed_headers *out);
 
 // As `m800_sign_request`, and also writes the string to sign (for comparing
 // with a server's) into `sts[..sts_cap]`, its length into `*sts_len`.
@@ -536,6 +765,65 @@ enum m800_status m800_verify_request_ex(const struct m800_signer *s,
                                         struct m800_replay_cache *cache,
                                         struct m800_verify_details *details);
 
+// As `m800_verify_request_ex`, for a body digested in chunks on arrival:
+// `content_md5` is the `Content-MD5` value `m800_md5_final` computed from the
+// body *received* (never a `Content-MD5` header's value: the check would then
+// prove nothing about the body), empty for no body; `req->body` must be NULL
+// with `body_len` 0 (else `M800_ERR_INVALID_ARGUMENT`). A value that is not
+// empty or 32 lower-case hex digits is `M800_ERR_INVALID_CONTENT_MD5`.
+// `details` may be NULL.
+//
+// # Safety
+// As `m800_verify_request_ex`; `content_md5` readable for `content_md5_len`.
+enum m800_status m800_verify_request_md5(const struct m800_signer *s,
+                                         const struct m800_request *req,
+                                         const char *content_md5,
+                                         size_t content_md5_len,
+                                         const char *x_m_date,
+                                         size_t x_m_date_len,
+                                         const char *authorization,
+                                         size_t authorization_len,
+                                         uint64_t now,
+                                         uint32_t window_s,
+                                         struct m800_replay_cache *cache,
+                                         struct m800_verify_details *details);
+
+// Verifies a raw HTTP/1.1 request exactly as received from the socket: the
+// request line, the headers, the empty line and exactly `Content-Length` body
+// bytes (`raw_len` must end where the body ends). The parser is strict
+// (request smuggling starts with lenient parsers): each violation is its own
+// status, `M800_ERR_MALFORMED_HTTP_REQUEST_LINE` to
+// `M800_ERR_HTTP_BODY_LENGTH_MISMATCH` (no `Transfer-Encoding`, no obsolete
+// line folding, CRLF only, no duplicate `Host`, `Content-Type`,
+// `Content-Length`, `X-M-Date` or `Authorization`). Then it checks the
+// request as `m800_verify_request` does, with the method and target of the
+// request line, the `Content-Type`, `X-M-Date` and `Authorization` headers
+// (absent: empty, missing, empty) and the MD5 of the body. Allocation-free.
+//
+// # Safety
+// `s` as for `m800_verify_request`; `raw` readable for `raw_len` bytes;
+// `cache` NULL or initialised and exclusively used.
+enum m800_status m800_verify_http_request(const struct m800_signer *s,
+                                          const uint8_t *raw,
+                                          size_t raw_len,
+                                          uint64_t now,
+                                          uint32_t window_s,
+                                          struct m800_replay_cache *cache);
+
+// As `m800_verify_http_request`, and, when `details` is not NULL, fills
+// `*details` as `m800_verify_request_ex` does (not on argument or HTTP parser
+// errors).
+//
+// # Safety
+// As `m800_verify_http_request`; `details` NULL or valid for writes.
+enum m800_status m800_verify_http_request_ex(const struct m800_signer *s,
+                                             const uint8_t *raw,
+                                             size_t raw_len,
+                                             uint64_t now,
+                                             uint32_t window_s,
+                                             struct m800_replay_cache *cache,
+                                             struct m800_verify_details *details);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
@@ -578,6 +866,18 @@ m800_status m800_verify_request_multi(m800_key_lookup_fn lookup,
                                       uint32_t window_s,
                                       m800_replay_cache *cache,
                                       m800_verify_details *details);
+
+/* As m800_verify_http_request_ex (`details` may be NULL), with the signer found
+ * by lookup(ctx, key, ...) for the request's key, as in
+ * m800_verify_request_multi. */
+m800_status m800_verify_http_request_multi(m800_key_lookup_fn lookup,
+                                           void *ctx,
+                                           const uint8_t *raw,
+                                           size_t raw_len,
+                                           uint64_t now,
+                                           uint32_t window_s,
+                                           m800_replay_cache *cache,
+                                           m800_verify_details *details);
 
 #ifdef __cplusplus
 }  /* extern "C" */

@@ -12,7 +12,7 @@
 
 use crate::limits::{CONTENT_TYPE_MAX, METHOD_MAX, URI_MAX};
 use crate::nonce::check_chars as check_nonce_chars;
-use crate::text::{hex_value, is_tchar, Writer};
+use crate::text::{is_tchar, Writer};
 use crate::{Error, Result};
 
 /// Checks an HTTP method: 1..=[`METHOD_MAX`] `tchar`s.
@@ -84,12 +84,7 @@ impl<'a> CanonicalFields<'a> {
     ) -> Result<Self> {
         check_method(method)?;
         check_uri(uri)?;
-        if !(content_md5.is_empty()
-            || content_md5.len() == crate::limits::CONTENT_MD5_LEN
-                && content_md5.bytes().all(|c| hex_value(c).is_some()))
-        {
-            return Err(Error::InvalidContentMd5);
-        }
+        crate::ContentMd5::from_hex(content_md5)?;
         check_content_type(content_type)?;
         if x_m_date.len() > crate::limits::X_M_DATE_LEN
             || !x_m_date.bytes().all(|c| matches!(c, 0x20..=0x7e))

@@ -3,7 +3,8 @@
 #![forbid(unsafe_code)]
 
 use crate::limits::CONTENT_MD5_LEN;
-use crate::text::hex_encode;
+use crate::text::{hex_encode, hex_value};
+use crate::{Error, Result};
 use md5::{Digest, Md5};
 
 /// A `Content-MD5` header value: 32 lower-case hex digits, or empty for no body.
@@ -46,6 +47,35 @@ impl ContentMd5 {
     /// Whether the request has a body (and so a `Content-MD5` header).
     pub fn is_present(&self) -> bool {
         self.present
+    }
+}
+
+impl ContentMd5 {
+    /// Reads a `Content-MD5` value: the empty string ([`ContentMd5::NONE`]) or
+    /// 32 lower-case hex digits, e.g. the text a finished [`Md5Stream`] gave
+    /// (through the C API's `m800_md5_final`). Anything else is
+    /// [`Error::InvalidContentMd5`]. This is the one check of the format.
+    ///
+    /// ```
+    /// use m800_sign::ContentMd5;
+    /// let md5 = ContentMd5::from_hex("900150983cd24fb0d6963f7d28e17f72")?;
+    /// assert_eq!(md5, ContentMd5::of(b"abc"));
+    /// assert_eq!(ContentMd5::from_hex("")?, ContentMd5::NONE);
+    /// assert!(ContentMd5::from_hex("900150983CD24FB0D6963F7D28E17F72").is_err());
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
+    pub fn from_hex(text: &str) -> Result<ContentMd5> {
+        if text.is_empty() {
+            return Ok(ContentMd5::NONE);
+        }
+        let hex: [u8; CONTENT_MD5_LEN] = text
+            .as_bytes()
+            .try_into()
+            .map_err(|_| Error::InvalidContentMd5)?;
+        if !hex.iter().all(|&c| hex_value(c).is_some()) {
+            return Err(Error::InvalidContentMd5);
+        }
+        Ok(ContentMd5 { hex, present: true })
     }
 }
 

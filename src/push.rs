@@ -273,6 +273,22 @@ impl<'a> JsonText<'a> {
         Ok(JsonText(raw))
     }
 
+    /// Takes `raw`, the text between the quotes of a JSON string (escapes
+    /// kept), e.g. a [`raw`](Self::raw) view handed back by C code. Raw
+    /// control characters, unknown escapes and unpaired surrogates are
+    /// [`Error::MalformedResponse`].
+    ///
+    /// ```
+    /// use m800_sign::push::JsonText;
+    /// let text = JsonText::from_raw(r"a\u00e9\n")?;
+    /// assert_eq!(text.unescape(&mut [0u8; 8])?, "a\u{e9}\n");
+    /// assert!(JsonText::from_raw(r"\x").is_err());
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
+    pub fn from_raw(raw: &'a str) -> Result<Self> {
+        Self::new(raw)
+    }
+
     /// The text as it appears in the JSON, escapes kept.
     pub fn raw(&self) -> &'a str {
         self.0

@@ -16,6 +16,7 @@
 mod blocks;
 #[cfg(all(feature = "panic-handler", not(feature = "std"), not(test)))]
 mod panic;
+mod push;
 mod signer;
 mod status;
 #[cfg(all(test, feature = "std"))]
@@ -23,6 +24,7 @@ mod tests;
 mod verify;
 
 pub use blocks::*;
+pub use push::*;
 pub use signer::*;
 pub use status::*;
 pub use verify::*;
@@ -74,6 +76,19 @@ unsafe fn text<'a>(ptr: *const c_char, len: usize) -> FfiResult<&'a str> {
     // SAFETY: forwarded contract; `c_char` and `u8` have the same layout.
     let raw = unsafe { bytes(ptr.cast(), len) }?;
     core::str::from_utf8(raw).map_err(|_| M800_ERR_INVALID_UTF8)
+}
+
+/// An optional text input: NULL with length 0 is absent (`None`), a non-NULL
+/// pointer (even with length 0) is present.
+///
+/// # Safety
+/// As [`bytes`].
+unsafe fn optional_text<'a>(ptr: *const c_char, len: usize) -> FfiResult<Option<&'a str>> {
+    if ptr.is_null() && len == 0 {
+        return Ok(None);
+    }
+    // SAFETY: forwarded contract (a NULL with a length is rejected there).
+    unsafe { text(ptr, len) }.map(Some)
 }
 
 /// A shared reference to a caller's struct, or `M800_ERR_NULL_POINTER`.
@@ -138,6 +153,60 @@ unsafe fn put_text(out: *mut c_char, cap: usize, out_len: *mut usize, text: &[u8
         out_len.write(text.len());
     }
     Ok(())
+}
+
+/// Runs `write`, a Rust writer with the required-size contract (it fails with
+/// `Error::BufferTooSmall { needed }` when its buffer is short), straight into
+/// the caller's `out[..cap]`, for outputs without a fixed bound. A dry run on
+/// an empty buffer finds the size first, so on any failure nothing but
+/// `*out_len` (on `M800_ERR_BUFFER_TOO_SMALL`: the size needed, NUL included)
+/// is written. `write` returns the length it wrote and a value for the caller;
+/// it must be deterministic (the second run repeats the first).
+///
+/// # Safety
+/// As [`put_text`].
+unsafe fn put_written<T>(
+    out: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+    mut write: impl FnMut(&mut [u8]) -> crate::Result<(usize, T)>,
+) -> FfiResult<T> {
+    if out_len.is_null() {
+        return Err(M800_ERR_NULL_POINTER);
+    }
+    let len = match write(&mut []) {
+        Ok((len, _)) => len,
+        Err(crate::Error::BufferTooSmall { needed }) => needed,
+        Err(e) => return Err(e.into()),
+    };
+    let needed = len.checked_add(1).ok_or(M800_ERR_INVALID_ARGUMENT)?;
+    if cap < needed {
+        // SAFETY: `out_len` is non-NULL and valid for writes by contract.
+        unsafe { out_len.write(needed) };
+        return Err(M800_ERR_BUFFER_TOO_SMALL);
+    }
+    if out.is_null() {
+        return Err(M800_ERR_NULL_POINTER);
+    }
+    if isize::try_from(cap).is_err() {
+        return Err(M800_ERR_INVALID_ARGUMENT);
+    }
+    // SAFETY: `out` is non-NULL and valid for writes of `cap >= needed` bytes by
+    // contract, and `needed` fits `isize` (it is at most `cap`); the bytes are
+    // zeroed before the slice is made, so it covers initialised memory only;
+    // by contract the buffer overlaps no input.
+    let buf = unsafe {
+        core::ptr::write_bytes(out.cast::<u8>(), 0, needed);
+        core::slice::from_raw_parts_mut(out.cast::<u8>(), needed)
+    };
+    let (body, nul) = buf.split_at_mut_checked(len).ok_or(M800_ERR_INTERNAL)?;
+    let (written, value) = write(body).map_err(|_| M800_ERR_INTERNAL)?;
+    if written != len || nul.first() != Some(&0) {
+        return Err(M800_ERR_INTERNAL);
+    }
+    // SAFETY: `out_len` is non-NULL and valid for writes by contract.
+    unsafe { out_len.write(len) };
+    Ok(value)
 }
 
 /// Copies `text` and a NUL into a fixed array (sized from `limits`, so it fits).

@@ -3,7 +3,7 @@
 use super::status::m800_status::{self, *};
 use super::{bytes, fill_array, get, guard, put, put_text, text, FfiResult};
 use crate::limits::{AUTHORIZATION_MAX, CONTENT_MD5_LEN, STRING_TO_SIGN_MAX, X_M_DATE_LEN};
-use crate::{Body, CanonicalFields, Encoding, Request, Signer};
+use crate::{Body, CanonicalFields, ContentMd5, Encoding, Request, Signer};
 use core::ffi::c_char;
 use core::mem::{align_of, size_of, MaybeUninit};
 use zeroize::Zeroize;
@@ -62,6 +62,41 @@ pub(crate) unsafe fn signer<'a>(s: *const m800_signer) -> FfiResult<&'a Signer> 
     Ok(unsafe { &(*state).signer })
 }
 
+/// Writes a new signer for `key`/`secret` with `encoding` into `s`.
+///
+/// # Safety
+/// As `m800_signer_init`.
+unsafe fn init(
+    s: *mut m800_signer,
+    key: *const c_char,
+    key_len: usize,
+    secret: *const u8,
+    secret_len: usize,
+    encoding: Encoding,
+) -> m800_status {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let key = unsafe { text(key, key_len) }?;
+        // SAFETY: forwarded from this function's contract.
+        let secret = unsafe { bytes(secret, secret_len) }?;
+        if s.is_null() {
+            return Err(M800_ERR_NULL_POINTER);
+        }
+        let state = SignerState {
+            magic: SIGNER_MAGIC,
+            signer: Signer::new(key, secret)?.with_encoding(encoding),
+        };
+        // SAFETY: `s` is non-NULL and valid for writes by contract; the old
+        // contents (maybe another signer) are zeroized first, then the new state
+        // is written without reading or dropping what was there.
+        unsafe {
+            (*s).opaque.zeroize();
+            s.cast::<SignerState>().write(state);
+        }
+        Ok(())
+    })
+}
+
 /// Sets up `s` for `key` (the developer key: 1..=`M800_KEY_MAX` bytes of printable
 /// ASCII without `"` or `\`) and `secret` (any non-empty bytes). Signatures are
 /// lower-case hex. On failure `s` is left as it was. The key and secret are
@@ -78,27 +113,27 @@ pub unsafe extern "C" fn m800_signer_init(
     secret: *const u8,
     secret_len: usize,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let key = unsafe { text(key, key_len) }?;
-        // SAFETY: forwarded from this function's contract.
-        let secret = unsafe { bytes(secret, secret_len) }?;
-        if s.is_null() {
-            return Err(M800_ERR_NULL_POINTER);
-        }
-        let state = SignerState {
-            magic: SIGNER_MAGIC,
-            signer: Signer::new(key, secret)?,
-        };
-        // SAFETY: `s` is non-NULL and valid for writes by contract; the old
-        // contents (maybe another signer) are zeroized first, then the new state
-        // is written without reading or dropping what was there.
-        unsafe {
-            (*s).opaque.zeroize();
-            s.cast::<SignerState>().write(state);
-        }
-        Ok(())
-    })
+    // SAFETY: same contract.
+    unsafe { init(s, key, key_len, secret, secret_len, Encoding::Hex) }
+}
+
+/// As `m800_signer_init`, for a deployment whose signatures are base64 (with
+/// padding, 44 characters) instead of hex: `m800_sign_request` and the push
+/// functions write base64 signatures, and the verify functions expect them.
+/// The encoding is fixed at init (the signer is read-only afterwards).
+///
+/// # Safety
+/// As `m800_signer_init`.
+#[no_mangle]
+pub unsafe extern "C" fn m800_signer_init_base64(
+    s: *mut m800_signer,
+    key: *const c_char,
+    key_len: usize,
+    secret: *const u8,
+    secret_len: usize,
+) -> m800_status {
+    // SAFETY: same contract.
+    unsafe { init(s, key, key_len, secret, secret_len, Encoding::Base64) }
 }
 
 /// Destroys `s`: the key material is zeroized and `s` reads as uninitialised.
@@ -199,7 +234,7 @@ pub(crate) unsafe fn request<'a>(req: *const m800_request) -> FfiResult<Request<
     })
 }
 
-fn headers(h: &crate::SignedHeaders) -> FfiResult<m800_signed_headers> {
+pub(crate) fn headers(h: &crate::SignedHeaders) -> FfiResult<m800_signed_headers> {
     Ok(m800_signed_headers {
         x_m_date: fill_array(h.x_m_date())?,
         content_md5: fill_array(h.content_md5())?,
@@ -227,6 +262,64 @@ pub unsafe extern "C" fn m800_sign_request(
         // SAFETY: forwarded from this function's contract.
         let (signer, request, nonce) =
             unsafe { (signer(s)?, request(req)?, text(nonce, nonce_len)?) };
+        if out.is_null() {
+            return Err(M800_ERR_NULL_POINTER);
+        }
+        let signed = headers(&signer.sign_request(&request, unix_time, nonce)?)?;
+        // SAFETY: `out` is valid for writes by contract.
+        unsafe { put(out, signed) }
+    })
+}
+
+/// The request parts of `req` with the body given by its `Content-MD5` value
+/// `content_md5` instead (empty, or 32 lower-case hex digits as
+/// `m800_md5_final` writes them). `req->body` must be empty: a body and a
+/// digest together are `M800_ERR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// As [`request`]; `content_md5` readable for `content_md5_len` bytes.
+pub(crate) unsafe fn request_md5<'a>(
+    req: *const m800_request,
+    content_md5: *const c_char,
+    content_md5_len: usize,
+) -> FfiResult<Request<'a>> {
+    // SAFETY: forwarded contract.
+    let (mut request, md5) = unsafe { (request(req)?, text(content_md5, content_md5_len)?) };
+    if request.body != Body::Bytes(&[]) {
+        return Err(M800_ERR_INVALID_ARGUMENT);
+    }
+    request.body = Body::Digest(ContentMd5::from_hex(md5)?);
+    Ok(request)
+}
+
+/// As `m800_sign_request`, for a body digested in chunks: `content_md5` is the
+/// body's `Content-MD5` value from `m800_md5_final` (32 lower-case hex digits,
+/// or empty for no body; anything else is `M800_ERR_INVALID_CONTENT_MD5`), and
+/// `req->body` must be NULL with `body_len` 0 (else `M800_ERR_INVALID_ARGUMENT`).
+/// The result equals `m800_sign_request` over the whole body.
+///
+/// # Safety
+/// As `m800_sign_request`; `content_md5` readable for `content_md5_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn m800_sign_request_md5(
+    s: *const m800_signer,
+    req: *const m800_request,
+    content_md5: *const c_char,
+    content_md5_len: usize,
+    unix_time: u64,
+    nonce: *const c_char,
+    nonce_len: usize,
+    out: *mut m800_signed_headers,
+) -> m800_status {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (signer, request, nonce) = unsafe {
+            (
+                signer(s)?,
+                request_md5(req, content_md5, content_md5_len)?,
+                text(nonce, nonce_len)?,
+            )
+        };
         if out.is_null() {
             return Err(M800_ERR_NULL_POINTER);
         }

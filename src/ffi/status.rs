@@ -17,7 +17,7 @@ pub enum m800_status {
     M800_ERR_NULL_POINTER = 1,
     /// The output buffer is too small; `*out_len` holds the size needed, NUL included.
     M800_ERR_BUFFER_TOO_SMALL = 2,
-    /// An argument is out of its range (a length past `PTRDIFF_MAX`, a wrong-sized array).
+    /// An argument is out of its range (a length past `PTRDIFF_MAX`, a wrong-sized array, a body given together with its `Content-MD5`).
     M800_ERR_INVALID_ARGUMENT = 3,
     /// Text input is not valid UTF-8.
     M800_ERR_INVALID_UTF8 = 4,

@@ -404,3 +404,298 @@ fn status_texts() {
     let version = unsafe { CStr::from_ptr(m800_version()) }.to_str().unwrap();
     assert_eq!(version, env!("CARGO_PKG_VERSION"));
 }
+
+fn text_of(buf: &[c_char], len: usize) -> &str {
+    // SAFETY (test): `c_char` and `u8` have the same layout.
+    let bytes = unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), len) };
+    core::str::from_utf8(bytes).unwrap()
+}
+
+#[test]
+fn push_uri_body_and_request() {
+    let mut buf = [0x5a as c_char; 512];
+    let mut len = 0usize;
+    let st = unsafe {
+        m800_push_uri(
+            "a b".as_ptr().cast(),
+            3,
+            "c".as_ptr().cast(),
+            1,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut len,
+        )
+    };
+    assert_eq!(
+        (st, cstr(&buf)),
+        (m800_status::M800_OK, "/api/1.0/push/a%20b@c")
+    );
+
+    // Body: size query, too small (untouched), exact fit; optional members.
+    let body = |out: *mut c_char, cap: usize, len: *mut usize, sender: *const c_char| unsafe {
+        m800_push_body(
+            "ping".as_ptr().cast(),
+            4,
+            null(),
+            0,
+            sender,
+            0,
+            out,
+            cap,
+            len,
+        )
+    };
+    assert_eq!(
+        body(null_mut(), 0, &mut len, null()),
+        m800_status::M800_ERR_BUFFER_TOO_SMALL
+    );
+    assert_eq!(len, BODY.len() + 1);
+    buf.fill(0x5a);
+    assert_eq!(
+        body(buf.as_mut_ptr(), BODY.len(), &mut len, null()),
+        m800_status::M800_ERR_BUFFER_TOO_SMALL
+    );
+    assert!(buf.iter().all(|&c| c == 0x5a));
+    assert_eq!(
+        body(buf.as_mut_ptr(), BODY.len() + 1, &mut len, null()),
+        m800_status::M800_OK
+    );
+    assert_eq!((len, cstr(&buf).as_bytes()), (BODY.len(), BODY));
+    assert_eq!(buf[BODY.len() + 1], 0x5a);
+    // A present but empty sender.
+    assert_eq!(
+        body(buf.as_mut_ptr(), buf.len(), &mut len, "".as_ptr().cast()),
+        m800_status::M800_OK
+    );
+    assert!(cstr(&buf).ends_with(r#","sender":""}"#));
+    let st = unsafe {
+        m800_push_body(
+            "x".as_ptr().cast(),
+            1,
+            null(),
+            0,
+            "bob".as_ptr().cast(),
+            3,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut len,
+        )
+    };
+    assert_eq!(st, m800_status::M800_ERR_INVALID_SENDER);
+
+    // The whole request, then a raw-HTTP verify of it.
+    let s = signer();
+    let push = m800_push {
+        username: "alice".as_ptr().cast(),
+        username_len: 5,
+        carrier: "m800.com".as_ptr().cast(),
+        carrier_len: 8,
+        app_message: "ping".as_ptr().cast(),
+        app_message_len: 4,
+        push_content: null(),
+        push_content_len: 0,
+        sender: null(),
+        sender_len: 0,
+    };
+    let mut wire = [0 as c_char; 512];
+    let mut head = 0usize;
+    let mut h: m800_signed_headers = unsafe { core::mem::zeroed() };
+    let request = |out: *mut c_char, cap: usize, len: &mut usize, head: *mut usize, h| unsafe {
+        m800_push_request(
+            &s,
+            &push,
+            "h".as_ptr().cast(),
+            1,
+            1_764_334_800,
+            NONCE.as_ptr().cast(),
+            NONCE.len(),
+            out,
+            cap,
+            len,
+            head,
+            h,
+        )
+    };
+    let st = request(wire.as_mut_ptr(), 10, &mut len, &mut head, &mut h);
+    assert_eq!((st, head), (m800_status::M800_ERR_BUFFER_TOO_SMALL, 0));
+    let need = len;
+    let st = request(wire.as_mut_ptr(), need, &mut len, &mut head, &mut h);
+    assert_eq!((st, len), (m800_status::M800_OK, need - 1));
+    let text = text_of(&wire, len);
+    assert!(text.starts_with("POST /api/1.0/push/alice@m800.com HTTP/1.1\r\nHost: h\r\n"));
+    assert_eq!(&text.as_bytes()[head..], BODY);
+    assert!(cstr(&h.authorization).contains(SIGNATURE));
+    let st = request(
+        wire.as_mut_ptr(),
+        wire.len(),
+        &mut len,
+        null_mut(),
+        null_mut(),
+    );
+    assert_eq!(st, m800_status::M800_OK);
+
+    let verify = |raw: &[c_char], now| unsafe {
+        m800_verify_http_request(&s, raw.as_ptr().cast(), raw.len(), now, 300, null_mut())
+    };
+    assert_eq!(verify(&wire[..len], 1_764_334_800), m800_status::M800_OK);
+    assert_eq!(
+        verify(&wire[..len - 1], 1_764_334_800),
+        m800_status::M800_ERR_INCOMPLETE_HTTP_REQUEST
+    );
+    let mut d: m800_verify_details = unsafe { core::mem::zeroed() };
+    let st = unsafe {
+        m800_verify_http_request_ex(
+            &s,
+            wire.as_ptr().cast(),
+            len,
+            1_764_335_800,
+            300,
+            null_mut(),
+            &mut d,
+        )
+    };
+    assert_eq!((st, d.skew_s), (m800_status::M800_ERR_DATE_TOO_OLD, 1000));
+    let mut table = signer();
+    let st = unsafe {
+        m800_verify_http_request_multi(
+            Some(lookup),
+            (&mut table as *mut m800_signer).cast(),
+            wire.as_ptr().cast(),
+            len,
+            1_764_334_800,
+            300,
+            null_mut(),
+            null_mut(),
+        )
+    };
+    assert_eq!(st, m800_status::M800_OK);
+}
+
+#[test]
+fn push_responses() {
+    let body = br#"{"error": {"status": 401, "code": 7, "message": "a\u00e9\n"}}"#;
+    let mut r = m800_push_response {
+        outcome: m800_push_outcome::M800_PUSH_ACCEPTED,
+        request_id: null(),
+        request_id_len: 0,
+        status: 0,
+        code: 0,
+        message: null(),
+        message_len: 0,
+    };
+    let st = unsafe { m800_push_response_parse(body.as_ptr(), body.len(), &mut r) };
+    assert_eq!(st, m800_status::M800_OK);
+    assert_eq!(r.outcome, m800_push_outcome::M800_PUSH_FAILED);
+    assert_eq!((r.status, r.code, r.message_len), (401, 7, 9));
+    let mut out = [0 as c_char; 16];
+    let mut len = 0usize;
+    let st =
+        unsafe { m800_json_text_unescape(r.message, r.message_len, out.as_mut_ptr(), 4, &mut len) };
+    assert_eq!((st, len), (m800_status::M800_ERR_BUFFER_TOO_SMALL, 5));
+    let st =
+        unsafe { m800_json_text_unescape(r.message, r.message_len, out.as_mut_ptr(), 5, &mut len) };
+    assert_eq!(
+        (st, text_of(&out, len)),
+        (m800_status::M800_OK, "a\u{e9}\n")
+    );
+
+    let body = br#"{"requestId":"r-1"}"#;
+    let st = unsafe { m800_push_response_parse(body.as_ptr(), body.len(), &mut r) };
+    assert_eq!(st, m800_status::M800_OK);
+    assert_eq!(r.outcome, m800_push_outcome::M800_PUSH_ACCEPTED);
+    assert_eq!(
+        (r.request_id, r.request_id_len),
+        (body[14..].as_ptr().cast(), 3)
+    );
+    let st = unsafe { m800_push_response_parse(body.as_ptr(), 5, &mut r) };
+    assert_eq!(st, m800_status::M800_ERR_MALFORMED_RESPONSE);
+
+    let body = br#"{"appMessage":{"content":"hi"},"sender":"a@b"}"#;
+    let mut p: m800_received_push = unsafe { core::mem::zeroed() };
+    let st = unsafe { m800_push_body_parse(body.as_ptr(), body.len(), &mut p) };
+    assert_eq!(st, m800_status::M800_OK);
+    assert_eq!((p.app_message_len, p.sender_len), (2, 3));
+    assert!(p.push_content.is_null());
+    let st = unsafe { m800_push_body_parse(body.as_ptr(), 3, &mut p) };
+    assert_eq!(st, m800_status::M800_ERR_MALFORMED_PUSH_BODY);
+}
+
+#[test]
+fn streamed_md5_and_base64() {
+    let s = signer();
+    let head = m800_request {
+        body: null(),
+        body_len: 0,
+        ..request()
+    };
+    let md5 = "cb0e8ec5b4ee7678bce015b9755a0156";
+    let mut h: m800_signed_headers = unsafe { core::mem::zeroed() };
+    let st = unsafe {
+        m800_sign_request_md5(
+            &s,
+            &head,
+            md5.as_ptr().cast(),
+            md5.len(),
+            1_764_334_800,
+            NONCE.as_ptr().cast(),
+            NONCE.len(),
+            &mut h,
+        )
+    };
+    assert_eq!(st, m800_status::M800_OK);
+    assert_eq!(
+        h.authorization,
+        sign(&s, 1_764_334_800, NONCE).1.authorization
+    );
+    let st = unsafe {
+        m800_sign_request_md5(
+            &s,
+            &request(),
+            md5.as_ptr().cast(),
+            32,
+            0,
+            NONCE.as_ptr().cast(),
+            1,
+            &mut h,
+        )
+    };
+    assert_eq!(st, m800_status::M800_ERR_INVALID_ARGUMENT);
+    let verify = |md5: &str| unsafe {
+        let (date, auth) = (cstr(&h.x_m_date), cstr(&h.authorization));
+        m800_verify_request_md5(
+            &s,
+            &head,
+            md5.as_ptr().cast(),
+            md5.len(),
+            date.as_ptr().cast(),
+            date.len(),
+            auth.as_ptr().cast(),
+            auth.len(),
+            1_764_334_800,
+            300,
+            null_mut(),
+            null_mut(),
+        )
+    };
+    assert_eq!(verify(md5), m800_status::M800_OK);
+    assert_eq!(verify(""), m800_status::M800_ERR_SIGNATURE_MISMATCH);
+    assert_eq!(verify("CB0E"), m800_status::M800_ERR_INVALID_CONTENT_MD5);
+
+    let mut b64 = zeroed_signer();
+    let st = unsafe {
+        m800_signer_init_base64(
+            &mut b64,
+            KEY.as_ptr().cast(),
+            KEY.len(),
+            SECRET.as_ptr(),
+            SECRET.len(),
+        )
+    };
+    assert_eq!(st, m800_status::M800_OK);
+    let (st, h) = sign(&b64, 1_764_334_800, NONCE);
+    assert_eq!(st, m800_status::M800_OK);
+    let auth = cstr(&h.authorization);
+    let sig = auth.rsplit("signature=\"").next().unwrap();
+    assert_eq!(sig.len(), crate::limits::SIGNATURE_BASE64_LEN + 1); // and the quote
+    unsafe { m800_signer_wipe(&mut b64) };
+}

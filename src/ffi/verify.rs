@@ -1,10 +1,14 @@
 //! Verifying signed requests: one key, many keys (a C callback), and the
 //! extended form that reports clock details; the replay cache on caller slots.
 
-use super::signer::{m800_request, m800_signer, request, signer, M800_STRING_TO_SIGN_SIZE};
+use super::signer::{
+    m800_request, m800_signer, request, request_md5, signer, M800_STRING_TO_SIGN_SIZE,
+};
 use super::status::m800_status::{self, *};
-use super::{guard, put, text, FfiResult};
+use super::{bytes, guard, put, text, FfiResult};
+use crate::http::HttpRequest;
 use crate::limits::STRING_TO_SIGN_MAX;
+use crate::sign::Request;
 use crate::verify::{KeyFn, KeyStore, ReceivedRequest, ReplayCache, ReplaySlot, Verifier};
 use crate::{Error, Signer};
 use core::ffi::{c_char, c_int, c_void};
@@ -139,6 +143,22 @@ unsafe fn received<'a>(
 ) -> FfiResult<ReceivedRequest<'a>> {
     // SAFETY: forwarded contract.
     let r = unsafe { request(req) }?;
+    // SAFETY: forwarded contract.
+    unsafe { received_with(r, x_m_date, x_m_date_len, authorization, authorization_len) }
+}
+
+/// The request parts `r` with the two signed headers as received.
+///
+/// # Safety
+/// `x_m_date` NULL or readable for its length; `authorization` readable for
+/// its length.
+unsafe fn received_with<'a>(
+    r: Request<'a>,
+    x_m_date: *const c_char,
+    x_m_date_len: usize,
+    authorization: *const c_char,
+    authorization_len: usize,
+) -> FfiResult<ReceivedRequest<'a>> {
     let x_m_date = if x_m_date.is_null() {
         None
     } else {
@@ -314,12 +334,7 @@ pub type m800_key_lookup_fn = Option<
 /// `lookup` must follow `m800_key_lookup_fn`'s contract for `ctx`; the signer it
 /// returns must stay valid and unchanged during `'s`.
 unsafe fn find_signer<'s>(
-    lookup: unsafe extern "C" fn(
-        *mut c_void,
-        *const c_char,
-        usize,
-        *mut *const m800_signer,
-    ) -> c_int,
+    lookup: LookupFn,
     ctx: *mut c_void,
     key: &str,
     failure: &core::cell::Cell<m800_status>,
@@ -387,14 +402,184 @@ pub unsafe extern "C" fn m800_verify_request_multi(
                 details.as_mut(),
             )
         };
-        // The callback's own failure, reported instead of "unknown key".
-        let failure = core::cell::Cell::new(M800_OK);
         // SAFETY: forwarded from this function's contract.
-        let find = |key: &str| unsafe { find_signer(lookup, ctx, key, &failure) };
-        let result = run(KeyFn::new(find), &received, now, window_s, cache, details);
-        match (result, failure.get()) {
-            (Err(M800_ERR_UNKNOWN_KEY), status) if status != M800_OK => Err(status),
-            (result, _) => result,
-        }
+        unsafe { run_multi(lookup, ctx, &received, now, window_s, cache, details) }
+    })
+}
+
+/// The C callback's signature (`m800_key_lookup_fn` without the `Option`).
+type LookupFn =
+    unsafe extern "C" fn(*mut c_void, *const c_char, usize, *mut *const m800_signer) -> c_int;
+
+/// [`run`] with the signer found by the C callback; the callback's own
+/// failure is reported instead of "unknown key".
+///
+/// # Safety
+/// `lookup` must follow `m800_key_lookup_fn`'s contract for `ctx`.
+unsafe fn run_multi(
+    lookup: LookupFn,
+    ctx: *mut c_void,
+    received: &ReceivedRequest<'_>,
+    now: u64,
+    window_s: u32,
+    cache: Option<ReplayCache<&mut [ReplaySlot]>>,
+    details: Option<&mut m800_verify_details>,
+) -> FfiResult {
+    let failure = core::cell::Cell::new(M800_OK);
+    // SAFETY: forwarded from this function's contract.
+    let find = |key: &str| unsafe { find_signer(lookup, ctx, key, &failure) };
+    let result = run(KeyFn::new(find), received, now, window_s, cache, details);
+    match (result, failure.get()) {
+        (Err(M800_ERR_UNKNOWN_KEY), status) if status != M800_OK => Err(status),
+        (result, _) => result,
+    }
+}
+
+/// As `m800_verify_request_ex`, for a body digested in chunks on arrival:
+/// `content_md5` is the `Content-MD5` value `m800_md5_final` computed from the
+/// body *received* (never a `Content-MD5` header's value: the check would then
+/// prove nothing about the body), empty for no body; `req->body` must be NULL
+/// with `body_len` 0 (else `M800_ERR_INVALID_ARGUMENT`). A value that is not
+/// empty or 32 lower-case hex digits is `M800_ERR_INVALID_CONTENT_MD5`.
+/// `details` may be NULL.
+///
+/// # Safety
+/// As `m800_verify_request_ex`; `content_md5` readable for `content_md5_len`.
+#[no_mangle]
+pub unsafe extern "C" fn m800_verify_request_md5(
+    s: *const m800_signer,
+    req: *const m800_request,
+    content_md5: *const c_char,
+    content_md5_len: usize,
+    x_m_date: *const c_char,
+    x_m_date_len: usize,
+    authorization: *const c_char,
+    authorization_len: usize,
+    now: u64,
+    window_s: u32,
+    cache: *mut m800_replay_cache,
+    details: *mut m800_verify_details,
+) -> m800_status {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (signer, received, cache, details) = unsafe {
+            (
+                signer(s)?,
+                received_with(
+                    request_md5(req, content_md5, content_md5_len)?,
+                    x_m_date,
+                    x_m_date_len,
+                    authorization,
+                    authorization_len,
+                )?,
+                replay_cache(cache)?,
+                details.as_mut(),
+            )
+        };
+        run(signer, &received, now, window_s, cache, details)
+    })
+}
+
+/// Parses one complete raw HTTP/1.1 request (request line, headers, empty line,
+/// exactly `Content-Length` body bytes), as the Rust `http::HttpRequest` does.
+///
+/// # Safety
+/// `raw` readable for `raw_len` bytes during `'a`.
+unsafe fn http_received<'a>(raw: *const u8, raw_len: usize) -> FfiResult<ReceivedRequest<'a>> {
+    // SAFETY: forwarded contract.
+    let raw = unsafe { bytes(raw, raw_len) }?;
+    Ok(HttpRequest::parse(raw)?.to_received())
+}
+
+/// Verifies a raw HTTP/1.1 request exactly as received from the socket: the
+/// request line, the headers, the empty line and exactly `Content-Length` body
+/// bytes (`raw_len` must end where the body ends). The parser is strict
+/// (request smuggling starts with lenient parsers): each violation is its own
+/// status, `M800_ERR_MALFORMED_HTTP_REQUEST_LINE` to
+/// `M800_ERR_HTTP_BODY_LENGTH_MISMATCH` (no `Transfer-Encoding`, no obsolete
+/// line folding, CRLF only, no duplicate `Host`, `Content-Type`,
+/// `Content-Length`, `X-M-Date` or `Authorization`). Then it checks the
+/// request as `m800_verify_request` does, with the method and target of the
+/// request line, the `Content-Type`, `X-M-Date` and `Authorization` headers
+/// (absent: empty, missing, empty) and the MD5 of the body. Allocation-free.
+///
+/// # Safety
+/// `s` as for `m800_verify_request`; `raw` readable for `raw_len` bytes;
+/// `cache` NULL or initialised and exclusively used.
+#[no_mangle]
+pub unsafe extern "C" fn m800_verify_http_request(
+    s: *const m800_signer,
+    raw: *const u8,
+    raw_len: usize,
+    now: u64,
+    window_s: u32,
+    cache: *mut m800_replay_cache,
+) -> m800_status {
+    // SAFETY: same contract.
+    unsafe {
+        m800_verify_http_request_ex(s, raw, raw_len, now, window_s, cache, core::ptr::null_mut())
+    }
+}
+
+/// As `m800_verify_http_request`, and, when `details` is not NULL, fills
+/// `*details` as `m800_verify_request_ex` does (not on argument or HTTP parser
+/// errors).
+///
+/// # Safety
+/// As `m800_verify_http_request`; `details` NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn m800_verify_http_request_ex(
+    s: *const m800_signer,
+    raw: *const u8,
+    raw_len: usize,
+    now: u64,
+    window_s: u32,
+    cache: *mut m800_replay_cache,
+    details: *mut m800_verify_details,
+) -> m800_status {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (signer, received, cache, details) = unsafe {
+            (
+                signer(s)?,
+                http_received(raw, raw_len)?,
+                replay_cache(cache)?,
+                details.as_mut(),
+            )
+        };
+        run(signer, &received, now, window_s, cache, details)
+    })
+}
+
+/// As `m800_verify_http_request_ex` (`details` may be NULL), with the signer
+/// found by `lookup(ctx, key, ...)` for the request's key, as
+/// `m800_verify_request_multi` does.
+///
+/// # Safety
+/// As `m800_verify_http_request_ex`; `lookup` a valid function following
+/// `m800_key_lookup_fn`'s contract; `ctx` is passed to it untouched.
+#[no_mangle]
+pub unsafe extern "C" fn m800_verify_http_request_multi(
+    lookup: m800_key_lookup_fn,
+    ctx: *mut c_void,
+    raw: *const u8,
+    raw_len: usize,
+    now: u64,
+    window_s: u32,
+    cache: *mut m800_replay_cache,
+    details: *mut m800_verify_details,
+) -> m800_status {
+    guard(|| {
+        let lookup = lookup.ok_or(M800_ERR_NULL_POINTER)?;
+        // SAFETY: forwarded from this function's contract.
+        let (received, cache, details) = unsafe {
+            (
+                http_received(raw, raw_len)?,
+                replay_cache(cache)?,
+                details.as_mut(),
+            )
+        };
+        // SAFETY: forwarded from this function's contract.
+        unsafe { run_multi(lookup, ctx, &received, now, window_s, cache, details) }
     })
 }
