@@ -102,6 +102,32 @@ impl<'a> CanonicalFields<'a> {
         })
     }
 
+    /// The signing path's constructor: the `Content-MD5` and `X-M-Date` values
+    /// come typed (so they are well-formed by construction) and the nonce was
+    /// already checked with [`nonce::check`](crate::nonce::check); only the
+    /// caller's method, URI and content type are checked here. Every input is
+    /// checked exactly once per signature.
+    pub(crate) fn for_signing(
+        method: &'a str,
+        uri: &'a str,
+        content_md5: &'a crate::ContentMd5,
+        content_type: &'a str,
+        x_m_date: &'a crate::HttpDate,
+        checked_nonce: &'a str,
+    ) -> Result<Self> {
+        check_method(method)?;
+        check_uri(uri)?;
+        check_content_type(content_type)?;
+        Ok(CanonicalFields {
+            method,
+            uri,
+            content_md5: content_md5.as_str(),
+            content_type,
+            x_m_date: x_m_date.as_str(),
+            nonce: checked_nonce,
+        })
+    }
+
     /// Hands the string to sign to `sink` piece by piece, in order. This is the
     /// one definition of the layout.
     pub fn feed(&self, mut sink: impl FnMut(&[u8])) {

@@ -133,6 +133,9 @@ impl HttpDate {
 
     /// The header value.
     pub fn as_str(&self) -> &str {
+        if self.0.first() == Some(&0) {
+            return ""; // UNSET
+        }
         // Only ASCII is ever stored.
         core::str::from_utf8(&self.0).unwrap_or_default()
     }

@@ -48,6 +48,13 @@ impl Authorization {
         {
             return Err(Error::InvalidSignatureEncoding);
         }
+        self.write_checked(key, nonce, signature)
+    }
+
+    /// [`write`](Self::write) for parts already checked: a `Signer`'s key, a
+    /// nonce that passed [`nonce::check`](crate::nonce::check), a signature this
+    /// library encoded. Never truncates: overflow is still an error.
+    pub(crate) fn write_checked(&mut self, key: &str, nonce: &str, signature: &str) -> Result<()> {
         let s = &mut self.0;
         s.clear();
         for part in [
@@ -60,7 +67,7 @@ impl Authorization {
             signature,
             "\"",
         ] {
-            // The checks above bound the total by AUTHORIZATION_MAX.
+            // The checks bound the total by AUTHORIZATION_MAX.
             s.push_str(part).map_err(|_| Error::BufferTooSmall {
                 needed: AUTHORIZATION_MAX,
             })?;

@@ -55,8 +55,9 @@ pub struct SignedHeaders {
 }
 
 impl SignedHeaders {
-    /// Storage for [`Signer::sign_into`] to fill; never handed out unfilled.
-    const EMPTY: SignedHeaders = SignedHeaders {
+    /// Empty storage for [`Signer::sign_request_into`]: every header reads as
+    /// the empty string until a signature is written into it.
+    pub const EMPTY: SignedHeaders = SignedHeaders {
         x_m_date: HttpDate::UNSET,
         content_md5: ContentMd5::NONE,
         authorization: Authorization::EMPTY,
@@ -112,6 +113,24 @@ impl Signer {
         signed
     }
 
+    /// As [`sign_request`](Self::sign_request), writing into storage the caller
+    /// owns (no 400-byte move through the return value: on a microcontroller
+    /// that is stack). On error `out` is reset to [`SignedHeaders::EMPTY`],
+    /// never left holding a partial result.
+    pub fn sign_request_into(
+        &self,
+        request: &Request<'_>,
+        unix_time: u64,
+        nonce: &str,
+        out: &mut SignedHeaders,
+    ) -> Result<()> {
+        let result = self.sign_into(request, unix_time, nonce, out, &mut |_| Ok(()));
+        if result.is_err() {
+            *out = SignedHeaders::EMPTY;
+        }
+        result
+    }
+
     /// As [`sign_request`](Self::sign_request), and also writes the string to
     /// sign into `string_to_sign` (at most
     /// [`STRING_TO_SIGN_MAX`](crate::limits::STRING_TO_SIGN_MAX) bytes), for
@@ -161,20 +180,26 @@ impl Signer {
         crate::nonce::check(nonce)?;
         out.x_m_date = HttpDate::from_unix(unix_time)?;
         out.content_md5 = request.body.content_md5();
-        let fields = CanonicalFields::new(
+        let fields = CanonicalFields::for_signing(
             request.method,
             request.uri,
-            out.content_md5.as_str(),
+            &out.content_md5,
             request.content_type,
-            out.x_m_date.as_str(),
+            &out.x_m_date,
             nonce,
         )?;
         inspect(&fields)?;
         out.signature = self.sign_fields(&fields);
-        out.authorization.write(
+        out.authorization.write_checked(
             self.key(),
             nonce,
             out.signature.encode(self.encoding()).as_str(),
         )
+    }
+}
+
+impl Default for SignedHeaders {
+    fn default() -> Self {
+        SignedHeaders::EMPTY
     }
 }

@@ -474,9 +474,35 @@ fn signer_is_send_and_sync_and_shares_across_threads() {
         for _ in 0..4 {
             s.spawn(|| {
                 for _ in 0..100 {
-                    assert_eq!(signer.sign_request(&OK, 1_764_331_200, "n").unwrap(), expected);
+                    assert_eq!(
+                        signer.sign_request(&OK, 1_764_331_200, "n").unwrap(),
+                        expected
+                    );
                 }
             });
         }
     });
+}
+
+#[test]
+fn sign_request_into_writes_in_place_and_resets_on_error() {
+    let signer = demo();
+    let mut out = m800_sign::SignedHeaders::EMPTY;
+    assert_eq!(
+        (out.x_m_date(), out.content_md5(), out.authorization()),
+        ("", "", "")
+    );
+    signer
+        .sign_request_into(&OK, 1_764_331_200, "n", &mut out)
+        .unwrap();
+    assert_eq!(out, signer.sign_request(&OK, 1_764_331_200, "n").unwrap());
+    let bad = Request {
+        uri: "no-slash",
+        ..OK
+    };
+    assert_eq!(
+        signer.sign_request_into(&bad, 1_764_331_200, "n", &mut out),
+        Err(Error::InvalidUri)
+    );
+    assert_eq!(out, m800_sign::SignedHeaders::EMPTY);
 }
