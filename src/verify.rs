@@ -40,10 +40,12 @@
 
 use crate::canonical::CanonicalFields;
 use crate::date::HttpDate;
-use crate::header::ParsedAuthorization;
+use crate::header::{AuthParams, Param, RawParam};
+use crate::limits::{KEY_MAX, NONCE_MAX};
 use crate::sign::Body;
-use crate::signature::{Signature, Signer};
+use crate::signature::Signer;
 use crate::{Error, Result};
+use subtle::{Choice, ConstantTimeEq};
 
 /// The default clock window: 300 seconds either side of the verifier's clock.
 pub const DEFAULT_WINDOW_S: u32 = 300;
@@ -255,25 +257,48 @@ impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {
     }
 }
 
-/// What a successful verification tells.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Verified {
-    auth: ParsedAuthorization,
+/// What a successful verification tells: borrowed from the request's
+/// `Authorization` and the verifier's key store, nothing copied (only a nonce
+/// sent with a backslash escape is held unescaped).
+#[derive(Clone)]
+pub struct Verified<'a> {
+    key: &'a str,
+    nonce: Param<'a, NONCE_MAX>,
     timestamp: u64,
 }
 
-impl Verified {
-    /// The developer key that signed.
+impl Verified<'_> {
+    /// The developer key that signed: the key of the [`Signer`] the key store
+    /// returned for the request's `key`.
     pub fn key(&self) -> &str {
-        self.auth.key()
+        self.key
     }
     /// The request's nonce.
     pub fn nonce(&self) -> &str {
-        self.auth.nonce()
+        self.nonce.as_str()
     }
     /// The request's date, Unix seconds.
     pub fn timestamp(&self) -> u64 {
         self.timestamp
+    }
+}
+
+impl PartialEq for Verified<'_> {
+    /// The same key, nonce and date (a nonce borrowed or unescaped alike).
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key && self.nonce() == other.nonce() && self.timestamp == other.timestamp
+    }
+}
+
+impl Eq for Verified<'_> {}
+
+impl core::fmt::Debug for Verified<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Verified")
+            .field("key", &self.key)
+            .field("nonce", &self.nonce())
+            .field("timestamp", &self.timestamp)
+            .finish()
     }
 }
 
@@ -306,52 +331,58 @@ impl<K: KeyStore> Verifier<K> {
     }
 
     /// Verifies `request` at the verifier's clock `now` (Unix seconds). With
-    /// `replay` set, a nonce seen before inside the window is refused.
-    pub fn verify(
-        &self,
-        request: &ReceivedRequest<'_>,
+    /// `replay` set, a nonce seen before inside the window is refused. The
+    /// answer borrows from the request and from this verifier's key store.
+    pub fn verify<'a>(
+        &'a self,
+        request: &ReceivedRequest<'a>,
         now: u64,
         replay: Option<&mut dyn ReplayStore>,
-    ) -> Result<Verified> {
-        let (auth, signer, timestamp) = self.authenticate(request, now)?;
+    ) -> Result<Verified<'a>> {
+        // 1. The header, borrowed: nothing is copied unless it holds an escape.
+        let auth = AuthParams::parse(request.authorization)?;
+        // 2. The key.
+        let signer = self.lookup(&auth.key)?;
+        let nonce = auth.nonce.param::<NONCE_MAX>()?;
+        // 3 and 4. The date window, then the signature.
+        let timestamp = check_signed(request, now, self.window_s, signer, &auth, nonce.as_str())?;
+        // 5. The replay store, last.
         if let Some(store) = replay {
-            match store.check_and_record(signer.key(), auth.nonce(), timestamp, now, self.window_s)
-            {
+            match store.check_and_record(
+                signer.key(),
+                nonce.as_str(),
+                timestamp,
+                now,
+                self.window_s,
+            ) {
                 Freshness::Fresh => {}
                 Freshness::Replay => return Err(Error::ReplayedNonce),
                 Freshness::Full => return Err(Error::ReplayStoreFull),
             }
         }
-        Ok(Verified { auth, timestamp })
+        Ok(Verified {
+            key: signer.key(),
+            nonce,
+            timestamp,
+        })
     }
 
-    /// Steps 1 to 4: everything but the replay store.
-    fn authenticate(
-        &self,
-        request: &ReceivedRequest<'_>,
-        now: u64,
-    ) -> Result<(ParsedAuthorization, &Signer, u64)> {
-        let auth = ParsedAuthorization::parse(request.authorization)?;
-        let signer = self.keys.signer(auth.key()).ok_or(Error::UnknownKey)?;
-        let x_m_date = request.x_m_date.ok_or(Error::MissingDate)?;
-        let (_, timestamp) = HttpDate::parse(x_m_date)?;
-        check_window(timestamp, now, self.window_s)?;
-        let content_md5 = request.body.content_md5();
-        let fields = CanonicalFields::new(
-            request.method,
-            request.uri,
-            content_md5.as_str(),
-            request.content_type,
-            x_m_date,
-            auth.nonce(),
-        )
-        .map_err(|_| Error::SignatureMismatch)?;
-        let claimed = Signature::decode(auth.signature(), signer.encoding())
-            .map_err(|_| Error::SignatureMismatch)?;
-        if !signer.verify_fields(&fields, &claimed) {
-            return Err(Error::SignatureMismatch);
+    /// The signer for the header's key ([`Error::UnknownKey`] when there is none).
+    fn lookup(&self, key: &RawParam<'_>) -> Result<&Signer> {
+        match key.borrowed() {
+            Some(key) => self.keys.signer(key),
+            None => self.lookup_unescaped(key)?,
         }
-        Ok((auth, signer, timestamp))
+        .ok_or(Error::UnknownKey)
+    }
+
+    /// [`lookup`](Self::lookup) for a key sent with an escape: its own frame,
+    /// so the unescaped copy costs stack only then.
+    #[cold]
+    #[inline(never)]
+    fn lookup_unescaped(&self, key: &RawParam<'_>) -> Result<Option<&Signer>> {
+        let key = key.unescape::<KEY_MAX>()?;
+        Ok(self.keys.signer(&key))
     }
 
     /// The string to sign the verifier expects for `request` (for diagnosing a
@@ -361,7 +392,8 @@ impl<K: KeyStore> Verifier<K> {
         request: &ReceivedRequest<'_>,
         buf: &'b mut [u8],
     ) -> Result<&'b str> {
-        let auth = ParsedAuthorization::parse(request.authorization)?;
+        let auth = AuthParams::parse(request.authorization)?;
+        let nonce = auth.nonce.param::<NONCE_MAX>()?;
         let x_m_date = request.x_m_date.ok_or(Error::MissingDate)?;
         let content_md5 = request.body.content_md5();
         CanonicalFields::new(
@@ -370,10 +402,70 @@ impl<K: KeyStore> Verifier<K> {
             content_md5.as_str(),
             request.content_type,
             x_m_date,
-            auth.nonce(),
+            nonce.as_str(),
         )?
         .write(buf)
     }
+}
+
+/// Steps 3 and 4: the date window, then the signature; the request's date
+/// (Unix seconds) when both pass. Its own frame: none of this stays on the
+/// stack while the replay store runs.
+#[inline(never)]
+fn check_signed(
+    request: &ReceivedRequest<'_>,
+    now: u64,
+    window_s: u32,
+    signer: &Signer,
+    auth: &AuthParams<'_>,
+    nonce: &str,
+) -> Result<u64> {
+    let x_m_date = request.x_m_date.ok_or(Error::MissingDate)?;
+    let (_, timestamp) = HttpDate::parse(x_m_date)?;
+    check_window(timestamp, now, window_s)?;
+    if check_mac(request, x_m_date, nonce, signer, &auth.signature) {
+        Ok(timestamp)
+    } else {
+        Err(Error::SignatureMismatch)
+    }
+}
+
+/// Recomputes the MAC over the request as received (the MD5 from the body),
+/// writes it in the signer's encoding and compares that with the `claimed`
+/// text, unescaped, in constant time. Both encodings are canonical (lower-case
+/// hex; padded base64 with zero unused bits), so this accepts exactly the
+/// texts that decode to the MAC, without a decoder or a copy of the claim.
+#[inline(never)]
+fn check_mac(
+    request: &ReceivedRequest<'_>,
+    x_m_date: &str,
+    nonce: &str,
+    signer: &Signer,
+    claimed: &RawParam<'_>,
+) -> bool {
+    let content_md5 = request.body.content_md5();
+    let Ok(fields) = CanonicalFields::new(
+        request.method,
+        request.uri,
+        content_md5.as_str(),
+        request.content_type,
+        x_m_date,
+        nonce,
+    ) else {
+        return false;
+    };
+    let expected = signer.sign_fields(&fields).encode(signer.encoding());
+    let expected = expected.as_str().as_bytes();
+    // The length is public (the encoding's); the content is compared in
+    // constant time.
+    if claimed.len() != expected.len() {
+        return false;
+    }
+    let mut equal = Choice::from(1);
+    for (a, b) in expected.iter().zip(claimed.bytes()) {
+        equal &= a.ct_eq(&b);
+    }
+    equal.into()
 }
 
 /// The clock rule: `timestamp` may lie at most `window_s` seconds either side of `now`.

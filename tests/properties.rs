@@ -474,7 +474,10 @@ fn signer_is_send_and_sync_and_shares_across_threads() {
         for _ in 0..4 {
             s.spawn(|| {
                 for _ in 0..100 {
-                    assert_eq!(signer.sign_request(&OK, 1_764_331_200, "n").unwrap(), expected);
+                    assert_eq!(
+                        signer.sign_request(&OK, 1_764_331_200, "n").unwrap(),
+                        expected
+                    );
                 }
             });
         }
