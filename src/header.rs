@@ -227,7 +227,9 @@ pub(crate) struct AuthParams<'a> {
 }
 
 impl<'a> AuthParams<'a> {
-    /// The grammar and errors of [`ParsedAuthorization::parse`].
+    /// The grammar and errors of [`ParsedAuthorization::parse`]. Its own
+    /// frame: the parser's state is gone before the verifier's next step.
+    #[inline(never)]
     pub(crate) fn parse(header: &'a str) -> Result<AuthParams<'a>> {
         let mut p = Parser {
             s: header,

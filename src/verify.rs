@@ -343,28 +343,60 @@ impl<K: KeyStore> Verifier<K> {
         let auth = AuthParams::parse(request.authorization)?;
         // 2. The key.
         let signer = self.lookup(&auth.key)?;
-        let nonce = auth.nonce.param::<NONCE_MAX>()?;
-        // 3 and 4. The date window, then the signature.
-        let timestamp = check_signed(request, now, self.window_s, signer, &auth, nonce.as_str())?;
-        // 5. The replay store, last.
-        if let Some(store) = replay {
-            match store.check_and_record(
-                signer.key(),
-                nonce.as_str(),
-                timestamp,
-                now,
-                self.window_s,
-            ) {
-                Freshness::Fresh => {}
-                Freshness::Replay => return Err(Error::ReplayedNonce),
-                Freshness::Full => return Err(Error::ReplayStoreFull),
-            }
-        }
+        let Some(nonce) = auth.nonce.borrowed() else {
+            return self.verify_unescaped_nonce(request, now, replay, signer, &auth);
+        };
+        // 3 to 5.
+        let timestamp = self.check_rest(request, now, replay, signer, &auth.signature, nonce)?;
         Ok(Verified {
             key: signer.key(),
-            nonce,
+            nonce: Param::Borrowed(nonce),
             timestamp,
         })
+    }
+
+    /// [`verify`](Self::verify) from step 3 for a nonce sent with an escape:
+    /// its own frame holds the unescaped copy, which `verify`'s does not.
+    #[cold]
+    #[inline(never)]
+    fn verify_unescaped_nonce<'a>(
+        &'a self,
+        request: &ReceivedRequest<'a>,
+        now: u64,
+        replay: Option<&mut dyn ReplayStore>,
+        signer: &'a Signer,
+        auth: &AuthParams<'a>,
+    ) -> Result<Verified<'a>> {
+        let nonce = auth.nonce.unescape::<NONCE_MAX>()?;
+        let timestamp = self.check_rest(request, now, replay, signer, &auth.signature, &nonce)?;
+        Ok(Verified {
+            key: signer.key(),
+            nonce: Param::Unescaped(nonce),
+            timestamp,
+        })
+    }
+
+    /// Steps 3 to 5: the date window, the signature, the replay store; the
+    /// request's date (Unix seconds) when all pass.
+    #[inline(never)]
+    fn check_rest(
+        &self,
+        request: &ReceivedRequest<'_>,
+        now: u64,
+        replay: Option<&mut dyn ReplayStore>,
+        signer: &Signer,
+        claimed: &RawParam<'_>,
+        nonce: &str,
+    ) -> Result<u64> {
+        // 3. The date window.
+        let (x_m_date, timestamp) = check_date(request.x_m_date, now, self.window_s)?;
+        // 4. The signature.
+        check_signature(request, x_m_date, nonce, signer, claimed)?;
+        // 5. The replay store, last.
+        if let Some(store) = replay {
+            record(store, signer.key(), nonce, timestamp, now, self.window_s)?;
+        }
+        Ok(timestamp)
     }
 
     /// The signer for the header's key ([`Error::UnknownKey`] when there is none).
@@ -408,53 +440,67 @@ impl<K: KeyStore> Verifier<K> {
     }
 }
 
-/// Steps 3 and 4: the date window, then the signature; the request's date
-/// (Unix seconds) when both pass. Its own frame: none of this stays on the
-/// stack while the replay store runs.
+// Each step below has its own frame (#[inline(never)]), so that the frames
+// of the steps do not add up under `verify`: on a Cortex-M the deepest path
+// (the MD5 of the body, or the HMAC) then sits under two small frames only.
+
+/// Step 3: the `X-M-Date` value and its Unix time, inside the window.
 #[inline(never)]
-fn check_signed(
-    request: &ReceivedRequest<'_>,
-    now: u64,
-    window_s: u32,
-    signer: &Signer,
-    auth: &AuthParams<'_>,
-    nonce: &str,
-) -> Result<u64> {
-    let x_m_date = request.x_m_date.ok_or(Error::MissingDate)?;
+fn check_date(x_m_date: Option<&str>, now: u64, window_s: u32) -> Result<(&str, u64)> {
+    let x_m_date = x_m_date.ok_or(Error::MissingDate)?;
     let (_, timestamp) = HttpDate::parse(x_m_date)?;
     check_window(timestamp, now, window_s)?;
-    if check_mac(request, x_m_date, nonce, signer, &auth.signature) {
-        Ok(timestamp)
-    } else {
-        Err(Error::SignatureMismatch)
-    }
+    Ok((x_m_date, timestamp))
 }
 
-/// Recomputes the MAC over the request as received (the MD5 from the body),
-/// writes it in the signer's encoding and compares that with the `claimed`
-/// text, unescaped, in constant time. Both encodings are canonical (lower-case
-/// hex; padded base64 with zero unused bits), so this accepts exactly the
-/// texts that decode to the MAC, without a decoder or a copy of the claim.
+/// Step 4: the MD5 of the body received, then the MAC.
 #[inline(never)]
-fn check_mac(
+fn check_signature(
     request: &ReceivedRequest<'_>,
     x_m_date: &str,
     nonce: &str,
     signer: &Signer,
     claimed: &RawParam<'_>,
-) -> bool {
+) -> Result<()> {
     let content_md5 = request.body.content_md5();
-    let Ok(fields) = CanonicalFields::new(
+    match CanonicalFields::new(
         request.method,
         request.uri,
         content_md5.as_str(),
         request.content_type,
         x_m_date,
         nonce,
-    ) else {
-        return false;
-    };
-    let expected = signer.sign_fields(&fields).encode(signer.encoding());
+    ) {
+        Ok(fields) if mac_matches(&fields, signer, claimed) => Ok(()),
+        _ => Err(Error::SignatureMismatch),
+    }
+}
+
+/// Step 5: records `(key, nonce)`; a replay or a full store is an error.
+#[inline(never)]
+fn record(
+    store: &mut dyn ReplayStore,
+    key: &str,
+    nonce: &str,
+    timestamp: u64,
+    now: u64,
+    window_s: u32,
+) -> Result<()> {
+    match store.check_and_record(key, nonce, timestamp, now, window_s) {
+        Freshness::Fresh => Ok(()),
+        Freshness::Replay => Err(Error::ReplayedNonce),
+        Freshness::Full => Err(Error::ReplayStoreFull),
+    }
+}
+
+/// Whether `claimed` is the MAC of `fields`: the MAC is written in the
+/// signer's encoding and compared with the claimed text, unescaped, in
+/// constant time. Both encodings are canonical (lower-case hex; padded base64
+/// with zero unused bits), so this accepts exactly the texts that decode to
+/// the MAC, without a decoder or a copy of the claim.
+#[inline(never)]
+fn mac_matches(fields: &CanonicalFields<'_>, signer: &Signer, claimed: &RawParam<'_>) -> bool {
+    let expected = signer.sign_fields(fields).encode(signer.encoding());
     let expected = expected.as_str().as_bytes();
     // The length is public (the encoding's); the content is compared in
     // constant time.
