@@ -202,17 +202,25 @@ impl<'a> RawParam<'a> {
         }
     }
 
-    /// The value, unescaped into at most `N` bytes. Only ASCII backslashes
-    /// are dropped, so the bytes stay UTF-8.
+    /// The value, unescaped into at most `N` bytes.
+    pub(crate) fn unescape<const N: usize>(&self) -> Result<heapless::String<N>> {
+        let mut buf = [0u8; N];
+        let text = self.unescape_into(&mut buf)?;
+        heapless::String::try_from(text).map_err(|_| Error::MalformedAuthorization)
+    }
+
+    /// The value, unescaped into `buf` (one copy of the code for every
+    /// parameter). Only ASCII backslashes are dropped, so the bytes stay UTF-8.
     #[cold]
     #[inline(never)]
-    pub(crate) fn unescape<const N: usize>(&self) -> Result<heapless::String<N>> {
-        let mut out = heapless::Vec::<u8, N>::new();
-        for c in self.bytes() {
-            // The parser bounded the unescaped length by N.
-            out.push(c).map_err(|_| Error::MalformedAuthorization)?;
+    pub(crate) fn unescape_into<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
+        let out = buf
+            .get_mut(..self.len)
+            .ok_or(Error::MalformedAuthorization)?;
+        for (dst, src) in out.iter_mut().zip(self.bytes()) {
+            *dst = src;
         }
-        heapless::String::from_utf8(out).map_err(|_| Error::MalformedAuthorization)
+        crate::text::utf8(out).map_err(|_| Error::MalformedAuthorization)
     }
 }
 
