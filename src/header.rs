@@ -90,25 +90,28 @@ impl core::fmt::Debug for Authorization {
 }
 
 /// The parameters of a parsed `Authorization` header, unescaped.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParsedAuthorization {
-    key: heapless::String<KEY_MAX>,
-    nonce: heapless::String<NONCE_MAX>,
-    signature: heapless::String<SIGNATURE_MAX>,
+///
+/// A value without a backslash escape is borrowed from the header; only a
+/// quoted-string holding a quoted-pair is copied (unescaped) into the struct.
+#[derive(Clone)]
+pub struct ParsedAuthorization<'a> {
+    key: Param<'a, KEY_MAX>,
+    nonce: Param<'a, NONCE_MAX>,
+    signature: Param<'a, SIGNATURE_MAX>,
 }
 
-impl ParsedAuthorization {
+impl<'a> ParsedAuthorization<'a> {
     /// The developer key.
     pub fn key(&self) -> &str {
-        &self.key
+        self.key.as_str()
     }
     /// The nonce.
     pub fn nonce(&self) -> &str {
-        &self.nonce
+        self.nonce.as_str()
     }
     /// The signature as sent (not decoded).
     pub fn signature(&self) -> &str {
-        &self.signature
+        self.signature.as_str()
     }
 
     /// Parses an `Authorization` value.
@@ -120,8 +123,131 @@ impl ParsedAuthorization {
     /// [`Error::MalformedAuthorization`] for everything else that breaks the
     /// grammar (no parameters, missing `=` or `,`, unterminated quotes, control
     /// characters, an over-long signature).
-    pub fn parse(header: &str) -> Result<ParsedAuthorization> {
+    pub fn parse(header: &'a str) -> Result<ParsedAuthorization<'a>> {
+        let raw = AuthParams::parse(header)?;
+        Ok(ParsedAuthorization {
+            key: raw.key.param()?,
+            nonce: raw.nonce.param()?,
+            signature: raw.signature.param()?,
+        })
+    }
+}
+
+impl PartialEq for ParsedAuthorization<'_> {
+    /// Equal values, whether borrowed or unescaped.
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+            && self.nonce() == other.nonce()
+            && self.signature() == other.signature()
+    }
+}
+
+impl Eq for ParsedAuthorization<'_> {}
+
+impl core::fmt::Debug for ParsedAuthorization<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ParsedAuthorization")
+            .field("key", &self.key())
+            .field("nonce", &self.nonce())
+            .field("signature", &self.signature())
+            .finish()
+    }
+}
+
+/// An unescaped parameter value: the header's own text when it holds no
+/// escape, else a copy of at most `N` bytes.
+#[derive(Clone)]
+pub(crate) enum Param<'a, const N: usize> {
+    Borrowed(&'a str),
+    Unescaped(heapless::String<N>),
+}
+
+impl<const N: usize> Param<'_, N> {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Param::Borrowed(s) => s,
+            Param::Unescaped(s) => s,
+        }
+    }
+}
+
+/// One parameter value as it stands in the header: a token, or the inside of
+/// a quoted-string with its quoted-pairs still escaped, and its length once
+/// unescaped (checked against the parameter's limit while parsing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RawParam<'a> {
+    text: &'a str,
+    len: usize,
+}
+
+impl<'a> RawParam<'a> {
+    /// The value when it holds no escape: the header's own text.
+    pub(crate) fn borrowed(&self) -> Option<&'a str> {
+        (self.len == self.text.len()).then_some(self.text)
+    }
+
+    /// The length of the value, unescaped.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The bytes of the value, unescaped (each quoted-pair's backslash dropped).
+    pub(crate) fn bytes(&self) -> impl Iterator<Item = u8> + 'a {
+        let mut quoted = false;
+        self.text.bytes().filter(move |&c| {
+            let backslash = c == b'\\' && !quoted;
+            quoted = backslash;
+            !backslash
+        })
+    }
+
+    /// The value, borrowed when it can be, else unescaped.
+    pub(crate) fn param<const N: usize>(&self) -> Result<Param<'a, N>> {
+        match self.borrowed() {
+            Some(s) => Ok(Param::Borrowed(s)),
+            None => self.unescape().map(Param::Unescaped),
+        }
+    }
+
+    /// The value, unescaped into at most `N` bytes.
+    pub(crate) fn unescape<const N: usize>(&self) -> Result<heapless::String<N>> {
+        let mut buf = [0u8; N];
+        let text = self.unescape_into(&mut buf)?;
+        heapless::String::try_from(text).map_err(|_| Error::MalformedAuthorization)
+    }
+
+    /// The value, unescaped into `buf` (one copy of the code for every
+    /// parameter). Only ASCII backslashes are dropped, so the bytes stay UTF-8.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn unescape_into<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
+        let out = buf
+            .get_mut(..self.len)
+            .ok_or(Error::MalformedAuthorization)?;
+        for (dst, src) in out.iter_mut().zip(self.bytes()) {
+            *dst = src;
+        }
+        crate::text::utf8(out).map_err(|_| Error::MalformedAuthorization)
+    }
+}
+
+/// The three parameters of an `Authorization` value, borrowed from it, still
+/// escaped: what [`ParsedAuthorization::parse`] and the verifier share (the
+/// verifier unescapes only what it needs, and only when there is an escape).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AuthParams<'a> {
+    pub(crate) key: RawParam<'a>,
+    pub(crate) nonce: RawParam<'a>,
+    pub(crate) signature: RawParam<'a>,
+}
+
+impl<'a> AuthParams<'a> {
+    /// The grammar and errors of [`ParsedAuthorization::parse`]. Its own
+    /// frame: the parser's state is gone before the verifier's next step.
+    #[inline(never)]
+    pub(crate) fn parse(header: &'a str) -> Result<AuthParams<'a>> {
         let mut p = Parser {
+            s: header,
             b: header.as_bytes(),
             pos: 0,
         };
@@ -135,9 +261,9 @@ impl ParsedAuthorization {
         if p.take_while(|c| c == b' ').is_empty() {
             return Err(Error::MalformedAuthorization);
         }
-        let mut key: Option<heapless::Vec<u8, KEY_MAX>> = None;
-        let mut nonce: Option<heapless::Vec<u8, NONCE_MAX>> = None;
-        let mut signature: Option<heapless::Vec<u8, SIGNATURE_MAX>> = None;
+        let mut key = None;
+        let mut nonce = None;
+        let mut signature = None;
         let mut params = 0usize;
         loop {
             p.skip_ows();
@@ -161,13 +287,18 @@ impl ParsedAuthorization {
             p.skip_ows();
             params = params.saturating_add(1);
             if name.eq_ignore_ascii_case(b"key") {
-                fill(&mut key, &mut p, Error::KeyTooLong)?;
+                fill(&mut key, &mut p, KEY_MAX, Error::KeyTooLong)?;
             } else if name.eq_ignore_ascii_case(b"nonce") {
-                fill(&mut nonce, &mut p, Error::NonceTooLong)?;
+                fill(&mut nonce, &mut p, NONCE_MAX, Error::NonceTooLong)?;
             } else if name.eq_ignore_ascii_case(b"signature") {
-                fill(&mut signature, &mut p, Error::MalformedAuthorization)?;
+                fill(
+                    &mut signature,
+                    &mut p,
+                    SIGNATURE_MAX,
+                    Error::MalformedAuthorization,
+                )?;
             } else {
-                p.value(|_| Ok(()))?;
+                p.value(usize::MAX, Error::MalformedAuthorization)?;
             }
             p.skip_ows();
             match p.peek() {
@@ -179,41 +310,39 @@ impl ParsedAuthorization {
         if params == 0 {
             return Err(Error::MalformedAuthorization);
         }
-        Ok(ParsedAuthorization {
-            key: into_string(key)?,
-            nonce: into_string(nonce)?,
-            signature: into_string(signature)?,
+        Ok(AuthParams {
+            key: present(key)?,
+            nonce: present(nonce)?,
+            signature: present(signature)?,
         })
     }
 }
 
 /// Reads one parameter value into `slot`, refusing a second occurrence.
-fn fill<const N: usize>(
-    slot: &mut Option<heapless::Vec<u8, N>>,
-    p: &mut Parser<'_>,
+fn fill<'a>(
+    slot: &mut Option<RawParam<'a>>,
+    p: &mut Parser<'a>,
+    max: usize,
     too_long: Error,
 ) -> Result<()> {
     if slot.is_some() {
         return Err(Error::DuplicateAuthParam);
     }
-    let mut value = heapless::Vec::new();
-    p.value(|c| value.push(c).map_err(|_| too_long))?;
-    *slot = Some(value);
+    *slot = Some(p.value(max, too_long)?);
     Ok(())
 }
 
-fn into_string<const N: usize>(value: Option<heapless::Vec<u8, N>>) -> Result<heapless::String<N>> {
+/// A parameter that was given with a non-empty value (an escape always
+/// stands for one byte, so an empty raw text is an empty value).
+fn present(value: Option<RawParam<'_>>) -> Result<RawParam<'_>> {
     match value {
-        Some(v) if !v.is_empty() => {
-            // Only whole UTF-8 sequences of the input are copied (just ASCII
-            // quotes and backslashes are dropped), so this cannot fail.
-            heapless::String::from_utf8(v).map_err(|_| Error::MalformedAuthorization)
-        }
+        Some(v) if !v.text.is_empty() => Ok(v),
         _ => Err(Error::MissingAuthParam),
     }
 }
 
 struct Parser<'a> {
+    s: &'a str,
     b: &'a [u8],
     pos: usize,
 }
@@ -239,33 +368,58 @@ impl<'a> Parser<'a> {
         self.take_while(|c| c == b' ' || c == b'\t');
     }
 
-    /// A token or a quoted-string; each unescaped byte goes to `out`.
-    fn value(&mut self, mut out: impl FnMut(u8) -> Result<()>) -> Result<()> {
+    /// The header's text from `start` to `end`: both sit next to ASCII
+    /// delimiters (or the ends), so they are character boundaries.
+    fn text(&self, start: usize, end: usize) -> Result<&'a str> {
+        self.s.get(start..end).ok_or(Error::MalformedAuthorization)
+    }
+
+    /// A token or a quoted-string, at most `max` bytes once unescaped
+    /// (`too_long` past that, as soon as it is reached).
+    fn value(&mut self, max: usize, too_long: Error) -> Result<RawParam<'a>> {
         if self.peek() != Some(b'"') {
+            let start = self.pos;
             let token = self.take_while(is_tchar);
             if token.is_empty() {
                 return Err(Error::MalformedAuthorization);
             }
-            return token.iter().try_for_each(|&c| out(c));
+            if token.len() > max {
+                return Err(too_long);
+            }
+            return Ok(RawParam {
+                text: self.text(start, self.pos)?,
+                len: token.len(),
+            });
         }
         self.bump();
+        let start = self.pos;
+        let mut len = 0usize;
         // qdtext and quoted-pair of RFC 9110: HTAB, SP, VCHAR, obs-text.
         let allowed = |c: u8| c == b'\t' || c == b' ' || (0x21..=0x7e).contains(&c) || c >= 0x80;
         loop {
             let c = self.peek().ok_or(Error::MalformedAuthorization)?;
+            let end = self.pos;
             self.bump();
             match c {
-                b'"' => return Ok(()),
+                b'"' => {
+                    return Ok(RawParam {
+                        text: self.text(start, end)?,
+                        len,
+                    })
+                }
                 b'\\' => {
-                    let escaped = self.peek().ok_or(Error::MalformedAuthorization)?;
+                    let quoted = self.peek().ok_or(Error::MalformedAuthorization)?;
                     self.bump();
-                    if !allowed(escaped) {
+                    if !allowed(quoted) {
                         return Err(Error::MalformedAuthorization);
                     }
-                    out(escaped)?;
                 }
-                c if allowed(c) => out(c)?,
+                c if allowed(c) => {}
                 _ => return Err(Error::MalformedAuthorization),
+            }
+            len = len.saturating_add(1);
+            if len > max {
+                return Err(too_long);
             }
         }
     }

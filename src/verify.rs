@@ -40,10 +40,12 @@
 
 use crate::canonical::CanonicalFields;
 use crate::date::HttpDate;
-use crate::header::ParsedAuthorization;
+use crate::header::{AuthParams, Param, RawParam};
+use crate::limits::{KEY_MAX, NONCE_MAX};
 use crate::sign::Body;
-use crate::signature::{Signature, Signer};
+use crate::signature::{Encoding, Signature, Signer};
 use crate::{Error, Result};
+use subtle::{Choice, ConstantTimeEq};
 
 /// The default clock window: 300 seconds either side of the verifier's clock.
 pub const DEFAULT_WINDOW_S: u32 = 300;
@@ -255,25 +257,48 @@ impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {
     }
 }
 
-/// What a successful verification tells.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Verified {
-    auth: ParsedAuthorization,
+/// What a successful verification tells: borrowed from the request's
+/// `Authorization` and the verifier's key store, nothing copied (only a nonce
+/// sent with a backslash escape is held unescaped).
+#[derive(Clone)]
+pub struct Verified<'a> {
+    key: &'a str,
+    nonce: Param<'a, NONCE_MAX>,
     timestamp: u64,
 }
 
-impl Verified {
-    /// The developer key that signed.
+impl Verified<'_> {
+    /// The developer key that signed: the key of the [`Signer`] the key store
+    /// returned for the request's `key`.
     pub fn key(&self) -> &str {
-        self.auth.key()
+        self.key
     }
     /// The request's nonce.
     pub fn nonce(&self) -> &str {
-        self.auth.nonce()
+        self.nonce.as_str()
     }
     /// The request's date, Unix seconds.
     pub fn timestamp(&self) -> u64 {
         self.timestamp
+    }
+}
+
+impl PartialEq for Verified<'_> {
+    /// The same key, nonce and date (a nonce borrowed or unescaped alike).
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key && self.nonce() == other.nonce() && self.timestamp == other.timestamp
+    }
+}
+
+impl Eq for Verified<'_> {}
+
+impl core::fmt::Debug for Verified<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Verified")
+            .field("key", &self.key)
+            .field("nonce", &self.nonce())
+            .field("timestamp", &self.timestamp)
+            .finish()
     }
 }
 
@@ -306,52 +331,90 @@ impl<K: KeyStore> Verifier<K> {
     }
 
     /// Verifies `request` at the verifier's clock `now` (Unix seconds). With
-    /// `replay` set, a nonce seen before inside the window is refused.
-    pub fn verify(
+    /// `replay` set, a nonce seen before inside the window is refused. The
+    /// answer borrows from the request and from this verifier's key store.
+    pub fn verify<'a>(
+        &'a self,
+        request: &ReceivedRequest<'a>,
+        now: u64,
+        replay: Option<&mut dyn ReplayStore>,
+    ) -> Result<Verified<'a>> {
+        // 1. The header, borrowed: nothing is copied unless it holds an escape.
+        let auth = AuthParams::parse(request.authorization)?;
+        // 2. The key.
+        let signer = self.lookup(&auth.key)?;
+        let Some(nonce) = auth.nonce.borrowed() else {
+            return self.verify_unescaped_nonce(request, now, replay, signer, &auth);
+        };
+        // 3 to 5.
+        let timestamp = self.check_rest(request, now, replay, signer, &auth.signature, nonce)?;
+        Ok(Verified {
+            key: signer.key(),
+            nonce: Param::Borrowed(nonce),
+            timestamp,
+        })
+    }
+
+    /// [`verify`](Self::verify) from step 3 for a nonce sent with an escape:
+    /// its own frame holds the unescaped copy, which `verify`'s does not.
+    #[cold]
+    #[inline(never)]
+    fn verify_unescaped_nonce<'a>(
+        &'a self,
+        request: &ReceivedRequest<'a>,
+        now: u64,
+        replay: Option<&mut dyn ReplayStore>,
+        signer: &'a Signer,
+        auth: &AuthParams<'a>,
+    ) -> Result<Verified<'a>> {
+        let nonce = auth.nonce.unescape::<NONCE_MAX>()?;
+        let timestamp = self.check_rest(request, now, replay, signer, &auth.signature, &nonce)?;
+        Ok(Verified {
+            key: signer.key(),
+            nonce: Param::Unescaped(nonce),
+            timestamp,
+        })
+    }
+
+    /// Steps 3 to 5: the date window, the signature, the replay store; the
+    /// request's date (Unix seconds) when all pass.
+    #[inline(never)]
+    fn check_rest(
         &self,
         request: &ReceivedRequest<'_>,
         now: u64,
         replay: Option<&mut dyn ReplayStore>,
-    ) -> Result<Verified> {
-        let (auth, signer, timestamp) = self.authenticate(request, now)?;
+        signer: &Signer,
+        claimed: &RawParam<'_>,
+        nonce: &str,
+    ) -> Result<u64> {
+        // 3. The date window.
+        let (x_m_date, timestamp) = check_date(request.x_m_date, now, self.window_s)?;
+        // 4. The signature.
+        check_signature(request, x_m_date, nonce, signer, claimed)?;
+        // 5. The replay store, last.
         if let Some(store) = replay {
-            match store.check_and_record(signer.key(), auth.nonce(), timestamp, now, self.window_s)
-            {
-                Freshness::Fresh => {}
-                Freshness::Replay => return Err(Error::ReplayedNonce),
-                Freshness::Full => return Err(Error::ReplayStoreFull),
-            }
+            record(store, signer.key(), nonce, timestamp, now, self.window_s)?;
         }
-        Ok(Verified { auth, timestamp })
+        Ok(timestamp)
     }
 
-    /// Steps 1 to 4: everything but the replay store.
-    fn authenticate(
-        &self,
-        request: &ReceivedRequest<'_>,
-        now: u64,
-    ) -> Result<(ParsedAuthorization, &Signer, u64)> {
-        let auth = ParsedAuthorization::parse(request.authorization)?;
-        let signer = self.keys.signer(auth.key()).ok_or(Error::UnknownKey)?;
-        let x_m_date = request.x_m_date.ok_or(Error::MissingDate)?;
-        let (_, timestamp) = HttpDate::parse(x_m_date)?;
-        check_window(timestamp, now, self.window_s)?;
-        let content_md5 = request.body.content_md5();
-        let fields = CanonicalFields::new(
-            request.method,
-            request.uri,
-            content_md5.as_str(),
-            request.content_type,
-            x_m_date,
-            auth.nonce(),
-        )
-        .map_err(|_| Error::SignatureMismatch)?;
-        let claimed = Signature::decode(auth.signature(), signer.encoding())
-            .map_err(|_| Error::SignatureMismatch)?;
-        if !signer.verify_fields(&fields, &claimed) {
-            return Err(Error::SignatureMismatch);
+    /// The signer for the header's key ([`Error::UnknownKey`] when there is none).
+    fn lookup(&self, key: &RawParam<'_>) -> Result<&Signer> {
+        match key.borrowed() {
+            Some(key) => self.keys.signer(key),
+            None => self.lookup_unescaped(key)?,
         }
-        Ok((auth, signer, timestamp))
+        .ok_or(Error::UnknownKey)
+    }
+
+    /// [`lookup`](Self::lookup) for a key sent with an escape: its own frame,
+    /// so the unescaped copy costs stack only then.
+    #[cold]
+    #[inline(never)]
+    fn lookup_unescaped(&self, key: &RawParam<'_>) -> Result<Option<&Signer>> {
+        let mut buf = [0u8; KEY_MAX];
+        Ok(self.keys.signer(key.unescape_into(&mut buf)?))
     }
 
     /// The string to sign the verifier expects for `request` (for diagnosing a
@@ -361,7 +424,8 @@ impl<K: KeyStore> Verifier<K> {
         request: &ReceivedRequest<'_>,
         buf: &'b mut [u8],
     ) -> Result<&'b str> {
-        let auth = ParsedAuthorization::parse(request.authorization)?;
+        let auth = AuthParams::parse(request.authorization)?;
+        let nonce = auth.nonce.param::<NONCE_MAX>()?;
         let x_m_date = request.x_m_date.ok_or(Error::MissingDate)?;
         let content_md5 = request.body.content_md5();
         CanonicalFields::new(
@@ -370,10 +434,88 @@ impl<K: KeyStore> Verifier<K> {
             content_md5.as_str(),
             request.content_type,
             x_m_date,
-            auth.nonce(),
+            nonce.as_str(),
         )?
         .write(buf)
     }
+}
+
+// Each step below has its own frame (#[inline(never)]), so that the frames
+// of the steps do not add up under `verify`: on a Cortex-M the deepest path
+// (the MD5 of the body, or the HMAC) then sits under two small frames only.
+
+/// Step 3: the `X-M-Date` value and its Unix time, inside the window.
+#[inline(never)]
+fn check_date(x_m_date: Option<&str>, now: u64, window_s: u32) -> Result<(&str, u64)> {
+    let x_m_date = x_m_date.ok_or(Error::MissingDate)?;
+    let (_, timestamp) = HttpDate::parse(x_m_date)?;
+    check_window(timestamp, now, window_s)?;
+    Ok((x_m_date, timestamp))
+}
+
+/// Step 4: the MD5 of the body received, then the MAC.
+#[inline(never)]
+fn check_signature(
+    request: &ReceivedRequest<'_>,
+    x_m_date: &str,
+    nonce: &str,
+    signer: &Signer,
+    claimed: &RawParam<'_>,
+) -> Result<()> {
+    let content_md5 = request.body.content_md5();
+    match CanonicalFields::new(
+        request.method,
+        request.uri,
+        content_md5.as_str(),
+        request.content_type,
+        x_m_date,
+        nonce,
+    ) {
+        // The MAC in this frame, not under `mac_matches`: the two frames
+        // then never sit below each other.
+        Ok(fields) if mac_matches(&signer.sign_fields(&fields), signer.encoding(), claimed) => {
+            Ok(())
+        }
+        _ => Err(Error::SignatureMismatch),
+    }
+}
+
+/// Step 5: records `(key, nonce)`; a replay or a full store is an error.
+#[inline(never)]
+fn record(
+    store: &mut dyn ReplayStore,
+    key: &str,
+    nonce: &str,
+    timestamp: u64,
+    now: u64,
+    window_s: u32,
+) -> Result<()> {
+    match store.check_and_record(key, nonce, timestamp, now, window_s) {
+        Freshness::Fresh => Ok(()),
+        Freshness::Replay => Err(Error::ReplayedNonce),
+        Freshness::Full => Err(Error::ReplayStoreFull),
+    }
+}
+
+/// Whether `claimed` is the text of `mac`: the MAC is written in the
+/// signer's `encoding` and compared with the claimed text, unescaped, in
+/// constant time. Both encodings are canonical (lower-case hex; padded base64
+/// with zero unused bits), so this accepts exactly the texts that decode to
+/// the MAC, without a decoder or a copy of the claim.
+#[inline(never)]
+fn mac_matches(mac: &Signature, encoding: Encoding, claimed: &RawParam<'_>) -> bool {
+    let expected = mac.encode(encoding);
+    let expected = expected.as_str().as_bytes();
+    // The length is public (the encoding's); the content is compared in
+    // constant time.
+    if claimed.len() != expected.len() {
+        return false;
+    }
+    let mut equal = Choice::from(1);
+    for (a, b) in expected.iter().zip(claimed.bytes()) {
+        equal &= a.ct_eq(&b);
+    }
+    equal.into()
 }
 
 /// The clock rule: `timestamp` may lie at most `window_s` seconds either side of `now`.

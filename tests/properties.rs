@@ -97,6 +97,67 @@ proptest! {
         prop_assert_eq!(parsed.signature(), sig.as_str());
     }
 
+    /// Quoted-pairs in the values (RFC 7235) change nothing: the escaped
+    /// header verifies like the plain one, with the same key and nonce, under
+    /// both encodings; one changed signature character is still a mismatch.
+    #[test]
+    fn escaped_authorization_verifies_like_the_plain_one(
+        key in header_safe(KEY_MAX),
+        nonce in header_safe(NONCE_MAX),
+        mask in any::<u64>(),
+        base64 in any::<bool>(),
+        flip in any::<prop::sample::Index>(),
+    ) {
+        let encoding = if base64 { Encoding::Base64 } else { Encoding::Hex };
+        let signer = Signer::new(&key, b"s3cret").unwrap().with_encoding(encoding);
+        let req = Request { method: "POST", uri: "/cb", content_type: "", body: Body::None };
+        let t = 1_764_331_200;
+        let h = signer.sign_request(&req, t, &nonce).unwrap();
+        let sig = h.signature().encode(encoding);
+        // Escape the characters whose bit in `mask` (rotated by `shift`) is set.
+        let escape = |v: &str, shift: u32| -> String {
+            let mut out = String::new();
+            for (i, c) in v.chars().enumerate() {
+                if mask.rotate_right(shift.wrapping_add(i as u32) % 64) & 1 == 1 {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out
+        };
+        let header = |sig: &str| {
+            format!(
+                "MAAIISDK10 key=\"{}\", nonce=\"{}\", signature=\"{}\"",
+                escape(&key, 0),
+                escape(&nonce, 21),
+                escape(sig, 42)
+            )
+        };
+        let escaped = header(sig.as_str());
+        let received = |authorization| ReceivedRequest {
+            method: "POST",
+            uri: "/cb",
+            content_type: "",
+            body: Body::None,
+            x_m_date: Some(h.x_m_date()),
+            authorization,
+        };
+        let verifier = Verifier::new(&signer);
+        let parsed = ParsedAuthorization::parse(&escaped).unwrap();
+        prop_assert_eq!(parsed, ParsedAuthorization::parse(h.authorization()).unwrap());
+        let request = received(escaped.as_str());
+        let ok = verifier.verify(&request, t, None).unwrap();
+        prop_assert_eq!((ok.key(), ok.nonce(), ok.timestamp()), (key.as_str(), nonce.as_str(), t));
+
+        // One signature character changed (to another of its alphabet).
+        let mut forged_sig: Vec<u8> = sig.as_str().bytes().collect();
+        let i = flip.index(forged_sig.len() - usize::from(base64));
+        forged_sig[i] = if forged_sig[i] == b'a' { b'b' } else { b'a' };
+        let forged = header(std::str::from_utf8(&forged_sig).unwrap());
+        let request = received(forged.as_str());
+        prop_assert_eq!(verifier.verify(&request, t, None), Err(Error::SignatureMismatch));
+    }
+
     #[test]
     fn authorization_parser_never_panics(header in ".{0,300}") {
         let _ = ParsedAuthorization::parse(&header);

@@ -161,7 +161,8 @@ fn request_vectors_build_uri_body_and_sign() {
             Some(s(expect, "authorization"))
         );
         assert_eq!(parsed.body(), body.as_bytes());
-        let ok = Verifier::new(&signer)
+        let verifier = Verifier::new(&signer);
+        let ok = verifier
             .verify(&parsed.to_received(), unix_time, None)
             .unwrap();
         assert_eq!(ok.nonce(), nonce);

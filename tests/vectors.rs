@@ -228,10 +228,8 @@ fn verify_vectors() {
             let date = HttpDate::parse(x_m_date.unwrap()).unwrap().1;
             cache.check_and_record(s(v, "key"), seen.as_str().unwrap(), date, now, window);
         }
-        let got =
-            Verifier::new(&signer)
-                .with_window(window)
-                .verify(&request, now, Some(&mut cache));
+        let verifier = Verifier::new(&signer).with_window(window);
+        let got = verifier.verify(&request, now, Some(&mut cache));
         match expect_error(s(v, "expect"), now, x_m_date) {
             None => {
                 let ok = got.unwrap_or_else(|e| panic!("{name}: {e}"));
