@@ -63,6 +63,7 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+mod block;
 pub mod canonical;
 pub mod date;
 pub mod digest;

@@ -10,6 +10,7 @@
 //! crate remains the oracle: the property tests compare every output with it.
 #![forbid(unsafe_code)]
 
+use crate::block::{BlockFunction, BlockStream, BLOCK};
 use sha2::block_api::compress256;
 use zeroize::Zeroize;
 
@@ -23,7 +24,17 @@ const IV: [u32; 8] = [
     0x1f83_d9ab,
     0x5be0_cd19,
 ];
-const BLOCK: usize = 64;
+/// SHA-256's compression function, from `sha2`.
+#[derive(Clone)]
+pub(crate) struct Sha256;
+
+impl BlockFunction for Sha256 {
+    type State = [u32; 8];
+    const BIG_ENDIAN_LENGTH: bool = true;
+    fn compress(state: &mut [u32; 8], blocks: &[[u8; BLOCK]]) {
+        compress256(state, blocks);
+    }
+}
 
 /// A SHA-256 computation in progress.
 ///
@@ -31,90 +42,14 @@ const BLOCK: usize = 64;
 /// compression; [`HmacKey::finish`] always compresses, so none is left once a
 /// MAC is finished, and the per-request state needs no wiping (which measured
 /// at a third of a signature's cost).
-#[derive(Clone)]
-pub(crate) struct Sha256Stream {
-    state: [u32; 8],
-    block: [u8; BLOCK],
-    fill: usize,
-    /// Blocks compressed so far (including any precomputed key block).
-    blocks: u64,
-}
+pub(crate) type Sha256Stream = BlockStream<Sha256>;
 
-impl Sha256Stream {
-    /// A plain SHA-256.
-    pub(crate) fn new() -> Self {
-        Self::resume(IV, 0)
-    }
-
-    /// Continues from `state` after `blocks` whole blocks.
-    fn resume(state: [u32; 8], blocks: u64) -> Self {
-        Sha256Stream {
-            state,
-            block: [0; BLOCK],
-            fill: 0,
-            blocks,
-        }
-    }
-
-    pub(crate) fn update(&mut self, mut data: &[u8]) {
-        if self.fill > 0 {
-            let take = data.len().min(BLOCK.saturating_sub(self.fill));
-            let (head, rest) = data.split_at(take);
-            let end = self.fill.saturating_add(take);
-            if let Some(dst) = self.block.get_mut(self.fill..end) {
-                dst.copy_from_slice(head);
-            }
-            self.fill = end;
-            data = rest;
-            if self.fill < BLOCK {
-                return;
-            }
-            compress256(&mut self.state, core::slice::from_ref(&self.block));
-            self.blocks = self.blocks.wrapping_add(1);
-            self.fill = 0;
-        }
-        let (blocks, rest) = data.as_chunks::<BLOCK>();
-        if !blocks.is_empty() {
-            compress256(&mut self.state, blocks);
-            self.blocks = self.blocks.wrapping_add(blocks.len() as u64);
-        }
-        if let Some(dst) = self.block.get_mut(..rest.len()) {
-            dst.copy_from_slice(rest);
-        }
-        self.fill = rest.len();
-    }
-
-    /// The digest of everything fed in.
-    pub(crate) fn finalize(mut self) -> [u8; 32] {
-        self.pad();
-        state_bytes(&self.state)
-    }
-
-    /// Appends the padding and compresses it, in place: the digest is then
-    /// `self.state`. No copy of the stream is made (on Cortex-M every copy of
-    /// its 112 bytes is stack).
-    fn pad(&mut self) {
-        let bits = self
-            .blocks
-            .wrapping_mul(BLOCK as u64)
-            .wrapping_add(self.fill as u64)
-            .wrapping_mul(8);
-        let fill = self.fill;
-        if let Some(tail) = self.block.get_mut(fill..) {
-            tail.fill(0);
-            if let Some(first) = tail.first_mut() {
-                *first = 0x80;
-            }
-        }
-        if fill >= BLOCK - 8 {
-            compress256(&mut self.state, core::slice::from_ref(&self.block));
-            self.block.fill(0);
-        }
-        if let Some(len) = self.block.last_chunk_mut::<8>() {
-            *len = bits.to_be_bytes();
-        }
-        compress256(&mut self.state, core::slice::from_ref(&self.block));
-    }
+/// A plain SHA-256 of everything `feed` hands over.
+pub(crate) fn sha256(feed: impl FnOnce(&mut Sha256Stream)) -> [u8; 32] {
+    let mut stream = Sha256Stream::resume(IV, 0);
+    feed(&mut stream);
+    stream.pad();
+    state_bytes(&stream.state)
 }
 
 fn state_bytes(state: &[u32; 8]) -> [u8; 32] {
@@ -142,7 +77,7 @@ impl HmacKey {
     pub(crate) fn new(secret: &[u8]) -> HmacKey {
         // One stream serves for everything: it hashes a long secret, and its
         // block then holds the key block, XORed in place with each pad.
-        let mut h = Sha256Stream::new();
+        let mut h = Sha256Stream::resume(IV, 0);
         if secret.len() > BLOCK {
             h.update(secret);
             h.pad();

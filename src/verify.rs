@@ -210,11 +210,11 @@ impl<S: AsMut<[ReplaySlot]>> ReplayCache<S> {
 
 /// The fingerprint of a `(key, nonce)` pair.
 fn fingerprint(key: &str, nonce: &str) -> [u8; 16] {
-    let mut sha = crate::sha256::Sha256Stream::new();
-    sha.update(key.as_bytes());
-    sha.update(&[0]);
-    sha.update(nonce.as_bytes());
-    let digest = sha.finalize();
+    let digest = crate::sha256::sha256(|sha| {
+        sha.update(key.as_bytes());
+        sha.update(&[0]);
+        sha.update(nonce.as_bytes());
+    });
     let mut id = [0u8; 16];
     for (dst, src) in id.iter_mut().zip(digest.iter()) {
         *dst = *src;

@@ -3,5 +3,5 @@
 # push request and a verified callback), the size and stack table, and the
 # README's copy of that table.
 set -euo pipefail
-.ci/size-table
+.ci/size-table --strict
 .ci/readme-sync --check
