@@ -40,6 +40,7 @@
 
 use crate::canonical::CanonicalFields;
 use crate::date::HttpDate;
+use crate::digest::ContentMd5;
 use crate::header::{AuthParams, Param, RawParam};
 use crate::limits::{KEY_MAX, NONCE_MAX};
 use crate::sign::Body;
@@ -428,16 +429,26 @@ impl<K: KeyStore> Verifier<K> {
         let nonce = auth.nonce.param::<NONCE_MAX>()?;
         let x_m_date = request.x_m_date.ok_or(Error::MissingDate)?;
         let content_md5 = request.body.content_md5();
-        CanonicalFields::new(
-            request.method,
-            request.uri,
-            content_md5.as_str(),
-            request.content_type,
-            x_m_date,
-            nonce.as_str(),
-        )?
-        .write(buf)
+        received_fields(request, &content_md5, x_m_date, nonce.as_str())?.write(buf)
     }
+}
+
+/// The canonical fields of a request as received: its own parts, the MD5 of the
+/// body received (never a `Content-MD5` header), and the date and nonce it sent.
+fn received_fields<'f>(
+    request: &ReceivedRequest<'f>,
+    content_md5: &'f ContentMd5,
+    x_m_date: &'f str,
+    nonce: &'f str,
+) -> Result<CanonicalFields<'f>> {
+    CanonicalFields::new(
+        request.method,
+        request.uri,
+        content_md5.as_str(),
+        request.content_type,
+        x_m_date,
+        nonce,
+    )
 }
 
 // Each step below has its own frame (#[inline(never)]), so that the frames
@@ -463,14 +474,7 @@ fn check_signature(
     claimed: &RawParam<'_>,
 ) -> Result<()> {
     let content_md5 = request.body.content_md5();
-    match CanonicalFields::new(
-        request.method,
-        request.uri,
-        content_md5.as_str(),
-        request.content_type,
-        x_m_date,
-        nonce,
-    ) {
+    match received_fields(request, &content_md5, x_m_date, nonce) {
         // The MAC in this frame, not under `mac_matches`: the two frames
         // then never sit below each other.
         Ok(fields) if mac_matches(&signer.sign_fields(&fields), signer.encoding(), claimed) => {

@@ -349,27 +349,33 @@ fn push_dry_run_prints_the_exact_request() {
     assert!(text.contains(&format!("\r\n\r\n{BODY}")), "{text}");
 }
 
-#[test]
-fn sandbox_rejects_a_malformed_body_with_400() {
-    let sandbox = Sandbox::start(&[]);
-    // Signed correctly, but not a push body.
+/// Runs, with `sh`, the curl command `sign --format curl` prints for a push
+/// with `body` to `url`; curl appends the HTTP status to its output.
+fn curl_from_sign(url: &str, body: &str) -> Output {
     let o = run(&[
         "sign",
         "--uri",
         "/api/1.0/push/alice@m800.com",
         "--body",
-        "{\"text\":1}",
+        body,
         "--format",
         "curl",
         "--url",
-        &sandbox.url,
+        url,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let curl = Command::new("sh")
+    Command::new("sh")
         .arg("-c")
         .arg(format!("{} -w ' %{{http_code}}'", stdout(&o).trim()))
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn sandbox_rejects_a_malformed_body_with_400() {
+    let sandbox = Sandbox::start(&[]);
+    // Signed correctly, but not a push body.
+    let curl = curl_from_sign(&sandbox.url, "{\"text\":1}");
     let out = stdout(&curl);
     assert!(out.ends_with(" 400"), "{out}");
     assert!(out.contains("malformed body"), "{out}");
@@ -378,23 +384,7 @@ fn sandbox_rejects_a_malformed_body_with_400() {
 #[test]
 fn a_curl_command_from_sign_is_accepted_by_the_sandbox() {
     let sandbox = Sandbox::start(&[]);
-    let o = run(&[
-        "sign",
-        "--uri",
-        "/api/1.0/push/alice@m800.com",
-        "--body",
-        BODY,
-        "--format",
-        "curl",
-        "--url",
-        &sandbox.url,
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let curl = Command::new("sh")
-        .arg("-c")
-        .arg(format!("{} -w ' %{{http_code}}'", stdout(&o).trim()))
-        .output()
-        .unwrap();
+    let curl = curl_from_sign(&sandbox.url, BODY);
     assert!(curl.status.success(), "{}", stderr(&curl));
     let out = stdout(&curl);
     assert!(
