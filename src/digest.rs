@@ -128,10 +128,10 @@ impl Md5Stream {
     }
 }
 
-const MD5_IV: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
+pub(crate) const MD5_IV: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
 
 /// MD5's compression function: `md-5`'s (unrolled, fastest) by default; with
-/// `--cfg m800_md5="compact"` (bare-metal builds) the looped one below, about
+/// `--cfg m800_footprint="compact"` (bare-metal builds) the looped one below, about
 /// 1.4 KB smaller on Cortex-M.
 #[derive(Clone)]
 pub(crate) struct Md5;
@@ -140,14 +140,14 @@ impl BlockFunction for Md5 {
     type State = [u32; 4];
     const BIG_ENDIAN_LENGTH: bool = false;
     fn compress(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
-        #[cfg(not(m800_md5 = "compact"))]
+        #[cfg(not(m800_footprint = "compact"))]
         md5::block_api::compress(state, blocks);
-        #[cfg(m800_md5 = "compact")]
+        #[cfg(m800_footprint = "compact")]
         compress_compact(state, blocks);
     }
 }
 
-#[cfg(any(test, m800_md5 = "compact"))]
+#[cfg(any(test, m800_footprint = "compact"))]
 /// RFC 1321's sine table: `floor(abs(sin(i + 1)) * 2^32)`.
 const K: [u32; 64] = [
     0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
@@ -159,14 +159,14 @@ const K: [u32; 64] = [
     0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
     0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
 ];
-#[cfg(any(test, m800_md5 = "compact"))]
+#[cfg(any(test, m800_footprint = "compact"))]
 /// RFC 1321's shift amounts, four per round.
 const S: [u32; 16] = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
 
 /// MD5's compression function as one loop over the 64 steps (RFC 1321 3.4):
 /// the size-optimised alternative to `md-5`'s unrolled one. The tests compare
 /// the two on every build.
-#[cfg(any(test, m800_md5 = "compact"))]
+#[cfg(any(test, m800_footprint = "compact"))]
 // Index arithmetic on bounded loop counters (i < 64, results taken mod 16).
 #[allow(clippy::arithmetic_side_effects)]
 pub(crate) fn compress_compact(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
