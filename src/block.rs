@@ -84,7 +84,7 @@ impl<F: BlockFunction, const N: usize> BlockStream<F, N> {
     /// [`update`](Self::update) for data that does not fit what is left of
     /// the buffer: top it up and compress it, compress whole blocks straight
     /// from `data`, and buffer the rest.
-    #[inline(never)]
+    #[cfg_attr(not(m800_footprint = "compact"), inline(never))]
     fn update_overflowing(&mut self, mut data: &[u8]) {
         if self.fill > 0 {
             let flat = self.buf.as_flattened_mut();
