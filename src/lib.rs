@@ -74,6 +74,7 @@ pub mod ffi;
 pub mod header;
 pub mod http;
 pub mod limits;
+mod md5_compress;
 pub mod nonce;
 pub mod push;
 mod sha256;
