@@ -130,18 +130,20 @@ impl<'a> CanonicalFields<'a> {
 
     /// Hands the string to sign to `sink` piece by piece, in order. This is the
     /// one definition of the layout.
+    ///
+    /// Written out rather than looped over the fields: each line feed is then a
+    /// constant one-byte piece, and the signature measured faster.
     pub fn feed(&self, mut sink: impl FnMut(&[u8])) {
-        let fields = [
-            self.method,
-            self.uri,
-            self.content_md5,
-            self.content_type,
-            self.x_m_date,
-        ];
-        for field in fields {
-            sink(field.as_bytes());
-            sink(b"\n");
-        }
+        sink(self.method.as_bytes());
+        sink(b"\n");
+        sink(self.uri.as_bytes());
+        sink(b"\n");
+        sink(self.content_md5.as_bytes());
+        sink(b"\n");
+        sink(self.content_type.as_bytes());
+        sink(b"\n");
+        sink(self.x_m_date.as_bytes());
+        sink(b"\n");
         sink(self.nonce.as_bytes());
     }
 
