@@ -12,7 +12,7 @@
 
 use crate::limits::{CONTENT_TYPE_MAX, METHOD_MAX, URI_MAX};
 use crate::nonce::check_chars as check_nonce_chars;
-use crate::text::{is_tchar, Writer};
+use crate::text::{all_bytes, is_tchar, Writer};
 use crate::{Error, Result};
 
 /// Checks an HTTP method: 1..=[`METHOD_MAX`] `tchar`s.
@@ -36,7 +36,7 @@ pub fn check_uri(uri: &str) -> Result<()> {
         return Err(Error::UriTooLong);
     }
     let bytes = uri.as_bytes();
-    if bytes.first() != Some(&b'/') || !bytes.iter().all(|&c| c.is_ascii_graphic() && c != b'#') {
+    if bytes.first() != Some(&b'/') || !all_bytes(bytes, |c| c.is_ascii_graphic() & (c != b'#')) {
         return Err(Error::InvalidUri);
     }
     Ok(())
@@ -48,7 +48,7 @@ pub fn check_content_type(content_type: &str) -> Result<()> {
     if content_type.len() > CONTENT_TYPE_MAX {
         return Err(Error::ContentTypeTooLong);
     }
-    if !content_type.bytes().all(|c| matches!(c, 0x20..=0x7e)) {
+    if !all_bytes(content_type.as_bytes(), |c| matches!(c, 0x20..=0x7e)) {
         return Err(Error::InvalidContentType);
     }
     Ok(())
@@ -87,7 +87,7 @@ impl<'a> CanonicalFields<'a> {
         crate::ContentMd5::from_hex(content_md5)?;
         check_content_type(content_type)?;
         if x_m_date.len() > crate::limits::X_M_DATE_LEN
-            || !x_m_date.bytes().all(|c| matches!(c, 0x20..=0x7e))
+            || !all_bytes(x_m_date.as_bytes(), |c| matches!(c, 0x20..=0x7e))
         {
             return Err(Error::InvalidDate);
         }

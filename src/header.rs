@@ -44,7 +44,7 @@ impl Authorization {
         crate::nonce::check(nonce)?;
         if signature.is_empty()
             || signature.len() > SIGNATURE_MAX
-            || !signature.bytes().all(crate::text::is_header_safe)
+            || !crate::text::all_bytes(signature.as_bytes(), crate::text::is_header_safe)
         {
             return Err(Error::InvalidSignatureEncoding);
         }

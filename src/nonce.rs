@@ -79,7 +79,7 @@ pub fn check_chars(nonce: &str) -> Result<()> {
     if nonce.len() > NONCE_MAX {
         return Err(Error::NonceTooLong);
     }
-    if !nonce.bytes().all(is_header_safe) {
+    if !crate::text::all_bytes(nonce.as_bytes(), is_header_safe) {
         return Err(Error::InvalidNonce);
     }
     Ok(())

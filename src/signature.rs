@@ -139,7 +139,7 @@ pub fn check_key(key: &str) -> Result<()> {
     if key.len() > KEY_MAX {
         return Err(Error::KeyTooLong);
     }
-    if !key.bytes().all(is_header_safe) {
+    if !crate::text::all_bytes(key.as_bytes(), is_header_safe) {
         return Err(Error::InvalidKey);
     }
     Ok(())

@@ -12,13 +12,42 @@ fn nibble(n: u8) -> u8 {
 }
 
 /// Lower-case hex of `bytes` into `out`, which must be exactly twice as long.
+///
+/// Four bytes at a time in a `u64` (SWAR): their eight nibbles are spread one
+/// per byte, then turned into digits with two adds; a table lookup per
+/// nibble measured at a tenth of a whole signed request.
 pub(crate) fn hex_encode(bytes: &[u8], out: &mut [u8]) {
-    for (b, pair) in bytes.iter().zip(out.chunks_exact_mut(2)) {
+    let (words, tail) = bytes.as_chunks::<4>();
+    for (word, dst) in words.iter().zip(out.as_chunks_mut::<8>().0) {
+        *dst = hex_word(*word);
+    }
+    let tail_out = out
+        .get_mut(words.len().saturating_mul(8)..)
+        .unwrap_or_default();
+    for (b, pair) in tail.iter().zip(tail_out.chunks_exact_mut(2)) {
         if let [hi, lo] = pair {
             *hi = nibble(b >> 4);
             *lo = nibble(b & 0x0f);
         }
     }
+}
+
+/// The eight lower-case hex digits of four bytes, in order.
+fn hex_word(word: [u8; 4]) -> [u8; 8] {
+    let x = u64::from(u32::from_be_bytes(word));
+    // b0 b1 b2 b3 -> b0 b1 in the high 32 bits, b2 b3 in the low ones ...
+    let x = ((x & 0xffff_0000) << 16) | (x & 0x0000_ffff);
+    // ... each byte in its own 16-bit slot (0x00bb) ...
+    let x = ((x & 0x0000_ff00_0000_ff00) << 8) | (x & 0x0000_00ff_0000_00ff);
+    // ... and each nibble in its own byte, high nibble first (0x0h0l).
+    let n = ((x << 4) & 0x0f00_0f00_0f00_0f00) | (x & 0x000f_000f_000f_000f);
+    // A nibble of 10 or more carries into bit 4 when 6 is added: those get
+    // 'a' - '0' - 10 = 39 more than '0' + n.
+    let letters = (n.wrapping_add(0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+    let ascii = n
+        .wrapping_add(0x3030_3030_3030_3030)
+        .wrapping_add(letters.wrapping_mul(39));
+    ascii.to_be_bytes()
 }
 
 /// The value of one lower-case hex digit.
@@ -111,7 +140,16 @@ pub(crate) const fn is_tchar(c: u8) -> bool {
 /// Printable ASCII other than `"` and `\`: what a key or nonce may hold, so that
 /// it always fits a quoted-string without escapes.
 pub(crate) const fn is_header_safe(c: u8) -> bool {
-    matches!(c, 0x20..=0x7e) && c != b'"' && c != b'\\'
+    matches!(c, 0x20..=0x7e) & (c != b'"') & (c != b'\\')
+}
+
+/// Whether every byte of `bytes` is in `class`, checked without an early exit:
+/// no branch per byte, so the loop vectorizes (the inputs are short and a
+/// failure is the rare path). On the signing path the per-byte loops with
+/// early exits measured at several percent of a signed request.
+#[inline]
+pub(crate) fn all_bytes(bytes: &[u8], class: impl Fn(u8) -> bool) -> bool {
+    bytes.iter().fold(true, |ok, &c| ok & class(c))
 }
 
 /// Interpret `bytes` as UTF-8.
@@ -162,5 +200,28 @@ impl core::fmt::Write for Writer<'_> {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
         self.push_str(s);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod hex_tests {
+    use super::*;
+
+    /// Every byte value, at every position of a word and in the tail.
+    #[test]
+    #[cfg_attr(miri, ignore = "safe code only; slow under Miri")]
+    fn hex_encode_matches_format() {
+        for len in 0..=9usize {
+            for v in 0..=255u8 {
+                let bytes: std::vec::Vec<u8> = (0..len)
+                    .map(|i| v.wrapping_add((i as u8).wrapping_mul(37)))
+                    .collect();
+                let mut out = std::vec![0u8; 2 * len];
+                hex_encode(&bytes, &mut out);
+                let want: std::string::String =
+                    bytes.iter().map(|b| std::format!("{b:02x}")).collect();
+                assert_eq!(core::str::from_utf8(&out).unwrap(), want);
+            }
+        }
     }
 }

@@ -75,6 +75,14 @@ unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> FfiResult<&'a [u8]> {
 unsafe fn text<'a>(ptr: *const c_char, len: usize) -> FfiResult<&'a str> {
     // SAFETY: forwarded contract; `c_char` and `u8` have the same layout.
     let raw = unsafe { bytes(ptr.cast(), len) }?;
+    // Every input the library accepts is ASCII. `from_utf8` on short strings
+    // measured at a tenth of `m800_sign_request`; a branch-free ASCII scan is a
+    // few cycles. Anything else takes the full check (and is refused later, or
+    // here if it is not UTF-8).
+    if crate::text::all_bytes(raw, |c| c.is_ascii()) {
+        // SAFETY: every byte is below 0x80, so `raw` is valid UTF-8.
+        return Ok(unsafe { core::str::from_utf8_unchecked(raw) });
+    }
     core::str::from_utf8(raw).map_err(|_| M800_ERR_INVALID_UTF8)
 }
 
@@ -111,6 +119,32 @@ unsafe fn put<T>(out: *mut T, value: T) -> FfiResult {
     // SAFETY: `out` is non-NULL and, by this function's contract, valid for writes.
     // `write` does not drop the old value: the caller's memory may be uninitialised.
     unsafe { out.write(value) };
+    Ok(())
+}
+
+/// Writes `text`, a NUL and zeros to the end of the caller's array `dst`,
+/// in place; `M800_ERR_INTERNAL` (and nothing written) if it does not fit,
+/// which the library's limits rule out.
+///
+/// # Safety
+/// A non-NULL `dst` must be valid for writes of `[c_char; N]`.
+unsafe fn put_array<const N: usize>(dst: *mut [c_char; N], text: &str) -> FfiResult {
+    if dst.is_null() {
+        return Err(M800_ERR_NULL_POINTER);
+    }
+    let text = text.as_bytes();
+    let tail = N.checked_sub(text.len()).filter(|&t| t > 0);
+    let Some(tail) = tail else {
+        return Err(M800_ERR_INTERNAL);
+    };
+    let dst = dst.cast::<u8>();
+    // SAFETY: `dst` is valid for `N` bytes (contract); `text.len() + tail == N`,
+    // so both writes stay inside it; `text` is library memory, never the
+    // caller's array, so they do not overlap.
+    unsafe {
+        core::ptr::copy_nonoverlapping(text.as_ptr(), dst, text.len());
+        core::ptr::write_bytes(dst.add(text.len()), 0, tail);
+    }
     Ok(())
 }
 

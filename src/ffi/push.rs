@@ -1,7 +1,7 @@
 //! The push endpoint from C: request URI, JSON body, the signed HTTP request,
 //! and the API's response. Every rule is `crate::push`'s.
 
-use super::signer::{headers, m800_signed_headers, m800_signer, signer};
+use super::signer::{m800_signed_headers, m800_signer, put_headers, signer};
 use super::status::m800_status::{self, *};
 use super::{bytes, get, guard, optional_text, put, put_text, put_written, text, FfiResult};
 use crate::limits::URI_MAX;
@@ -197,7 +197,7 @@ pub unsafe extern "C" fn m800_push_request(
         }
         if !headers_out.is_null() {
             // SAFETY: a non-NULL `headers_out` is valid for writes by contract.
-            unsafe { put(headers_out, headers(&signed)?) }?;
+            unsafe { put_headers(headers_out, &signed) }?;
         }
         Ok(())
     })

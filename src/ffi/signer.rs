@@ -1,7 +1,7 @@
 //! The signer in caller-owned memory, and signing.
 
 use super::status::m800_status::{self, *};
-use super::{bytes, fill_array, get, guard, put, put_text, text, FfiResult};
+use super::{bytes, get, guard, put_array, put_text, text, FfiResult};
 use crate::limits::{AUTHORIZATION_MAX, CONTENT_MD5_LEN, STRING_TO_SIGN_MAX, X_M_DATE_LEN};
 use crate::{Body, CanonicalFields, ContentMd5, Encoding, Request, Signer};
 use core::ffi::c_char;
@@ -234,12 +234,34 @@ pub(crate) unsafe fn request<'a>(req: *const m800_request) -> FfiResult<Request<
     })
 }
 
-pub(crate) fn headers(h: &crate::SignedHeaders) -> FfiResult<m800_signed_headers> {
-    Ok(m800_signed_headers {
-        x_m_date: fill_array(h.x_m_date())?,
-        content_md5: fill_array(h.content_md5())?,
-        authorization: fill_array(h.authorization())?,
-    })
+/// Writes `h` into the caller's `*out`, straight into its arrays: building an
+/// `m800_signed_headers` and moving it in measured at a tenth of a signed
+/// request. Called only once the result is complete; the three values always
+/// fit (the sizes come from the library's limits).
+///
+/// # Safety
+/// A non-NULL `out` must be valid for writes of `m800_signed_headers`.
+pub(crate) unsafe fn put_headers(
+    out: *mut m800_signed_headers,
+    h: &crate::SignedHeaders,
+) -> FfiResult {
+    if out.is_null() {
+        return Err(M800_ERR_NULL_POINTER);
+    }
+    // All or nothing: check every size before the first write.
+    if h.x_m_date().len() >= M800_X_M_DATE_SIZE
+        || h.content_md5().len() >= M800_CONTENT_MD5_SIZE
+        || h.authorization().len() >= M800_AUTHORIZATION_SIZE
+    {
+        return Err(M800_ERR_INTERNAL);
+    }
+    // SAFETY: `out` is non-NULL and valid for writes (contract), so are its
+    // fields; `&raw mut` takes their addresses without reading them.
+    unsafe {
+        put_array(&raw mut (*out).x_m_date, h.x_m_date())?;
+        put_array(&raw mut (*out).content_md5, h.content_md5())?;
+        put_array(&raw mut (*out).authorization, h.authorization())
+    }
 }
 
 /// Signs `req` as sent at `unix_time` (seconds since 1970, UTC) with `nonce` and
@@ -265,9 +287,10 @@ pub unsafe extern "C" fn m800_sign_request(
         if out.is_null() {
             return Err(M800_ERR_NULL_POINTER);
         }
-        let signed = headers(&signer.sign_request(&request, unix_time, nonce)?)?;
+        let mut signed = crate::SignedHeaders::EMPTY;
+        signer.sign_request_into(&request, unix_time, nonce, &mut signed)?;
         // SAFETY: `out` is valid for writes by contract.
-        unsafe { put(out, signed) }
+        unsafe { put_headers(out, &signed) }
     })
 }
 
@@ -323,9 +346,10 @@ pub unsafe extern "C" fn m800_sign_request_md5(
         if out.is_null() {
             return Err(M800_ERR_NULL_POINTER);
         }
-        let signed = headers(&signer.sign_request(&request, unix_time, nonce)?)?;
+        let mut signed = crate::SignedHeaders::EMPTY;
+        signer.sign_request_into(&request, unix_time, nonce, &mut signed)?;
         // SAFETY: `out` is valid for writes by contract.
-        unsafe { put(out, signed) }
+        unsafe { put_headers(out, &signed) }
     })
 }
 
@@ -359,12 +383,11 @@ pub unsafe extern "C" fn m800_sign_request_with_string(
         let mut buf = [0u8; STRING_TO_SIGN_MAX];
         let (signed, string) =
             signer.sign_request_with_string(&request, unix_time, nonce, &mut buf)?;
-        let signed = headers(&signed)?;
         // SAFETY: `sts`, `sts_len` valid for writes by contract; `string` is in
         // the local `buf`.
         unsafe { put_text(sts, sts_cap, sts_len, string.as_bytes()) }?;
         // SAFETY: `out` is valid for writes by contract.
-        unsafe { put(out, signed) }
+        unsafe { put_headers(out, &signed) }
     })
 }
 

@@ -699,3 +699,44 @@ fn streamed_md5_and_base64() {
     assert_eq!(sig.len(), crate::limits::SIGNATURE_BASE64_LEN + 1); // and the quote
     unsafe { m800_signer_wipe(&mut b64) };
 }
+
+/// The headers are written straight into the caller's arrays: each value, its
+/// NUL, then zeros over whatever the caller's memory held.
+#[test]
+fn sign_overwrites_the_whole_headers_struct() {
+    let s = signer();
+    let mut h = m800_signed_headers {
+        x_m_date: [0x55; M800_X_M_DATE_SIZE],
+        content_md5: [0x55; M800_CONTENT_MD5_SIZE],
+        authorization: [0x55; M800_AUTHORIZATION_SIZE],
+    };
+    let st = unsafe {
+        m800_sign_request(
+            &s,
+            &request(),
+            1_764_334_800,
+            NONCE.as_ptr().cast(),
+            NONCE.len(),
+            &mut h,
+        )
+    };
+    assert_eq!(st, m800_status::M800_OK);
+    let (clean, zeros) = (sign(&s, 1_764_334_800, NONCE).1, |a: &[c_char]| {
+        let nul = a.iter().position(|&c| c == 0).expect("NUL-terminated");
+        a[nul..].iter().all(|&c| c == 0)
+    });
+    assert_eq!(cstr(&h.authorization), cstr(&clean.authorization));
+    assert_eq!(cstr(&h.x_m_date), cstr(&clean.x_m_date));
+    assert!(zeros(&h.x_m_date) && zeros(&h.content_md5) && zeros(&h.authorization));
+}
+
+/// Text that is valid UTF-8 but not ASCII passes the UTF-8 check and is then
+/// refused for what it is (here: a key with a non-ASCII character).
+#[test]
+fn non_ascii_utf8_is_checked_not_mistaken_for_invalid_utf8() {
+    let mut s = zeroed_signer();
+    let key = "k\u{e9}y";
+    let st =
+        unsafe { m800_signer_init(&mut s, key.as_ptr().cast(), key.len(), SECRET.as_ptr(), 1) };
+    assert_eq!(st, m800_status::M800_ERR_INVALID_KEY);
+}
