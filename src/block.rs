@@ -59,7 +59,7 @@ impl<F: BlockFunction, const N: usize> BlockStream<F, N> {
     }
 
     /// The first block of the buffer, for a caller that frames a block itself
-    /// (the HMAC key and outer blocks); `None` only for the (rejected) N = 0.
+    /// (the HMAC outer block) or wipes it; `None` only for the (rejected) N = 0.
     pub(crate) fn first_block(&mut self) -> Option<&mut [u8; BLOCK]> {
         self.buf.first_mut()
     }
