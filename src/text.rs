@@ -131,6 +131,7 @@ pub(crate) fn base64_decode_32(text: &[u8]) -> Option<[u8; 32]> {
 }
 
 /// RFC 9110 `tchar`.
+#[inline]
 pub(crate) const fn is_tchar(c: u8) -> bool {
     matches!(c,
         b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'

@@ -158,6 +158,17 @@ proptest! {
         prop_assert_eq!(verifier.verify(&request, t, None), Err(Error::SignatureMismatch));
     }
 
+    /// `Signature::ct_eq`: equal to itself; any one flipped bit, anywhere, is
+    /// a difference.
+    #[test]
+    fn signature_ct_eq_sees_every_bit(bytes in any::<[u8; 32]>(), at in 0usize..32, bit in 0u8..8) {
+        let a = m800_sign::Signature::from_bytes(bytes);
+        prop_assert!(a.ct_eq(&m800_sign::Signature::from_bytes(bytes)));
+        let mut flipped = bytes;
+        flipped[at] ^= 1 << bit;
+        prop_assert!(!a.ct_eq(&m800_sign::Signature::from_bytes(flipped)));
+    }
+
     #[test]
     fn authorization_parser_never_panics(header in ".{0,300}") {
         let _ = ParsedAuthorization::parse(&header);
