@@ -264,6 +264,24 @@ pub(crate) unsafe fn put_headers(
     }
 }
 
+/// Signs `request` and writes the headers into the caller's `*out` (nothing
+/// is written on failure): the one signing path of the C functions.
+///
+/// # Safety
+/// A non-NULL `out` must be valid for writes of `m800_signed_headers`.
+unsafe fn sign_to(
+    out: *mut m800_signed_headers,
+    signer: &Signer,
+    request: &Request<'_>,
+    unix_time: u64,
+    nonce: &str,
+) -> FfiResult {
+    let mut signed = crate::SignedHeaders::EMPTY;
+    signer.sign_request_into(request, unix_time, nonce, &mut signed)?;
+    // SAFETY: forwarded contract.
+    unsafe { put_headers(out, &signed) }
+}
+
 /// Signs `req` as sent at `unix_time` (seconds since 1970, UTC) with `nonce` and
 /// writes the three header values to `*out`. Allocation-free; thread-safe for a
 /// shared `s`.
@@ -287,10 +305,8 @@ pub unsafe extern "C" fn m800_sign_request(
         if out.is_null() {
             return Err(M800_ERR_NULL_POINTER);
         }
-        let mut signed = crate::SignedHeaders::EMPTY;
-        signer.sign_request_into(&request, unix_time, nonce, &mut signed)?;
         // SAFETY: `out` is valid for writes by contract.
-        unsafe { put_headers(out, &signed) }
+        unsafe { sign_to(out, signer, &request, unix_time, nonce) }
     })
 }
 
@@ -346,10 +362,8 @@ pub unsafe extern "C" fn m800_sign_request_md5(
         if out.is_null() {
             return Err(M800_ERR_NULL_POINTER);
         }
-        let mut signed = crate::SignedHeaders::EMPTY;
-        signer.sign_request_into(&request, unix_time, nonce, &mut signed)?;
         // SAFETY: `out` is valid for writes by contract.
-        unsafe { put_headers(out, &signed) }
+        unsafe { sign_to(out, signer, &request, unix_time, nonce) }
     })
 }
 
