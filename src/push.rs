@@ -338,9 +338,9 @@ impl fmt::Debug for JsonText<'_> {
 // ---------------------------------------------------------------------------
 // The body
 
-/// Checks a sender: either empty (written as `""`, as the `push_body` vectors
-/// pin), or `user@carrier` with exactly one `@`, both sides non-empty, and no
-/// control character.
+/// Checks a sender: `user@carrier` with exactly one `@`, both sides non-empty,
+/// and no control character. The empty string is an error (PROTOCOL.md
+/// section 1: the guide allows a sender only as `username@carrierName`).
 pub fn check_sender(sender: &str) -> Result<()> {
     let mut check = SenderCheck::default();
     sender.chars().for_each(|c| check.feed(c));
@@ -369,7 +369,7 @@ impl SenderCheck {
 
     fn finish(&self) -> Result<()> {
         match (self.control, self.user, self.ats, self.carrier) {
-            (false, 0, 0, 0) | (false, 1.., 1, 1..) => Ok(()),
+            (false, 1.., 1, 1..) => Ok(()),
             _ => Err(Error::InvalidSender),
         }
     }
