@@ -1,7 +1,7 @@
 //! The C ABI: a thin skin over the Rust API, and the only place with `unsafe`.
 //!
 //! Built cargo-c style (`cargo rustc --lib --features ffi --crate-type
-//! staticlib,cdylib`, see `ffi-tests/Makefile`); `build.rs` writes the matching
+//! staticlib,cdylib`, see `ffi-tests/Makefile`); `ffi-tests/gen-header` writes the matching
 //! header `include/m800_sign.h` with cbindgen. Rules every function follows:
 //!
 //! - one result type, [`m800_status`]; no Rust enum is ever *taken* from C;

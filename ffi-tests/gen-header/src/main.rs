@@ -1,45 +1,38 @@
-//! Writes `include/m800_sign.h` (the C header) with cbindgen when the `ffi`
-//! feature is on. The file is checked in; it is rewritten only when its content
-//! changes, so ordinary builds leave the tree clean, and `ffi-tests/check-header.sh`
-//! fails CI when the checked-in copy is stale. Builds without `ffi` (e.g. the
-//! `no_std` firmware build) do nothing here.
+//! Writes `include/m800_sign.h` (the C header) with cbindgen, on request only:
+//! `make -C ffi-tests header` rewrites the checked-in copy, and
+//! `ffi-tests/check-header.sh` (run by CI) writes a fresh copy to a temporary
+//! file and fails when the checked-in one differs. The library has no build
+//! script: no Rust dependant compiles cbindgen, and no build writes into the
+//! source tree.
+//!
+//! Usage: `cargo run --locked --manifest-path ffi-tests/gen-header/Cargo.toml -- OUT`
 
 use std::env;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
+use std::process::ExitCode;
 
 /// The size limits, from the one table in the library.
 #[allow(dead_code)]
-#[path = "src/limits.rs"]
+#[path = "../../../src/limits.rs"]
 mod limits;
 
-fn main() {
-    for path in [
-        "build.rs",
-        "src/ffi",
-        "src/limits.rs",
-        "ffi-tests/cbindgen.toml",
-    ] {
-        println!("cargo:rerun-if-changed={path}");
+fn main() -> ExitCode {
+    let mut args = env::args_os().skip(1);
+    let (Some(out), None) = (args.next(), args.next()) else {
+        eprintln!("usage: gen-header OUT (the header to write, e.g. include/m800_sign.h)");
+        return ExitCode::from(2);
+    };
+    // The repository root: this crate lives in ffi-tests/gen-header.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let header = generate(&dir);
+    let out = Path::new(&out);
+    if let Err(e) = fs::write(out, header) {
+        eprintln!("gen-header: cannot write {}: {e}", out.display());
+        return ExitCode::FAILURE;
     }
-    println!("cargo:rerun-if-env-changed=M800_HEADER_OUT");
-    if env::var_os("CARGO_FEATURE_FFI").is_none() {
-        return;
-    }
-    let dir = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
-    let dir = Path::new(&dir);
-    let header = generate(dir);
-    // M800_HEADER_OUT redirects the output (e.g. for a check in a read-only tree).
-    let out = env::var_os("M800_HEADER_OUT")
-        .map(Into::into)
-        .unwrap_or_else(|| dir.join("include/m800_sign.h"));
-    if fs::read(&out).ok().as_deref() != Some(header.as_bytes()) {
-        if let Some(parent) = out.parent() {
-            fs::create_dir_all(parent).expect("create the include directory");
-        }
-        fs::write(&out, header).expect("write the C header");
-    }
+    ExitCode::SUCCESS
 }
 
 fn generate(dir: &Path) -> String {
