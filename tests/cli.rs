@@ -143,6 +143,15 @@ fn bad_input_is_one_line_and_nonzero() {
             "not both",
         ),
         (&["sign", "--uri", "/x", "--format", "curl"], "--url"),
+        // An option that would do nothing is refused.
+        (
+            &["sign", "--uri", "/x", "--url", "https://push.example"],
+            "only for --format curl",
+        ),
+        (
+            &["sign", "--uri", "/x", "--format", "json", "--url=https://a"],
+            "only for --format curl",
+        ),
         (&["frobnicate"], "unknown command"),
     ];
     for (args, needle) in cases {
@@ -346,7 +355,127 @@ fn push_dry_run_prints_the_exact_request() {
         ),
         "{text}"
     );
-    assert!(text.contains(&format!("\r\n\r\n{BODY}")), "{text}");
+    // Exactly the bytes sent: the body is the last thing, no newline added.
+    assert!(text.ends_with(&format!("\r\n\r\n{BODY}")), "{text:?}");
+
+    // `verify --request FILE` accepts the output as it is.
+    let dir = std::env::temp_dir().join(format!("m800-cli-dry-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("r.http");
+    std::fs::write(&file, &o.stdout).unwrap();
+    let path = file.to_str().unwrap();
+    let v = run(&["verify", "--request", path, "--now", "1764331200"]);
+    assert!(v.status.success(), "{}", stderr(&v));
+    assert!(
+        stdout(&v).starts_with("ok key=a-demo-key nonce=19aca559e000123456789abcdef"),
+        "{}",
+        stdout(&v)
+    );
+    // One byte more after the body (what the old output added) is refused.
+    let mut longer = o.stdout.clone();
+    longer.push(b'\n');
+    std::fs::write(&file, &longer).unwrap();
+    let v = run(&["verify", "--request", path, "--now", "1764331200"]);
+    assert!(!v.status.success());
+    assert!(
+        stderr(&v).contains("http_body_length_mismatch"),
+        "{}",
+        stderr(&v)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn every_command_has_help_on_stdout() {
+    let commands: &[(&str, &[&str])] = &[
+        (
+            "sign",
+            &[
+                "--uri",
+                "--method",
+                "--body",
+                "--body-file",
+                "--content-type",
+                "--time",
+                "--nonce",
+                "--encoding",
+                "--format",
+                "--url",
+                "--key",
+                "--secret-file",
+            ],
+        ),
+        (
+            "verify",
+            &["--request", "--now", "--window", "--key", "--secret-file"],
+        ),
+        (
+            "push",
+            &[
+                "--to",
+                "--message",
+                "--push",
+                "--sender",
+                "--url",
+                "--dry-run",
+                "--time",
+                "--nonce",
+                "--key",
+                "--secret-file",
+            ],
+        ),
+        (
+            "sandbox",
+            &[
+                "--listen",
+                "--window",
+                "--slots",
+                "--max-requests",
+                "--key",
+                "--secret-file",
+            ],
+        ),
+    ];
+    for (command, options) in commands {
+        for flag in ["--help", "-h"] {
+            // Help needs no credentials, and wins over other options.
+            let o = Command::new(BIN)
+                .args([command, "--key", "k", flag])
+                .env_remove("M800_SECRET")
+                .env_remove("M800_KEY")
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(0), "{command} {flag}: {}", stderr(&o));
+            assert_eq!(stderr(&o), "", "{command} {flag}");
+            let text = stdout(&o);
+            assert!(
+                text.starts_with(&format!("usage: m800-sign {command} ")),
+                "{command} {flag}: {text}"
+            );
+            for option in *options {
+                assert!(
+                    text.contains(option),
+                    "{command} --help lacks {option}: {text}"
+                );
+            }
+        }
+    }
+    // `--help` as an option's value is that value, not a request for help.
+    let o = run(&[
+        "sign", "--uri", "/x", "--body", "--help", "--format", "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"content_md5\":\""), "{}", stdout(&o));
+    // The overview lists every command.
+    let o = run(&["help"]);
+    assert!(o.status.success());
+    for (command, _) in commands {
+        assert!(
+            stdout(&o).contains(&format!("\n{command}: ")),
+            "{}",
+            stdout(&o)
+        );
+    }
 }
 
 /// Runs, with `sh`, the curl command `sign --format curl` prints for a push

@@ -1,8 +1,13 @@
 //! A small, strict command-line parser: `--flag value` and `--flag=value`,
-//! every flag known per subcommand, no repeats, no stray words.
+//! every flag known per subcommand, no repeats, no stray words. `--help` (or
+//! `-h`) where a flag may stand stops the parse with [`HELP`].
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
+
+/// The error [`Args::parse`] returns for `--help` / `-h`: `main` prints the
+/// subcommand's usage on stdout and exits 0. Never shown as an error.
+pub const HELP: &str = "\u{0}help requested";
 
 /// What a subcommand accepts: flags that take a value, and switches.
 pub struct Spec {
@@ -25,6 +30,9 @@ impl Args {
             let raw = raw
                 .into_string()
                 .map_err(|_| "arguments must be valid UTF-8".to_string())?;
+            if raw == "--help" || raw == "-h" {
+                return Err(HELP.to_string());
+            }
             let Some(flag) = raw.strip_prefix("--") else {
                 return Err(format!("unexpected argument '{raw}'"));
             };

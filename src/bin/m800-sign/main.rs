@@ -12,25 +12,83 @@ mod verify;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: m800-sign <command> [options]
+/// Each command: its name, one line on what it does, and its options
+/// (`m800-sign COMMAND --help` prints them; `m800-sign help` lists all).
+const COMMANDS: &[(&str, &str, &str)] = &[
+    (
+        "sign",
+        "sign a request and print its headers",
+        "  --uri URI              the request's origin-form URI, e.g. /api/1.0/push/alice@m800.com (required)
+  --method METHOD        the HTTP method (default POST)
+  --body TEXT            the request body (default: none)
+  --body-file PATH       the request body, read from a file (not with --body)
+  --content-type TYPE    (default application/json with a body, none without)
+  --time UNIX_SECONDS    the request's date (default: now)
+  --nonce NONCE          (default: a fresh random nonce)
+  --encoding hex|base64  the signature's encoding (default hex)
+  --format headers|json|curl
+                         headers (default): the header lines to add;
+                         json: every signed field, the string to sign included;
+                         curl: a curl command that sends the request
+  --url BASE_URL         only with --format curl: https://HOST[:PORT] to send to
+",
+    ),
+    (
+        "verify",
+        "check a raw HTTP/1.1 request; exit 0 when valid, 1 when refused",
+        "  --request PATH|-       the request, as sent (default: - for stdin)
+  --now UNIX_SECONDS     the time to check its date against (default: now)
+  --window SECONDS       the accepted clock difference (default 300)
+",
+    ),
+    (
+        "push",
+        "sign a push and send it; prints the request id",
+        "  --to USER@CARRIER      the recipient (required)
+  --message TEXT         the app message (required)
+  --push TEXT            the push notification text
+  --sender USER@CARRIER  the sender
+  --url https://HOST[:PORT]
+                         the push endpoint (required; its host is signed)
+  --dry-run              print the exact request instead of sending it (no
+                         trailing newline added: `verify --request` accepts it)
+  --time UNIX_SECONDS    the request's date (default: now)
+  --nonce NONCE          (default: a fresh random nonce)
+",
+    ),
+    (
+        "sandbox",
+        "a local push endpoint that verifies every request",
+        "  --listen ADDR:PORT     (default 127.0.0.1:8800; port 0 picks a free one)
+  --window SECONDS       the accepted clock difference (default 300)
+  --slots N              nonces remembered against replays (default 4096)
+  --max-requests N       exit after N requests (default: serve until killed)
+",
+    ),
+];
 
-commands:
-  sign     sign a request and print its headers
-           --uri URI [--method POST] [--content-type TYPE]
-           [--body-file PATH | --body TEXT] [--time UNIX_SECONDS] [--nonce NONCE]
-           [--encoding hex|base64] [--format headers|json|curl] [--url BASE_URL]
+const CREDENTIALS: &str =
+    "credentials (every command): --key KEY or M800_KEY; M800_SECRET or --secret-file PATH\n";
 
-  verify   check a raw HTTP/1.1 request; exit 0 when valid
-           [--request PATH|-] [--now UNIX_SECONDS] [--window SECONDS]
-  push     sign a push and send it; prints the request id
-           --to USER@CARRIER --message TEXT [--push TEXT] [--sender USER@CARRIER]
-           --url https://HOST[:PORT] [--dry-run] [--time UNIX_SECONDS] [--nonce NONCE]
-  sandbox  a local push endpoint that verifies every request
-           [--listen 127.0.0.1:8800] [--window SECONDS] [--slots N] [--max-requests N]
+/// `m800-sign help`: every command and its options.
+fn usage() -> String {
+    let mut out =
+        String::from("usage: m800-sign <command> [options]\n       m800-sign <command> --help\n");
+    for (name, what, options) in COMMANDS {
+        out.push_str(&format!("\n{name}: {what}\n{options}"));
+    }
+    out.push('\n');
+    out.push_str(CREDENTIALS);
+    out
+}
 
-credentials (every command): --key KEY or M800_KEY; M800_SECRET or --secret-file PATH
-";
+/// `m800-sign COMMAND --help`.
+fn command_usage(command: &str) -> Option<String> {
+    let (name, what, options) = COMMANDS.iter().find(|(name, _, _)| *name == command)?;
+    Some(format!(
+        "usage: m800-sign {name} [options]\n{what}\n\noptions:\n{options}  --help                 print this help\n\n{CREDENTIALS}"
+    ))
+}
 
 fn main() -> ExitCode {
     let mut argv = std::env::args_os().skip(1);
@@ -41,7 +99,7 @@ fn main() -> ExitCode {
         Some("push") => push::run(argv),
         Some("sandbox") => sandbox::run(argv),
         Some("help" | "--help" | "-h") => {
-            print!("{USAGE}");
+            print!("{}", usage());
             return ExitCode::SUCCESS;
         }
         Some("--version" | "-V") => {
@@ -53,6 +111,17 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // `--help` anywhere an option may stand: that command's usage.
+        Err(message) if message == args::HELP => {
+            print!(
+                "{}",
+                command
+                    .as_deref()
+                    .and_then(command_usage)
+                    .unwrap_or_else(usage)
+            );
+            ExitCode::SUCCESS
+        }
         Err(message) => {
             eprintln!("m800-sign: {message}");
             ExitCode::from(2)

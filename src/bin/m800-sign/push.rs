@@ -5,6 +5,7 @@ use crate::Credentials;
 use m800_sign::push::{parse_response, Push, Response};
 use m800_sign::Nonce;
 use std::ffi::OsString;
+use std::io::Write;
 use std::process::ExitCode;
 
 const SPEC: Spec = Spec {
@@ -83,10 +84,13 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
     .map_err(|e| e.to_string())?;
 
     if args.has("dry-run") {
-        print!("{}", signed.as_str());
-        if !signed.as_str().ends_with('\n') {
-            println!();
-        }
+        // Exactly the bytes that would be sent: no newline added after the
+        // body, so `verify --request` accepts the output as it is.
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(signed.as_str().as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|e| format!("writing the request: {e}"))?;
         return Ok(ExitCode::SUCCESS);
     }
 

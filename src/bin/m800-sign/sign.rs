@@ -26,7 +26,6 @@ const SPEC: Spec = Spec {
 
 pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String> {
     let args = Args::parse(&SPEC, argv)?;
-    let creds = Credentials::load(&args)?;
     let encoding = match args.choice("encoding", &["hex", "base64"])? {
         Some("base64") => Encoding::Base64,
         _ => Encoding::Hex,
@@ -34,6 +33,13 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
     let format = args
         .choice("format", &["headers", "json", "curl"])?
         .unwrap_or("headers");
+    // An option that would do nothing is an error, not silently ignored.
+    if format != "curl" && args.get("url").is_some() {
+        return Err(format!(
+            "--url is only for --format curl (the {format} format has no URL)"
+        ));
+    }
+    let creds = Credentials::load(&args)?;
     let signer = creds.signer()?.with_encoding(encoding);
     let uri = args.get("uri").ok_or("--uri is required")?;
     let method = args.get("method").unwrap_or("POST");
