@@ -1,5 +1,7 @@
-/* The README example: sign a push request. Built against an installed prefix:
- *   cc example.c $(pkg-config --cflags --libs m800_sign) -o example */
+/* The README example: sign a push request. Built against an installed prefix
+ * (the rpath lets it find libm800_sign.so without LD_LIBRARY_PATH):
+ *   cc example.c $(pkg-config --cflags --libs m800_sign) \
+ *      -Wl,-rpath,$(pkg-config --variable=libdir m800_sign) -o example */
 #include <m800_sign.h>
 #include <stdio.h>
 #include <string.h>
