@@ -116,13 +116,19 @@ echo "DESTDIR: ok"
 # cargo-c, when installed: `cargo cinstall` must give the same layout (less the
 # files it does not make: the CMake package and m800_sign_static.pc).
 if cargo cinstall --version >/dev/null 2>&1; then
-  (cd .. && cargo cinstall --quiet --release --prefix=/usr --libdir=lib \
-    --destdir="$build/cinstall" >/dev/null)
+  (cd .. && cargo cinstall --release --prefix=/usr --libdir=lib \
+    --destdir="$build/cinstall" >/dev/null 2>"$build/cinstall.log") \
+    || { cat "$build/cinstall.log" >&2; fail "cargo cinstall"; }
   diff -u <(echo "$expected" | grep -v -e cmake -e _static.pc) <(listing "$build/cinstall/usr") \
     || fail "cargo cinstall layout differs"
   [[ $(readelf -d "$build/cinstall/usr/lib/libm800_sign.so.$version") == *"Library soname: [$soname]"* ]] \
     || fail "cargo cinstall: SONAME"
-  echo "cargo cinstall: same layout and SONAME: ok"
+  cmp "$build/cinstall/usr/include/m800_sign.h" "$prefix/include/m800_sign.h" \
+    || fail "cargo cinstall installs another header"
+  pc_fields() { grep -E '^(Name|Version|Libs|Libs.private|Cflags):' "$1" | LC_ALL=C sort; }
+  diff -u <(pc_fields "$build/cinstall/usr/lib/pkgconfig/m800_sign.pc") \
+    <(pc_fields "$prefix/lib/pkgconfig/m800_sign.pc") || fail "cargo cinstall's m800_sign.pc differs"
+  echo "cargo cinstall: same layout, SONAME, header and pkg-config fields: ok"
 else
   echo "cargo cinstall: not installed, layout comparison skipped"
 fi
