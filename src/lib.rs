@@ -77,6 +77,7 @@ pub mod limits;
 mod md5_compress;
 pub mod nonce;
 pub mod push;
+pub mod replay;
 mod sha256;
 pub mod sign;
 pub mod signature;

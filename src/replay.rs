@@ -1,0 +1,312 @@
+//! Replay protection (PROTOCOL.md section 3, step 5): the [`ReplayStore`]
+//! contract a verifier records `(key, nonce)` pairs in, and [`ReplayCache`],
+//! the allocation-free store over caller-owned slots with a hashed index.
+//!
+//! The verifier consults the store only after the signature has matched, so a
+//! forged request never takes a slot.
+//!
+//! # The cache's index
+//!
+//! Open addressing with linear probing over the caller's slots. A pair's
+//! fingerprint (the first 128 bits of SHA-256 over `key, 0, nonce`) picks its
+//! home slot; the pair lives in the first of the [`PROBE_MAX`] slots from its
+//! home (wrapping at the end) that held no live entry when it was recorded.
+//! A check therefore reads at most `PROBE_MAX` consecutive slots
+//! (`PROBE_MAX * 32` = 2 KiB of contiguous memory) whatever the cache's size, and
+//! stops at the first slot that was never used. A slot whose entry has expired
+//! is reused by the next pair whose window covers it. When the window holds
+//! no reusable slot the answer is [`Freshness::Full`] and the request is
+//! refused: a cache never answers "fresh" for a pair it could not record.
+//!
+//! A cache no larger than `PROBE_MAX` slots is one window, and is full only
+//! when every slot is live. A larger one can answer full before every slot is
+//! live (when one window is). With slots >= 2 x the live entries (the README's
+//! sizing rule) the longest probe seen is about half of `PROBE_MAX`: a
+//! 600,000-slot cache takes 300,000 live entries, and a 65,536-slot one
+//! 30,000 at a time, refilled after expiry, without one refusal (see the tests
+//! below); a check reads 2 to 3 slots on average at that load.
+//!
+//! The index is not keyed: a holder of a valid secret who chooses nonces to
+//! fill one window can make other requests whose pair hashes into that window
+//! refused (as full) until the entries expire; never accepted twice.
+#![forbid(unsafe_code)]
+
+/// What a replay store answers for a `(key, nonce)` pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freshness {
+    /// Never seen inside the window; now recorded.
+    Fresh,
+    /// Already seen inside the window.
+    Replay,
+    /// Not seen, but there is no room to record it (or the store failed): the
+    /// request must be refused.
+    Full,
+}
+
+/// Remembers the nonces seen inside the window.
+///
+/// A multi-server deployment implements this over a shared store: the
+/// `redis` feature's `RedisReplayStore` runs
+/// `SET m800:{key}:{nonce} 1 NX EX {ttl}`, where `OK` is [`Freshness::Fresh`],
+/// nil is [`Freshness::Replay`], and any error is [`Freshness::Full`].
+pub trait ReplayStore {
+    /// Checks the pair and records it when fresh. `timestamp` is the request's
+    /// date; the entry must be kept at least until `timestamp + window_s`.
+    fn check_and_record(
+        &mut self,
+        key: &str,
+        nonce: &str,
+        timestamp: u64,
+        now: u64,
+        window_s: u32,
+    ) -> Freshness;
+}
+
+/// How many consecutive slots a [`ReplayCache`] check reads at most: the
+/// bound on its probe length (see the [module documentation](self)).
+pub const PROBE_MAX: usize = 64;
+
+/// One entry of a [`ReplayCache`]: a 128-bit fingerprint of `(key, nonce)` and
+/// the time after which it may be forgotten. Holds no secret. 32 bytes.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReplaySlot {
+    id: [u8; 16],
+    expires: u64,
+    /// 0: never used (ends a probe); otherwise holds an entry, live or expired.
+    used: u8,
+}
+
+impl ReplaySlot {
+    /// An unused slot.
+    pub const EMPTY: ReplaySlot = ReplaySlot {
+        id: [0; 16],
+        expires: 0,
+        used: 0,
+    };
+
+    fn is_live(&self, now: u64) -> bool {
+        self.used != 0 && self.expires >= now
+    }
+}
+
+impl Default for ReplaySlot {
+    fn default() -> Self {
+        ReplaySlot::EMPTY
+    }
+}
+
+/// The default replay store: a fixed number of slots on caller-provided storage
+/// (an array it owns, or a borrowed slice), no allocation, a hashed index (at
+/// most [`PROBE_MAX`] slots read per check). Entries older than the window are
+/// forgotten and their slots reused; when no slot is free for a pair it answers
+/// [`Freshness::Full`], never a false "fresh".
+#[derive(Debug)]
+pub struct ReplayCache<S> {
+    slots: S,
+}
+
+impl<S: AsMut<[ReplaySlot]>> ReplayCache<S> {
+    /// A cache over `slots` (all treated as empty).
+    pub fn new(mut slots: S) -> Self {
+        slots.as_mut().fill(ReplaySlot::EMPTY);
+        ReplayCache { slots }
+    }
+
+    /// A cache over `slots` that were set up by [`new`](Self::new) earlier and
+    /// kept in between (e.g. by C code between calls): the entries are kept.
+    pub fn resume(slots: S) -> Self {
+        ReplayCache { slots }
+    }
+
+    /// How many slots hold an entry that is still live at `now` (reads every
+    /// slot: for diagnostics and tests, not for the request path).
+    pub fn live_entries(&mut self, now: u64) -> usize {
+        self.slots
+            .as_mut()
+            .iter()
+            .filter(|s| s.is_live(now))
+            .count()
+    }
+}
+
+/// The fingerprint of a `(key, nonce)` pair.
+fn fingerprint(key: &str, nonce: &str) -> [u8; 16] {
+    let digest = crate::sha256::sha256(|sha| {
+        sha.update(key.as_bytes());
+        sha.update(&[0]);
+        sha.update(nonce.as_bytes());
+    });
+    let mut id = [0u8; 16];
+    for (dst, src) in id.iter_mut().zip(digest.iter()) {
+        *dst = *src;
+    }
+    id
+}
+
+/// The home slot of `id` among `n` (> 0): its first 64 bits scaled to `0..n`
+/// (a multiply, no division).
+fn home(id: &[u8; 16], n: usize) -> usize {
+    let mut h = [0u8; 8];
+    for (dst, src) in h.iter_mut().zip(id.iter()) {
+        *dst = *src;
+    }
+    let h = u64::from_le_bytes(h);
+    // (h * n) >> 64 < n, so it fits usize.
+    ((u128::from(h) * n as u128) >> 64) as usize
+}
+
+impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {
+    fn check_and_record(
+        &mut self,
+        key: &str,
+        nonce: &str,
+        timestamp: u64,
+        now: u64,
+        window_s: u32,
+    ) -> Freshness {
+        let slots = self.slots.as_mut();
+        let n = slots.len();
+        if n == 0 {
+            return Freshness::Full;
+        }
+        let id = fingerprint(key, nonce);
+        let start = home(&id, n);
+        // The window: `start..` then, wrapping, `..start`, PROBE_MAX slots in all.
+        let (tail, head) = slots.split_at_mut(start);
+        let mut free = None;
+        for slot in head.iter_mut().chain(tail.iter_mut()).take(PROBE_MAX) {
+            if slot.is_live(now) {
+                if slot.id == id {
+                    return Freshness::Replay;
+                }
+                continue;
+            }
+            let never_used = slot.used == 0;
+            if free.is_none() {
+                free = Some(slot);
+            }
+            // No pair recorded past a never-used slot: slots are never emptied
+            // again, and a pair takes the first non-live slot of its window.
+            if never_used {
+                break;
+            }
+        }
+        match free {
+            Some(slot) => {
+                *slot = ReplaySlot {
+                    id,
+                    // Kept while a request with this date can pass the window.
+                    expires: timestamp.saturating_add(u64::from(window_s)).max(now),
+                    used: 1,
+                };
+                Freshness::Fresh
+            }
+            None => Freshness::Full,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    extern crate std;
+    use std::format;
+    use std::vec;
+
+    const T: u64 = 1_764_331_200;
+
+    fn record<S: AsMut<[ReplaySlot]>>(c: &mut ReplayCache<S>, nonce: &str, now: u64) -> Freshness {
+        c.check_and_record("k", nonce, now, now, 300)
+    }
+
+    #[test]
+    fn small_cache_is_one_window_full_only_when_every_slot_is_live() {
+        let mut c = ReplayCache::new([ReplaySlot::EMPTY; PROBE_MAX]);
+        for i in 0..PROBE_MAX {
+            assert_eq!(record(&mut c, &format!("n{i}"), T), Freshness::Fresh);
+        }
+        assert_eq!(record(&mut c, "one-more", T), Freshness::Full);
+        for i in 0..PROBE_MAX {
+            assert_eq!(record(&mut c, &format!("n{i}"), T), Freshness::Replay);
+        }
+        // Expired entries are reclaimed, and the reclaimed pairs are fresh again.
+        assert_eq!(record(&mut c, "one-more", T + 301), Freshness::Fresh);
+        assert_eq!(record(&mut c, "n0", T + 301), Freshness::Fresh);
+        assert_eq!(c.live_entries(T + 301), 2);
+    }
+
+    #[test]
+    fn empty_cache_is_full() {
+        let mut c = ReplayCache::new([ReplaySlot::EMPTY; 0]);
+        assert_eq!(record(&mut c, "n", T), Freshness::Full);
+    }
+
+    /// The documented sizing: half full of live entries, no refusal, every
+    /// entry found again, in a 600,000-slot cache.
+    #[test]
+    fn large_cache_half_full_refuses_nothing_and_finds_everything() {
+        let mut c = ReplayCache::new(vec![ReplaySlot::EMPTY; 600_000]);
+        for i in 0..300_000 {
+            assert_eq!(record(&mut c, &format!("n{i}"), T), Freshness::Fresh, "{i}");
+        }
+        for i in (0..300_000).step_by(7) {
+            assert_eq!(
+                record(&mut c, &format!("n{i}"), T),
+                Freshness::Replay,
+                "{i}"
+            );
+        }
+        assert_eq!(c.live_entries(T), 300_000);
+    }
+
+    /// Steady state: every slot used once, the cache refilled after expiry,
+    /// still no refusal and no missed replay (probes then run past expired
+    /// slots, never past PROBE_MAX).
+    #[test]
+    fn refills_after_expiry_without_refusal() {
+        let mut c = ReplayCache::new(vec![ReplaySlot::EMPTY; 65_536]);
+        for round in 0..3u64 {
+            let now = T + round * 1000;
+            for i in 0..30_000 {
+                let nonce = format!("r{round}-{i}");
+                assert_eq!(record(&mut c, &nonce, now), Freshness::Fresh, "{nonce}");
+                assert_eq!(record(&mut c, &nonce, now), Freshness::Replay, "{nonce}");
+            }
+            assert_eq!(c.live_entries(now), 30_000);
+        }
+    }
+
+    /// A window of live entries answers Full, even when other slots are free.
+    #[test]
+    fn a_full_window_refuses() {
+        let n = 1024;
+        let mut c = ReplayCache::new(vec![ReplaySlot::EMPTY; n]);
+        // Nonces whose home is slot 0, found by trying.
+        let at_zero: vec::Vec<_> = (0..)
+            .map(|i| format!("z{i}"))
+            .filter(|nonce| home(&fingerprint("k", nonce), n) == 0)
+            .take(PROBE_MAX + 1)
+            .collect();
+        for nonce in &at_zero[..PROBE_MAX] {
+            assert_eq!(record(&mut c, nonce, T), Freshness::Fresh);
+        }
+        assert_eq!(record(&mut c, &at_zero[PROBE_MAX], T), Freshness::Full);
+        assert_eq!(c.live_entries(T), PROBE_MAX);
+        // The last slot of the cache is outside that window: other pairs pass.
+        assert_eq!(record(&mut c, "elsewhere", T), Freshness::Fresh);
+        // After expiry the window is reclaimed.
+        assert_eq!(
+            record(&mut c, &at_zero[PROBE_MAX], T + 301),
+            Freshness::Fresh
+        );
+    }
+
+    #[test]
+    fn home_is_in_range() {
+        for n in [1usize, 2, 3, 64, 600_000, usize::MAX] {
+            assert!(home(&[0xff; 16], n) < n);
+            assert_eq!(home(&[0; 16], n), 0);
+        }
+    }
+}
