@@ -152,8 +152,9 @@ fn home(id: &[u8; 16], n: usize) -> usize {
         *dst = *src;
     }
     let h = u64::from_le_bytes(h);
+    // Both factors are below 2^64, so the product does not wrap; and
     // (h * n) >> 64 < n, so it fits usize.
-    ((u128::from(h) * n as u128) >> 64) as usize
+    (u128::from(h).wrapping_mul(n as u128) >> 64) as usize
 }
 
 impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {

@@ -48,6 +48,8 @@ use crate::signature::{Encoding, Signature, Signer};
 use crate::{Error, Result};
 
 pub use crate::replay::{Freshness, ReplayCache, ReplaySlot, ReplayStore, PROBE_MAX};
+#[cfg(feature = "redis")]
+pub use crate::replay_redis::RedisReplayStore;
 
 /// The default clock window: 300 seconds either side of the verifier's clock.
 pub const DEFAULT_WINDOW_S: u32 = 300;
