@@ -13,8 +13,12 @@
 //! home (wrapping at the end) that held no live entry when it was recorded.
 //! A check therefore reads at most `PROBE_MAX` consecutive slots
 //! (`PROBE_MAX * 32` = 2 KiB of contiguous memory) whatever the cache's size, and
-//! stops at the first slot that was never used. A slot whose entry has expired
-//! is reused by the next pair whose window covers it. When the window holds
+//! stops at the first slot that was never used. Expired entries met on a
+//! pair's path are removed as in Knuth's deletion for linear probing (later
+//! entries move back, the last hole becomes never-used; at most
+//! `2 * PROBE_MAX` slots read per removal, else the slot is left as a used,
+//! expired one, reusable by the next pair), so that checks still stop early
+//! once every slot has been used. When the window holds
 //! no reusable slot the answer is [`Freshness::Full`] and the request is
 //! refused: a cache never answers "fresh" for a pair it could not record.
 //!
@@ -157,6 +161,72 @@ fn home(id: &[u8; 16], n: usize) -> usize {
     (u128::from(h).wrapping_mul(n as u128) >> 64) as usize
 }
 
+/// The slot after `i` among `n`, wrapping.
+fn next(i: usize, n: usize) -> usize {
+    let j = i.wrapping_add(1);
+    if j >= n {
+        0
+    } else {
+        j
+    }
+}
+
+/// How far `to` lies after `from` among `n` slots, wrapping.
+fn distance(from: usize, to: usize, n: usize) -> usize {
+    if to >= from {
+        to.wrapping_sub(from)
+    } else {
+        n.wrapping_sub(from).wrapping_add(to)
+    }
+}
+
+/// How many slots [`reclaim`] reads at most.
+const RECLAIM_MAX: usize = 2 * PROBE_MAX;
+
+/// Frees the non-live slot `hole` (Knuth's deletion for linear probing): each
+/// later live entry whose path crosses the hole moves back into it, and the
+/// last hole becomes never-used, so that checks stop there again. An entry
+/// lies less than `PROBE_MAX` slots from its home, so no entry `PROBE_MAX` or
+/// more slots past the hole depends on it. If `RECLAIM_MAX` slots are read
+/// first, the hole stays a used, non-live slot, which checks pass over.
+fn reclaim(slots: &mut [ReplaySlot], mut hole: usize, now: u64) {
+    let n = slots.len();
+    let mut j = hole;
+    for _ in 0..RECLAIM_MAX {
+        j = next(j, n);
+        let Some(entry) = slots.get(j).copied() else {
+            return;
+        };
+        if j == hole {
+            break;
+        }
+        if entry.used == 0 || distance(hole, j, n) >= PROBE_MAX {
+            if let Some(slot) = slots.get_mut(hole) {
+                *slot = ReplaySlot::EMPTY;
+            }
+            return;
+        }
+        if !entry.is_live(now) {
+            continue;
+        }
+        // It may move back to the hole iff the hole lies on its path.
+        let from = home(&entry.id, n);
+        if distance(from, hole, n) < distance(from, j, n) {
+            if let Some(slot) = slots.get_mut(hole) {
+                *slot = entry;
+            }
+            hole = j;
+        }
+    }
+    if let Some(slot) = slots.get_mut(hole) {
+        *slot = ReplaySlot {
+            expires: 0,
+            used: 1,
+            ..*slot
+        };
+    }
+}
+
 impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {
     fn check_and_record(
         &mut self,
@@ -173,27 +243,56 @@ impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {
         }
         let id = fingerprint(key, nonce);
         let start = home(&id, n);
-        // The window: `start..` then, wrapping, `..start`, PROBE_MAX slots in all.
-        let (tail, head) = slots.split_at_mut(start);
+        let window = PROBE_MAX.min(n);
+        // 1. Expired entries on this path are freed, so that checks keep
+        // stopping early once every slot has been used. (A cache of one
+        // window is read whole anyway.)
+        if n > PROBE_MAX {
+            let mut i = start;
+            let mut reclaimed = 0;
+            for _ in 0..window {
+                let Some(slot) = slots.get(i).copied() else {
+                    break;
+                };
+                if slot.used == 0 {
+                    break;
+                }
+                if !slot.is_live(now) && reclaimed < PROBE_MAX {
+                    reclaimed = reclaimed.saturating_add(1);
+                    reclaim(slots, i, now);
+                    // A live entry may have moved here: look again.
+                    if slots.get(i).is_some_and(|s| s.is_live(now)) {
+                        continue;
+                    }
+                }
+                i = next(i, n);
+            }
+        }
+        // 2. The pair's window, up to the first never-used slot.
         let mut free = None;
-        for slot in head.iter_mut().chain(tail.iter_mut()).take(PROBE_MAX) {
+        let mut i = start;
+        for _ in 0..window {
+            let Some(slot) = slots.get(i) else {
+                break;
+            };
             if slot.is_live(now) {
                 if slot.id == id {
                     return Freshness::Replay;
                 }
-                continue;
+            } else {
+                if free.is_none() {
+                    free = Some(i);
+                }
+                // No pair lies past a never-used slot: a pair takes the first
+                // non-live slot of its window, and `reclaim` empties a slot
+                // only when no pair depends on it.
+                if slot.used == 0 {
+                    break;
+                }
             }
-            let never_used = slot.used == 0;
-            if free.is_none() {
-                free = Some(slot);
-            }
-            // No pair recorded past a never-used slot: slots are never emptied
-            // again, and a pair takes the first non-live slot of its window.
-            if never_used {
-                break;
-            }
+            i = next(i, n);
         }
-        match free {
+        match free.and_then(|i| slots.get_mut(i)) {
             Some(slot) => {
                 *slot = ReplaySlot {
                     id,
@@ -301,6 +400,48 @@ mod tests {
             record(&mut c, &at_zero[PROBE_MAX], T + 301),
             Freshness::Fresh
         );
+    }
+
+    /// Against a model (a map of nonce -> expiry), with entries expiring and
+    /// slots reclaimed all the time: a replay exactly when the model holds a
+    /// live entry, never a refusal at this load, and the same live count.
+    #[test]
+    fn matches_a_model_while_entries_expire() {
+        for n in [65usize, 97, 200, 1024] {
+            let mut c = ReplayCache::new(vec![ReplaySlot::EMPTY; n]);
+            let mut model = std::collections::HashMap::new();
+            let mut x = 0x9e37_79b9_7f4a_7c15u64 ^ n as u64;
+            for step in 0..40_000u64 {
+                // 8 checks a second, each entry kept 3 s: at most ~32 live.
+                let now = T + step / 8;
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let nonce = format!("n{}", x % 300);
+                let live = model.get(&nonce).is_some_and(|&e| e >= now);
+                let got = c.check_and_record("k", &nonce, now, now, 3);
+                let want = if live {
+                    Freshness::Replay
+                } else {
+                    Freshness::Fresh
+                };
+                assert_eq!(got, want, "n={n} step={step} {nonce}");
+                if !live {
+                    model.insert(nonce, now + 3);
+                }
+                if step % 997 == 0 {
+                    let live_model = model.values().filter(|&&e| e >= now).count();
+                    assert_eq!(c.live_entries(now), live_model, "n={n} step={step}");
+                }
+            }
+            // Reclaimed: in a cache of several windows, many slots are
+            // never-used again (the rest: live, or expired off every recent
+            // path), so that checks stop early.
+            if n > 2 * PROBE_MAX {
+                let empty = c.slots.iter().filter(|s| s.used == 0).count();
+                assert!(empty > n / 3, "n={n}: only {empty} empty slots");
+            }
+        }
     }
 
     #[test]
