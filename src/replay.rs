@@ -245,9 +245,8 @@ impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {
         let start = home(&id, n);
         let window = PROBE_MAX.min(n);
         // 1. Expired entries on this path are freed, so that checks keep
-        // stopping early once every slot has been used. (A cache of one
-        // window is read whole anyway.)
-        if n > PROBE_MAX {
+        // stopping early once every slot has been used.
+        {
             let mut i = start;
             let mut reclaimed = 0;
             for _ in 0..window {
@@ -404,10 +403,11 @@ mod tests {
 
     /// Against a model (a map of nonce -> expiry), with entries expiring and
     /// slots reclaimed all the time: a replay exactly when the model holds a
-    /// live entry, never a refusal at this load, and the same live count.
+    /// live entry, a refusal exactly when a small cache is all live, and the
+    /// same live count.
     #[test]
     fn matches_a_model_while_entries_expire() {
-        for n in [65usize, 97, 200, 1024] {
+        for n in [1usize, 16, 64, 65, 97, 200, 1024] {
             let mut c = ReplayCache::new(vec![ReplaySlot::EMPTY; n]);
             let mut model = std::collections::HashMap::new();
             let mut x = 0x9e37_79b9_7f4a_7c15u64 ^ n as u64;
@@ -419,19 +419,24 @@ mod tests {
                 x ^= x << 17;
                 let nonce = format!("n{}", x % 300);
                 let live = model.get(&nonce).is_some_and(|&e| e >= now);
+                let live_model = model.values().filter(|&&e| e >= now).count();
                 let got = c.check_and_record("k", &nonce, now, now, 3);
+                // A cache of at most one window is full only when every slot
+                // is live; larger ones are not full at this load.
                 let want = if live {
                     Freshness::Replay
+                } else if live_model >= n {
+                    Freshness::Full
                 } else {
                     Freshness::Fresh
                 };
                 assert_eq!(got, want, "n={n} step={step} {nonce}");
-                if !live {
+                if got == Freshness::Fresh {
                     model.insert(nonce, now + 3);
                 }
                 if step % 997 == 0 {
-                    let live_model = model.values().filter(|&&e| e >= now).count();
-                    assert_eq!(c.live_entries(now), live_model, "n={n} step={step}");
+                    let live_after = model.values().filter(|&&e| e >= now).count();
+                    assert_eq!(c.live_entries(now), live_after, "n={n} step={step}");
                 }
             }
             // Reclaimed: in a cache of several windows, many slots are
