@@ -389,12 +389,14 @@ impl<'a> Parser<'a> {
         self.pos = self.pos.saturating_add(1);
     }
 
+    #[inline]
     fn take_while(&mut self, pred: impl Fn(u8) -> bool) -> &'a [u8] {
-        let start = self.pos;
-        while self.peek().is_some_and(&pred) {
-            self.bump();
-        }
-        self.b.get(start..self.pos).unwrap_or_default()
+        let rest = self.b.get(self.pos..).unwrap_or_default();
+        let taken = rest
+            .get(..rest.iter().position(|&c| !pred(c)).unwrap_or(rest.len()))
+            .unwrap_or_default();
+        self.pos = self.pos.saturating_add(taken.len());
+        taken
     }
 
     fn skip_ows(&mut self) {
