@@ -246,6 +246,52 @@ impl<'a> AuthParams<'a> {
     /// frame: the parser's state is gone before the verifier's next step.
     #[inline(never)]
     pub(crate) fn parse(header: &'a str) -> Result<AuthParams<'a>> {
+        match Self::parse_canonical(header) {
+            Some(params) => Ok(params),
+            None => Self::parse_general(header),
+        }
+    }
+
+    /// The form this library writes, `MAAIISDK10 key="K", nonce="N",
+    /// signature="S"` with plain values within their limits, read without
+    /// the general grammar's state machine; `None` for anything else, which
+    /// [`parse_general`](Self::parse_general) then reads (the same answer
+    /// for every header this accepts: see the tests).
+    fn parse_canonical(header: &'a str) -> Option<AuthParams<'a>> {
+        let b = header.as_bytes();
+        let rest = b.get(SCHEME.len()..)?;
+        if !b
+            .get(..SCHEME.len())?
+            .eq_ignore_ascii_case(SCHEME.as_bytes())
+        {
+            return None;
+        }
+        let mut pos = SCHEME.len();
+        let mut rest = rest;
+        let mut value = |prefix: &[u8], max: usize| -> Option<RawParam<'a>> {
+            rest = rest.strip_prefix(prefix)?;
+            pos = pos.checked_add(prefix.len())?;
+            let len = plain_run(rest.get(..max.saturating_add(1)).unwrap_or(rest));
+            if len == 0 || len > max || rest.get(len) != Some(&b'"') {
+                return None;
+            }
+            let text = header.get(pos..pos.checked_add(len)?)?;
+            rest = rest.get(len.checked_add(1)?..)?;
+            pos = pos.checked_add(len)?.checked_add(1)?;
+            Some(RawParam { text, len })
+        };
+        let key = value(b" key=\"", KEY_MAX)?;
+        let nonce = value(b", nonce=\"", NONCE_MAX)?;
+        let signature = value(b", signature=\"", SIGNATURE_MAX)?;
+        rest.is_empty().then_some(AuthParams {
+            key,
+            nonce,
+            signature,
+        })
+    }
+
+    /// The whole grammar: RFC 7235 auth-params (see the module documentation).
+    fn parse_general(header: &'a str) -> Result<AuthParams<'a>> {
         let mut p = Parser {
             s: header,
             b: header.as_bytes(),
@@ -476,7 +522,64 @@ impl<'a> Parser<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::plain_run;
+    use super::{plain_run, AuthParams};
+    extern crate std;
+    use std::string::String;
+    use std::vec::Vec;
+
+    /// Wherever the canonical reading answers, the general grammar gives the
+    /// same parameters: canonical headers, and each of them with every byte
+    /// replaced by each of a set of bytes, one byte dropped, or one inserted.
+    #[test]
+    fn canonical_reading_agrees_with_the_grammar() {
+        let nonce_max = "n".repeat(crate::limits::NONCE_MAX);
+        let bases = [
+            String::from(
+                r#"MAAIISDK10 key="a-demo-key", nonce="19aca559e000", signature="de728d2b""#,
+            ),
+            String::from(r#"maaiisdk10 key="k", nonce="n", signature="s""#),
+            std::format!(r#"MAAIISDK10 key="k", nonce="{nonce_max}", signature="s""#),
+        ];
+        let bytes = b" \t\",\\=aZ\x7f\x00\xc3";
+        let mut headers: Vec<Vec<u8>> = Vec::new();
+        for base in &bases {
+            let b = base.as_bytes();
+            headers.push(b.to_vec());
+            for i in 0..=b.len() {
+                for &c in bytes {
+                    if i < b.len() {
+                        let mut h = b.to_vec();
+                        h[i] = c;
+                        headers.push(h);
+                    }
+                    let mut h = b.to_vec();
+                    h.insert(i, c);
+                    headers.push(h);
+                }
+                if i < b.len() {
+                    let mut h = b.to_vec();
+                    h.remove(i);
+                    headers.push(h);
+                }
+            }
+        }
+        let mut canonical = 0;
+        for h in &headers {
+            let Ok(h) = core::str::from_utf8(h) else {
+                continue;
+            };
+            if let Some(fast) = AuthParams::parse_canonical(h) {
+                canonical += 1;
+                let general = AuthParams::parse_general(h).expect("the grammar accepts it");
+                assert_eq!(
+                    (fast.key, fast.nonce, fast.signature),
+                    (general.key, general.nonce, general.signature),
+                    "{h:?}"
+                );
+            }
+        }
+        assert!(canonical > 100, "{canonical}");
+    }
 
     /// Every byte value at every position of a 20-byte run (the 8-byte words
     /// and the remainder) against the byte-wise definition.

@@ -7,12 +7,12 @@
 //!
 //! # The cache's index
 //!
-//! Open addressing with linear probing over the caller's slots. A pair's
-//! fingerprint (the first 128 bits of SHA-256 over `key, 0, nonce`) picks its
-//! home slot; the pair lives in the first of the [`PROBE_MAX`] slots from its
+//! Open addressing with linear probing over the caller's slots (16 bytes
+//! each: four to a cache line). A pair's fingerprint (the first 64 bits of
+//! SHA-256 over `key, 0, nonce`) picks its home slot; the pair lives in the first of the [`PROBE_MAX`] slots from its
 //! home (wrapping at the end) that held no live entry when it was recorded.
 //! A check therefore reads at most `PROBE_MAX` consecutive slots
-//! (`PROBE_MAX * 32` = 2 KiB of contiguous memory) whatever the cache's size, and
+//! (`PROBE_MAX * 16` = 1 KiB of contiguous memory) whatever the cache's size, and
 //! stops at the first slot that was never used. Expired entries met on a
 //! pair's path are removed as in Knuth's deletion for linear probing (later
 //! entries move back, the last hole becomes never-used; at most
@@ -70,27 +70,35 @@ pub trait ReplayStore {
 /// bound on its probe length (see the [module documentation](self)).
 pub const PROBE_MAX: usize = 64;
 
-/// One entry of a [`ReplayCache`]: a 128-bit fingerprint of `(key, nonce)` and
-/// the time after which it may be forgotten. Holds no secret. 32 bytes.
+/// One entry of a [`ReplayCache`]: a 64-bit fingerprint of `(key, nonce)` and
+/// the time after which it may be forgotten. Holds no secret. 16 bytes, no
+/// padding.
+///
+/// A 64-bit fingerprint: two pairs share one with probability 2^-64, and a
+/// check compares at most [`PROBE_MAX`] of them; making a request look like a
+/// replay of another's would take a second preimage of SHA-256's first 64
+/// bits.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReplaySlot {
-    id: [u8; 16],
-    expires: u64,
-    /// 0: never used (ends a probe); otherwise holds an entry, live or expired.
-    used: u8,
+    id: u64,
+    /// 0: never used (ends a probe); 1: used, expired; else the expiry + 2.
+    stamp: u64,
 }
+
+/// [`ReplaySlot::stamp`] of a used slot whose entry is gone.
+const GONE: u64 = 1;
 
 impl ReplaySlot {
     /// An unused slot.
-    pub const EMPTY: ReplaySlot = ReplaySlot {
-        id: [0; 16],
-        expires: 0,
-        used: 0,
-    };
+    pub const EMPTY: ReplaySlot = ReplaySlot { id: 0, stamp: 0 };
 
     fn is_live(&self, now: u64) -> bool {
-        self.used != 0 && self.expires >= now
+        self.stamp >= now.saturating_add(2)
+    }
+
+    fn is_used(&self) -> bool {
+        self.stamp != 0
     }
 }
 
@@ -135,30 +143,25 @@ impl<S: AsMut<[ReplaySlot]>> ReplayCache<S> {
 }
 
 /// The fingerprint of a `(key, nonce)` pair.
-fn fingerprint(key: &str, nonce: &str) -> [u8; 16] {
+fn fingerprint(key: &str, nonce: &str) -> u64 {
     let digest = crate::sha256::sha256(|sha| {
         sha.update(key.as_bytes());
         sha.update(&[0]);
         sha.update(nonce.as_bytes());
     });
-    let mut id = [0u8; 16];
+    let mut id = [0u8; 8];
     for (dst, src) in id.iter_mut().zip(digest.iter()) {
         *dst = *src;
     }
-    id
+    u64::from_le_bytes(id)
 }
 
-/// The home slot of `id` among `n` (> 0): its first 64 bits scaled to `0..n`
+/// The home slot of `id` among `n` (> 0): the fingerprint scaled to `0..n`
 /// (a multiply, no division).
-fn home(id: &[u8; 16], n: usize) -> usize {
-    let mut h = [0u8; 8];
-    for (dst, src) in h.iter_mut().zip(id.iter()) {
-        *dst = *src;
-    }
-    let h = u64::from_le_bytes(h);
+fn home(id: u64, n: usize) -> usize {
     // Both factors are below 2^64, so the product does not wrap; and
-    // (h * n) >> 64 < n, so it fits usize.
-    (u128::from(h).wrapping_mul(n as u128) >> 64) as usize
+    // (id * n) >> 64 < n, so it fits usize.
+    (u128::from(id).wrapping_mul(n as u128) >> 64) as usize
 }
 
 /// The slot after `i` among `n`, wrapping.
@@ -200,7 +203,7 @@ fn reclaim(slots: &mut [ReplaySlot], mut hole: usize, now: u64) {
         if j == hole {
             break;
         }
-        if entry.used == 0 || distance(hole, j, n) >= PROBE_MAX {
+        if !entry.is_used() || distance(hole, j, n) >= PROBE_MAX {
             if let Some(slot) = slots.get_mut(hole) {
                 *slot = ReplaySlot::EMPTY;
             }
@@ -210,7 +213,7 @@ fn reclaim(slots: &mut [ReplaySlot], mut hole: usize, now: u64) {
             continue;
         }
         // It may move back to the hole iff the hole lies on its path.
-        let from = home(&entry.id, n);
+        let from = home(entry.id, n);
         if distance(from, hole, n) < distance(from, j, n) {
             if let Some(slot) = slots.get_mut(hole) {
                 *slot = entry;
@@ -219,11 +222,7 @@ fn reclaim(slots: &mut [ReplaySlot], mut hole: usize, now: u64) {
         }
     }
     if let Some(slot) = slots.get_mut(hole) {
-        *slot = ReplaySlot {
-            expires: 0,
-            used: 1,
-            ..*slot
-        };
+        slot.stamp = GONE;
     }
 }
 
@@ -242,7 +241,7 @@ impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {
             return Freshness::Full;
         }
         let id = fingerprint(key, nonce);
-        let start = home(&id, n);
+        let start = home(id, n);
         let window = PROBE_MAX.min(n);
         // 1. Expired entries on this path are freed, so that checks keep
         // stopping early once every slot has been used.
@@ -253,7 +252,7 @@ impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {
                 let Some(slot) = slots.get(i).copied() else {
                     break;
                 };
-                if slot.used == 0 {
+                if !slot.is_used() {
                     break;
                 }
                 if !slot.is_live(now) && reclaimed < PROBE_MAX {
@@ -285,7 +284,7 @@ impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {
                 // No pair lies past a never-used slot: a pair takes the first
                 // non-live slot of its window, and `reclaim` empties a slot
                 // only when no pair depends on it.
-                if slot.used == 0 {
+                if !slot.is_used() {
                     break;
                 }
             }
@@ -293,11 +292,11 @@ impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {
         }
         match free.and_then(|i| slots.get_mut(i)) {
             Some(slot) => {
+                // Kept while a request with this date can pass the window.
+                let expires = timestamp.saturating_add(u64::from(window_s)).max(now);
                 *slot = ReplaySlot {
                     id,
-                    // Kept while a request with this date can pass the window.
-                    expires: timestamp.saturating_add(u64::from(window_s)).max(now),
-                    used: 1,
+                    stamp: expires.saturating_add(2),
                 };
                 Freshness::Fresh
             }
@@ -384,7 +383,7 @@ mod tests {
         // Nonces whose home is slot 0, found by trying.
         let at_zero: vec::Vec<_> = (0..)
             .map(|i| format!("z{i}"))
-            .filter(|nonce| home(&fingerprint("k", nonce), n) == 0)
+            .filter(|nonce| home(fingerprint("k", nonce), n) == 0)
             .take(PROBE_MAX + 1)
             .collect();
         for nonce in &at_zero[..PROBE_MAX] {
@@ -443,7 +442,7 @@ mod tests {
             // never-used again (the rest: live, or expired off every recent
             // path), so that checks stop early.
             if n > 2 * PROBE_MAX {
-                let empty = c.slots.iter().filter(|s| s.used == 0).count();
+                let empty = c.slots.iter().filter(|s| !s.is_used()).count();
                 assert!(empty > n / 3, "n={n}: only {empty} empty slots");
             }
         }
@@ -452,8 +451,8 @@ mod tests {
     #[test]
     fn home_is_in_range() {
         for n in [1usize, 2, 3, 64, 600_000, usize::MAX] {
-            assert!(home(&[0xff; 16], n) < n);
-            assert_eq!(home(&[0; 16], n), 0);
+            assert!(home(u64::MAX, n) < n);
+            assert_eq!(home(0, n), 0);
         }
     }
 }
