@@ -531,6 +531,7 @@ mod tests {
     /// same parameters: canonical headers, and each of them with every byte
     /// replaced by each of a set of bytes, one byte dropped, or one inserted.
     #[test]
+    #[cfg_attr(miri, ignore = "safe code only; slow under Miri")]
     fn canonical_reading_agrees_with_the_grammar() {
         let nonce_max = "n".repeat(crate::limits::NONCE_MAX);
         let bases = [
@@ -584,6 +585,7 @@ mod tests {
     /// Every byte value at every position of a 20-byte run (the 8-byte words
     /// and the remainder) against the byte-wise definition.
     #[test]
+    #[cfg_attr(miri, ignore = "safe code only; slow under Miri")]
     fn plain_run_matches_the_byte_rule() {
         let plain = |c: u8| {
             c == b' ' || ((0x21..=0x7e).contains(&c) && c != b'"' && c != b'\\') || c >= 0x80

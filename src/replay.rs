@@ -343,6 +343,7 @@ mod tests {
     /// The documented sizing: half full of live entries, no refusal, every
     /// entry found again, in a 600,000-slot cache.
     #[test]
+    #[cfg_attr(miri, ignore = "safe code only; too slow under Miri")]
     fn large_cache_half_full_refuses_nothing_and_finds_everything() {
         let mut c = ReplayCache::new(vec![ReplaySlot::EMPTY; 600_000]);
         for i in 0..300_000 {
@@ -362,6 +363,7 @@ mod tests {
     /// still no refusal and no missed replay (probes then run past expired
     /// slots, never past PROBE_MAX).
     #[test]
+    #[cfg_attr(miri, ignore = "safe code only; too slow under Miri")]
     fn refills_after_expiry_without_refusal() {
         let mut c = ReplayCache::new(vec![ReplaySlot::EMPTY; 65_536]);
         for round in 0..3u64 {
@@ -377,6 +379,7 @@ mod tests {
 
     /// A window of live entries answers Full, even when other slots are free.
     #[test]
+    #[cfg_attr(miri, ignore = "safe code only; too slow under Miri")]
     fn a_full_window_refuses() {
         let n = 1024;
         let mut c = ReplayCache::new(vec![ReplaySlot::EMPTY; n]);
@@ -405,6 +408,7 @@ mod tests {
     /// live entry, a refusal exactly when a small cache is all live, and the
     /// same live count.
     #[test]
+    #[cfg_attr(miri, ignore = "safe code only; too slow under Miri")]
     fn matches_a_model_while_entries_expire() {
         for n in [1usize, 16, 64, 65, 97, 200, 1024] {
             let mut c = ReplayCache::new(vec![ReplaySlot::EMPTY; n]);
