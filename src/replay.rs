@@ -9,18 +9,26 @@
 //!
 //! Open addressing with linear probing over the caller's slots (16 bytes
 //! each: four to a cache line). A pair's fingerprint (the first 64 bits of
-//! SHA-256 over `key, 0, nonce`) picks its home slot; the pair lives in the first of the [`PROBE_MAX`] slots from its
-//! home (wrapping at the end) that held no live entry when it was recorded.
-//! A check therefore reads at most `PROBE_MAX` consecutive slots
-//! (`PROBE_MAX * 16` = 1 KiB of contiguous memory) whatever the cache's size, and
-//! stops at the first slot that was never used. Expired entries met on a
-//! pair's path are removed as in Knuth's deletion for linear probing (later
-//! entries move back, the last hole becomes never-used; at most
-//! `2 * PROBE_MAX` slots read per removal, else the slot is left as a used,
-//! expired one, reusable by the next pair), so that checks still stop early
-//! once every slot has been used. When the window holds
-//! no reusable slot the answer is [`Freshness::Full`] and the request is
-//! refused: a cache never answers "fresh" for a pair it could not record.
+//! SHA-256 over `key, 0, nonce`) picks its home slot; the pair lives in the
+//! first of the [`PROBE_MAX`] slots from its home (wrapping at the end) that
+//! held no live entry when it was recorded. Finding a pair therefore reads at
+//! most `PROBE_MAX` consecutive slots (`PROBE_MAX * 16` = 1 KiB of contiguous
+//! memory) whatever the cache's size, and stops at the first slot that was
+//! never used.
+//!
+//! Expired entries met on a pair's path are removed as in Knuth's deletion
+//! for linear probing (later entries move back, the last hole becomes
+//! never-used), so that checks still stop early once every slot has been
+//! used. A removal reads at most `2 * PROBE_MAX` slots (past that the slot
+//! stays used and expired, reusable by the next pair), and a check makes at
+//! most [`RECLAIM_PER_CHECK`] removals. The worst case of one check is thus
+//! `PROBE_MAX * (2 + 2 * RECLAIM_PER_CHECK)` = 640 slot reads (10 KiB, in at
+//! most five contiguous runs); the usual case at half load is two or three
+//! slots, one or two cache lines.
+//!
+//! When the window holds no reusable slot the answer is [`Freshness::Full`]
+//! and the request is refused: a cache never answers "fresh" for a pair it
+//! could not record.
 //!
 //! A cache no larger than `PROBE_MAX` slots is one window, and is full only
 //! when every slot is live. A larger one can answer full before every slot is
@@ -186,6 +194,11 @@ fn distance(from: usize, to: usize, n: usize) -> usize {
 /// How many slots [`reclaim`] reads at most.
 const RECLAIM_MAX: usize = 2 * PROBE_MAX;
 
+/// How many expired entries one check removes at most (see the [module
+/// documentation](self)): each entry is recorded once and removed once, so a
+/// few per check keep up.
+pub const RECLAIM_PER_CHECK: usize = 4;
+
 /// Frees the non-live slot `hole` (Knuth's deletion for linear probing): each
 /// later live entry whose path crosses the hole moves back into it, and the
 /// last hole becomes never-used, so that checks stop there again. An entry
@@ -255,7 +268,7 @@ impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {
                 if !slot.is_used() {
                     break;
                 }
-                if !slot.is_live(now) && reclaimed < PROBE_MAX {
+                if !slot.is_live(now) && reclaimed < RECLAIM_PER_CHECK {
                     reclaimed = reclaimed.saturating_add(1);
                     reclaim(slots, i, now);
                     // A live entry may have moved here: look again.
