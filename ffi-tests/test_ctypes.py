@@ -40,7 +40,7 @@ class Authorization(C.Structure):
 
 
 class Slot(C.Structure):
-    _fields_ = [("opaque", C.c_uint64 * 4)]
+    _fields_ = [("opaque", C.c_uint64 * 2)]
 
 
 class Cache(C.Structure):

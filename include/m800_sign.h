@@ -357,9 +357,10 @@ typedef struct m800_fields {
 
 // One entry of a replay cache: a fingerprint of `(key, nonce)` and its expiry.
 // Holds no secret. Allocate an array of them (any number) and hand it to
-// `m800_replay_cache_init`. Fields are private.
+// `m800_replay_cache_init`. Fields are private. 16 bytes (32 before the
+// hashed replay cache: size arrays with `sizeof`, never a literal).
 typedef struct m800_replay_slot {
-  uint64_t opaque[4];
+  uint64_t opaque[2];
 } m800_replay_slot;
 
 // A fixed-capacity replay cache over caller-owned slots: remembers each

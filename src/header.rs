@@ -246,6 +246,52 @@ impl<'a> AuthParams<'a> {
     /// frame: the parser's state is gone before the verifier's next step.
     #[inline(never)]
     pub(crate) fn parse(header: &'a str) -> Result<AuthParams<'a>> {
+        match Self::parse_canonical(header) {
+            Some(params) => Ok(params),
+            None => Self::parse_general(header),
+        }
+    }
+
+    /// The form this library writes, `MAAIISDK10 key="K", nonce="N",
+    /// signature="S"` with plain values within their limits, read without
+    /// the general grammar's state machine; `None` for anything else, which
+    /// [`parse_general`](Self::parse_general) then reads (the same answer
+    /// for every header this accepts: see the tests).
+    fn parse_canonical(header: &'a str) -> Option<AuthParams<'a>> {
+        let b = header.as_bytes();
+        let rest = b.get(SCHEME.len()..)?;
+        if !b
+            .get(..SCHEME.len())?
+            .eq_ignore_ascii_case(SCHEME.as_bytes())
+        {
+            return None;
+        }
+        let mut pos = SCHEME.len();
+        let mut rest = rest;
+        let mut value = |prefix: &[u8], max: usize| -> Option<RawParam<'a>> {
+            rest = rest.strip_prefix(prefix)?;
+            pos = pos.checked_add(prefix.len())?;
+            let len = plain_run(rest.get(..max.saturating_add(1)).unwrap_or(rest));
+            if len == 0 || len > max || rest.get(len) != Some(&b'"') {
+                return None;
+            }
+            let text = header.get(pos..pos.checked_add(len)?)?;
+            rest = rest.get(len.checked_add(1)?..)?;
+            pos = pos.checked_add(len)?.checked_add(1)?;
+            Some(RawParam { text, len })
+        };
+        let key = value(b" key=\"", KEY_MAX)?;
+        let nonce = value(b", nonce=\"", NONCE_MAX)?;
+        let signature = value(b", signature=\"", SIGNATURE_MAX)?;
+        rest.is_empty().then_some(AuthParams {
+            key,
+            nonce,
+            signature,
+        })
+    }
+
+    /// The whole grammar: RFC 7235 auth-params (see the module documentation).
+    fn parse_general(header: &'a str) -> Result<AuthParams<'a>> {
         let mut p = Parser {
             s: header,
             b: header.as_bytes(),
@@ -341,6 +387,39 @@ fn present(value: Option<RawParam<'_>>) -> Result<RawParam<'_>> {
     }
 }
 
+/// How many leading bytes of `b` are plain quoted-string text: SP, VCHAR
+/// other than `"` and `\\`, or obs-text (HTAB, allowed but rare, ends the
+/// run: the byte loop takes it). Eight bytes at a time, without a branch per
+/// byte: a byte loop was the largest part of the `Authorization` parse.
+fn plain_run(b: &[u8]) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bit 7 of each byte that is zero, exactly (no carry crosses a byte).
+    fn zero_bytes(x: u64) -> u64 {
+        !((x & LOW7).wrapping_add(LOW7) | x | LOW7)
+    }
+    let mut n = 0usize;
+    let mut chunks = b.chunks_exact(8);
+    for chunk in &mut chunks {
+        let x = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes);
+        // Bytes below 0x20: bit 7 clear in both the byte and its low 7 bits
+        // plus 0x60.
+        let control = !((x & LOW7).wrapping_add(0x6060_6060_6060_6060) | x) & HIGH;
+        let stop = control
+            | zero_bytes(x ^ 0x2222_2222_2222_2222)
+            | zero_bytes(x ^ 0x5c5c_5c5c_5c5c_5c5c)
+            | zero_bytes(x ^ 0x7f7f_7f7f_7f7f_7f7f);
+        if stop != 0 {
+            return n.wrapping_add((stop.trailing_zeros() / 8) as usize);
+        }
+        n = n.wrapping_add(8);
+    }
+    let rest = chunks.remainder();
+    let plain =
+        |c: u8| c == b' ' || ((0x21..=0x7e).contains(&c) && c != b'"' && c != b'\\') || c >= 0x80;
+    n.wrapping_add(rest.iter().position(|&c| !plain(c)).unwrap_or(rest.len()))
+}
+
 struct Parser<'a> {
     s: &'a str,
     b: &'a [u8],
@@ -356,12 +435,14 @@ impl<'a> Parser<'a> {
         self.pos = self.pos.saturating_add(1);
     }
 
+    #[inline]
     fn take_while(&mut self, pred: impl Fn(u8) -> bool) -> &'a [u8] {
-        let start = self.pos;
-        while self.peek().is_some_and(&pred) {
-            self.bump();
-        }
-        self.b.get(start..self.pos).unwrap_or_default()
+        let rest = self.b.get(self.pos..).unwrap_or_default();
+        let taken = rest
+            .get(..rest.iter().position(|&c| !pred(c)).unwrap_or(rest.len()))
+            .unwrap_or_default();
+        self.pos = self.pos.saturating_add(taken.len());
+        taken
     }
 
     fn skip_ows(&mut self) {
@@ -393,9 +474,23 @@ impl<'a> Parser<'a> {
         }
         self.bump();
         let start = self.pos;
-        let mut len = 0usize;
         // qdtext and quoted-pair of RFC 9110: HTAB, SP, VCHAR, obs-text.
         let allowed = |c: u8| c == b'\t' || c == b' ' || (0x21..=0x7e).contains(&c) || c >= 0x80;
+        // The common case first: no escape. Plain bytes up to the closing
+        // quote, read no further than one past `max` (the same answers as the
+        // loop below, which then resumes with what was read).
+        let window = self
+            .b
+            .get(start..)
+            .unwrap_or_default()
+            .get(..max.saturating_add(1))
+            .unwrap_or_else(|| self.b.get(start..).unwrap_or_default());
+        let plain = plain_run(window);
+        let mut len = plain;
+        self.pos = start.saturating_add(plain);
+        if len > max {
+            return Err(too_long);
+        }
         loop {
             let c = self.peek().ok_or(Error::MalformedAuthorization)?;
             let end = self.pos;
@@ -422,5 +517,91 @@ impl<'a> Parser<'a> {
                 return Err(too_long);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{plain_run, AuthParams};
+    extern crate std;
+    use std::string::String;
+    use std::vec::Vec;
+
+    /// Wherever the canonical reading answers, the general grammar gives the
+    /// same parameters: canonical headers, and each of them with every byte
+    /// replaced by each of a set of bytes, one byte dropped, or one inserted.
+    #[test]
+    #[cfg_attr(miri, ignore = "safe code only; slow under Miri")]
+    fn canonical_reading_agrees_with_the_grammar() {
+        let nonce_max = "n".repeat(crate::limits::NONCE_MAX);
+        let bases = [
+            String::from(
+                r#"MAAIISDK10 key="a-demo-key", nonce="19aca559e000", signature="de728d2b""#,
+            ),
+            String::from(r#"maaiisdk10 key="k", nonce="n", signature="s""#),
+            std::format!(r#"MAAIISDK10 key="k", nonce="{nonce_max}", signature="s""#),
+        ];
+        let bytes = b" \t\",\\=aZ\x7f\x00\xc3";
+        let mut headers: Vec<Vec<u8>> = Vec::new();
+        for base in &bases {
+            let b = base.as_bytes();
+            headers.push(b.to_vec());
+            for i in 0..=b.len() {
+                for &c in bytes {
+                    if i < b.len() {
+                        let mut h = b.to_vec();
+                        h[i] = c;
+                        headers.push(h);
+                    }
+                    let mut h = b.to_vec();
+                    h.insert(i, c);
+                    headers.push(h);
+                }
+                if i < b.len() {
+                    let mut h = b.to_vec();
+                    h.remove(i);
+                    headers.push(h);
+                }
+            }
+        }
+        let mut canonical = 0;
+        for h in &headers {
+            let Ok(h) = core::str::from_utf8(h) else {
+                continue;
+            };
+            if let Some(fast) = AuthParams::parse_canonical(h) {
+                canonical += 1;
+                let general = AuthParams::parse_general(h).expect("the grammar accepts it");
+                assert_eq!(
+                    (fast.key, fast.nonce, fast.signature),
+                    (general.key, general.nonce, general.signature),
+                    "{h:?}"
+                );
+            }
+        }
+        assert!(canonical > 100, "{canonical}");
+    }
+
+    /// Every byte value at every position of a 20-byte run (the 8-byte words
+    /// and the remainder) against the byte-wise definition.
+    #[test]
+    #[cfg_attr(miri, ignore = "safe code only; slow under Miri")]
+    fn plain_run_matches_the_byte_rule() {
+        let plain = |c: u8| {
+            c == b' ' || ((0x21..=0x7e).contains(&c) && c != b'"' && c != b'\\') || c >= 0x80
+        };
+        for c in 0..=u8::MAX {
+            for at in 0..20 {
+                let mut b = [b'a'; 20];
+                b[at] = c;
+                let want = if plain(c) { 20 } else { at };
+                assert_eq!(plain_run(&b), want, "byte {c:#x} at {at}");
+                // Bytes >= 0x80 around it do not disturb the words.
+                let mut b = [0xffu8; 20];
+                b[at] = c;
+                assert_eq!(plain_run(&b), want, "byte {c:#x} at {at} among 0xff");
+            }
+        }
+        assert_eq!(plain_run(b""), 0);
     }
 }

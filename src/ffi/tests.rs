@@ -229,7 +229,7 @@ fn verify_with_cache_and_details() {
     let date = cstr(&h.x_m_date);
     let auth = cstr(&h.authorization);
     let mut slots = [m800_replay_slot {
-        opaque: [core::mem::MaybeUninit::new(9); 4],
+        opaque: [core::mem::MaybeUninit::new(9); 2],
     }; 1];
     let mut cache: m800_replay_cache = unsafe { core::mem::zeroed() };
     let verify = |cache: *mut m800_replay_cache, now: u64, d: *mut m800_verify_details| unsafe {

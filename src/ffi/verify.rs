@@ -16,12 +16,12 @@ use core::mem::{align_of, size_of, MaybeUninit};
 
 /// One entry of a replay cache: a fingerprint of `(key, nonce)` and its expiry.
 /// Holds no secret. Allocate an array of them (any number) and hand it to
-/// `m800_replay_cache_init`. Fields are private.
+/// `m800_replay_cache_init`. Fields are private. 16 bytes (32 before the
+/// hashed replay cache: size arrays with `sizeof`, never a literal).
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct m800_replay_slot {
-    // MaybeUninit: the Rust slot inside has padding bytes.
-    pub(crate) opaque: [MaybeUninit<u64>; 4],
+    pub(crate) opaque: [MaybeUninit<u64>; 2],
 }
 
 const _: () = assert!(size_of::<ReplaySlot>() == size_of::<m800_replay_slot>());

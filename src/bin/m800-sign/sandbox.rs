@@ -1,17 +1,25 @@
 //! `m800-sign sandbox`: a local stand-in for the push endpoint. Every request is
 //! checked with the library's verifier (clock window and replay store included)
 //! and answered like the API.
+//!
+//! Each connection has its own thread (at most `--max-connections` open; one
+//! more is answered 503 at once), one request, and one deadline for the whole
+//! request (`--request-timeout`, seconds), however the bytes trickle in. The
+//! replay store is the in-memory cache (shared by the threads), or Redis with
+//! `--replay-store redis://HOST:PORT`, so that several sandboxes share nonces.
 
 use crate::args::{Args, Spec};
 use crate::{json_string, Credentials};
 use m800_sign::http::HttpRequest;
-use m800_sign::verify::{ReplayCache, ReplaySlot, Verifier};
-use m800_sign::Error;
+use m800_sign::verify::{Freshness, ReplayCache, ReplaySlot, ReplayStore, Verifier};
+use m800_sign::{Error, Signer};
 use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::ExitCode;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 const SPEC: Spec = Spec {
     values: &[
@@ -21,9 +29,22 @@ const SPEC: Spec = Spec {
         "window",
         "slots",
         "max-requests",
+        "replay-store",
+        "max-connections",
+        "request-timeout",
     ],
     switches: &[],
 };
+
+/// Default in-memory cache: room for 10,000 requests inside one window at
+/// under a sixth of the slots (2 MiB).
+const DEFAULT_SLOTS: usize = 65_536;
+/// Default bound on open connections.
+const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Default deadline for a whole request, in seconds.
+const DEFAULT_REQUEST_TIMEOUT_S: u64 = 10;
+/// Stack of a connection thread.
+const THREAD_STACK: usize = 256 * 1024;
 
 /// Largest request the sandbox reads.
 const MAX_REQUEST: usize = 1 << 20;
@@ -64,34 +85,163 @@ fn code(e: &Error) -> u32 {
     }
 }
 
-/// Reads one request: the head, then as many body bytes as it announces.
-fn read_request(stream: &mut TcpStream) -> Result<Vec<u8>, String> {
+/// The `Content-Length` of a complete head (`head` ends with CRLF CRLF), 0
+/// when absent; `None` when it is not a number (the full parse then names
+/// the error).
+fn content_length(head: &[u8]) -> Option<usize> {
+    let head = std::str::from_utf8(head).ok()?;
+    let mut length = 0;
+    for line in head.split("\r\n").skip(1) {
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim_matches([' ', '\t']).parse().ok()?;
+            }
+        }
+    }
+    Some(length)
+}
+
+/// Reads one request before `deadline`: the head (its end found by looking at
+/// the new bytes only), then as many body bytes as it announces. The bytes are
+/// parsed once, by the caller, when complete.
+fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<Vec<u8>, String> {
     let mut raw = Vec::new();
     let mut chunk = [0u8; 8192];
-    loop {
-        let n = stream.read(&mut chunk).map_err(|e| format!("read: {e}"))?;
+    // Where the head ends (after CRLF CRLF) and the whole request then.
+    let mut head_end = None;
+    let mut total = usize::MAX;
+    while raw.len() < total {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err("request timeout: not complete within the deadline".into());
+        }
+        stream
+            .set_read_timeout(Some(left))
+            .map_err(|e| format!("read: {e}"))?;
+        let n = match stream.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Err("request timeout: not complete within the deadline".into())
+            }
+            Err(e) => return Err(format!("read: {e}")),
+        };
         if n == 0 {
+            // The peer closed: the parser names what is missing.
             return Ok(raw);
         }
+        let scan_from = raw.len().saturating_sub(3);
         raw.extend_from_slice(chunk.get(..n).unwrap_or_default());
         if raw.len() > MAX_REQUEST {
             return Err("request too large".into());
         }
-        if raw.windows(4).any(|w| w == b"\r\n\r\n") {
-            match HttpRequest::parse(&raw) {
-                Err(Error::IncompleteHttpRequest) => continue,
-                _ => return Ok(raw),
+        if head_end.is_none() {
+            head_end = raw
+                .get(scan_from..)
+                .unwrap_or_default()
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .map(|i| scan_from + i + 4);
+            if let Some(end) = head_end {
+                total = match content_length(raw.get(..end).unwrap_or_default()) {
+                    Some(length) => end.saturating_add(length),
+                    // Not a number: parse now and report that.
+                    None => return Ok(raw),
+                };
+                if total > MAX_REQUEST {
+                    return Err("request too large".into());
+                }
+            }
+        }
+    }
+    Ok(raw)
+}
+
+/// The in-memory cache, shared by the connection threads (locked for the
+/// check only). A poisoned lock refuses.
+struct SharedCache<'c>(&'c Mutex<ReplayCache<Vec<ReplaySlot>>>);
+
+impl ReplayStore for SharedCache<'_> {
+    fn check_and_record(
+        &mut self,
+        key: &str,
+        nonce: &str,
+        timestamp: u64,
+        now: u64,
+        window_s: u32,
+    ) -> Freshness {
+        match self.0.lock() {
+            Ok(mut cache) => cache.check_and_record(key, nonce, timestamp, now, window_s),
+            Err(_) => Freshness::Full,
+        }
+    }
+}
+
+/// Where the sandbox records nonces.
+enum Store {
+    Memory(Mutex<ReplayCache<Vec<ReplaySlot>>>),
+    /// Idle connections to Redis, taken by one thread at a time.
+    #[cfg(feature = "redis")]
+    Redis {
+        template: Box<m800_sign::verify::RedisReplayStore>,
+        idle: Mutex<Vec<m800_sign::verify::RedisReplayStore>>,
+    },
+}
+
+impl Store {
+    fn open(spec: Option<&str>, slots: usize) -> Result<Store, String> {
+        match spec {
+            None | Some("memory") => Ok(Store::Memory(Mutex::new(ReplayCache::new(vec![
+                ReplaySlot::EMPTY;
+                slots
+            ])))),
+            Some(url) if url.starts_with("redis://") => Self::redis(url),
+            Some(other) => Err(format!(
+                "--replay-store: '{other}' is neither 'memory' nor a redis://HOST:PORT URL"
+            )),
+        }
+    }
+
+    #[cfg(feature = "redis")]
+    fn redis(url: &str) -> Result<Store, String> {
+        let template = m800_sign::verify::RedisReplayStore::open(url)
+            .map_err(|e| format!("--replay-store {url}: {e}"))?;
+        Ok(Store::Redis {
+            template: Box::new(template),
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    #[cfg(not(feature = "redis"))]
+    fn redis(url: &str) -> Result<Store, String> {
+        Err(format!(
+            "--replay-store {url}: this m800-sign was built without the redis feature"
+        ))
+    }
+
+    /// Runs `f` with a store of its own for one verification.
+    fn with<R>(&self, f: impl FnOnce(&mut dyn ReplayStore) -> R) -> R {
+        match self {
+            Store::Memory(cache) => f(&mut SharedCache(cache)),
+            #[cfg(feature = "redis")]
+            Store::Redis { template, idle } => {
+                let taken = idle.lock().ok().and_then(|mut idle| idle.pop());
+                let mut store = taken.unwrap_or_else(|| (**template).clone());
+                let r = f(&mut store);
+                if let Ok(mut idle) = idle.lock() {
+                    idle.push(store);
+                }
+                r
             }
         }
     }
 }
 
-fn handle(
-    raw: &[u8],
-    verifier: &Verifier<&m800_sign::Signer>,
-    cache: &mut ReplayCache<Vec<ReplaySlot>>,
-    now: u64,
-) -> Reply {
+fn handle(raw: &[u8], verifier: &Verifier<&Signer>, store: &Store, now: u64) -> Reply {
     let http = match HttpRequest::parse(raw) {
         Ok(h) => h,
         Err(e) => {
@@ -105,7 +255,8 @@ fn handle(
     };
     let line = format!("{} {}", http.method(), http.target());
     let received = http.to_received();
-    if let Err(e) = verifier.verify(&received, now, Some(cache)) {
+    let verified = store.with(|store| verifier.verify(&received, now, Some(store)).map(|_| ()));
+    if let Err(e) = verified {
         let mut message = format!("{}: {e}", e.name());
         if e == Error::SignatureMismatch {
             let mut buf = [0u8; m800_sign::limits::STRING_TO_SIGN_MAX];
@@ -155,7 +306,54 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         401 => "Unauthorized",
         404 => "Not Found",
+        408 => "Request Timeout",
+        503 => "Service Unavailable",
         _ => "Error",
+    }
+}
+
+/// Everything a connection thread needs.
+struct Server<'s> {
+    verifier: Verifier<&'s Signer>,
+    store: Store,
+    timeout: Duration,
+}
+
+fn respond(stream: &mut TcpStream, peer: &str, reply: &Reply) {
+    eprintln!("{peer} {}", reply.log);
+    let response = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        reply.status,
+        reason(reply.status),
+        reply.body.len(),
+        reply.body
+    );
+    if let Err(e) = stream.write_all(response.as_bytes()) {
+        eprintln!("{peer} write: {e}");
+    }
+}
+
+/// One connection: one request, read before the deadline, parsed once.
+fn serve(server: &Server<'_>, mut stream: TcpStream, peer: &str) -> Result<(), String> {
+    let deadline = Instant::now() + server.timeout;
+    let _ = stream.set_write_timeout(Some(server.timeout));
+    let reply = match read_request(&mut stream, deadline) {
+        Ok(raw) => handle(&raw, &server.verifier, &server.store, crate::now()?),
+        Err(e) if e.starts_with("request timeout") => {
+            error_reply(408, 40800, &e, format!("408 {e}"))
+        }
+        Err(e) => error_reply(400, 40000, &e, format!("400 {e}")),
+    };
+    respond(&mut stream, peer, &reply);
+    Ok(())
+}
+
+/// Counts an open connection until dropped.
+struct Open(Arc<AtomicUsize>);
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -167,8 +365,21 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
     let window = args
         .number::<u32>("window")?
         .unwrap_or(m800_sign::verify::DEFAULT_WINDOW_S);
-    let slots = args.number::<usize>("slots")?.unwrap_or(4096);
+    let slots = args.number::<usize>("slots")?.unwrap_or(DEFAULT_SLOTS);
     let max_requests = args.number::<u64>("max-requests")?;
+    let max_connections = args
+        .number::<usize>("max-connections")?
+        .unwrap_or(DEFAULT_MAX_CONNECTIONS);
+    if max_connections == 0 {
+        return Err("--max-connections: must be at least 1".into());
+    }
+    let timeout_s = args
+        .number::<u64>("request-timeout")?
+        .unwrap_or(DEFAULT_REQUEST_TIMEOUT_S);
+    if timeout_s == 0 {
+        return Err("--request-timeout: must be at least 1 second".into());
+    }
+    let store = Store::open(args.get("replay-store"), slots)?;
     let listener = TcpListener::bind(listen).map_err(|e| format!("--listen {listen}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     println!(
@@ -177,41 +388,57 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
     );
     std::io::stdout().flush().map_err(|e| e.to_string())?;
 
-    let verifier = Verifier::new(&signer).with_window(window);
-    let mut cache = ReplayCache::new(vec![ReplaySlot::EMPTY; slots]);
-    let mut served = 0u64;
-    for stream in listener.incoming() {
-        let mut stream = match stream {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("accept: {e}");
+    let server = Server {
+        verifier: Verifier::new(&signer).with_window(window),
+        store,
+        timeout: Duration::from_secs(timeout_s),
+    };
+    let open = Arc::new(AtomicUsize::new(0));
+    let mut accepted = 0u64;
+    // Scoped threads: `run` returns (with --max-requests) once every
+    // connection it accepted has been answered.
+    std::thread::scope(|scope| {
+        for stream in listener.incoming() {
+            let mut stream = match stream {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("accept: {e}");
+                    continue;
+                }
+            };
+            let peer = stream
+                .peer_addr()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            if open.fetch_add(1, Ordering::SeqCst) >= max_connections {
+                open.fetch_sub(1, Ordering::SeqCst);
+                let reply = error_reply(
+                    503,
+                    50300,
+                    "too many open connections",
+                    "503 too many open connections".into(),
+                );
+                respond(&mut stream, &peer, &reply);
                 continue;
             }
-        };
-        let peer = stream
-            .peer_addr()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-        let reply = match read_request(&mut stream) {
-            Ok(raw) => handle(&raw, &verifier, &mut cache, crate::now()?),
-            Err(e) => error_reply(400, 40000, &e, format!("400 {e}")),
-        };
-        eprintln!("{peer} {}", reply.log);
-        let response = format!(
-            "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-            reply.status,
-            reason(reply.status),
-            reply.body.len(),
-            reply.body
-        );
-        if let Err(e) = stream.write_all(response.as_bytes()) {
-            eprintln!("{peer} write: {e}");
+            let guard = Open(Arc::clone(&open));
+            let server = &server;
+            let spawned = std::thread::Builder::new()
+                .stack_size(THREAD_STACK)
+                .spawn_scoped(scope, move || {
+                    let _guard = guard;
+                    if let Err(e) = serve(server, stream, &peer) {
+                        eprintln!("{peer} {e}");
+                    }
+                });
+            if let Err(e) = spawned {
+                eprintln!("thread: {e}");
+            }
+            accepted = accepted.saturating_add(1);
+            if max_requests.is_some_and(|max| accepted >= max) {
+                break;
+            }
         }
-        served += 1;
-        if max_requests.is_some_and(|max| served >= max) {
-            break;
-        }
-    }
+    });
     Ok(ExitCode::SUCCESS)
 }

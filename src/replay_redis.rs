@@ -1,0 +1,151 @@
+//! A [`ReplayStore`] shared by several servers, on Redis (feature `redis`).
+//!
+//! Each check is one command, atomic on the server:
+//! `SET m800:{key}:{nonce} 1 NX EX {ttl}`, with `ttl` the seconds until
+//! `timestamp + window` (at least 1). `OK` is [`Freshness::Fresh`], nil is
+//! [`Freshness::Replay`], and anything else — no connection, a timeout, an
+//! error reply such as `OOM` from a full Redis — is [`Freshness::Full`]: the
+//! request is refused, never accepted without being recorded.
+//!
+//! ```no_run
+//! use m800_sign::replay_redis::RedisReplayStore;
+//! use m800_sign::verify::Verifier;
+//! # let signer = m800_sign::Signer::new("k", b"s")?;
+//! # let request: m800_sign::verify::ReceivedRequest = todo!();
+//! let mut store = RedisReplayStore::open("redis://127.0.0.1:6379").expect("a redis:// URL");
+//! let verifier = Verifier::new(&signer);
+//! verifier.verify(&request, 1764331200, Some(&mut store))?;
+//! # Ok::<(), m800_sign::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+
+use crate::replay::{Freshness, ReplayStore};
+use std::string::String;
+use std::time::Duration;
+
+/// The default bound on connecting to Redis and on each reply.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// A replay store on one Redis server. Connects on first use and again after
+/// any failure (each failed check answers [`Freshness::Full`]). One connection,
+/// used by one thread at a time: give each thread its own store (a clone).
+pub struct RedisReplayStore {
+    client: redis::Client,
+    connection: Option<redis::Connection>,
+    timeout: Duration,
+}
+
+impl RedisReplayStore {
+    /// A store for the server at `url` (`redis://HOST:PORT[/DB]`, as the
+    /// `redis` crate reads it). Does not connect yet: an unreachable server
+    /// shows as refused requests, not as an error here.
+    pub fn open(url: &str) -> Result<Self, redis::RedisError> {
+        Ok(RedisReplayStore {
+            client: redis::Client::open(url)?,
+            connection: None,
+            timeout: DEFAULT_TIMEOUT,
+        })
+    }
+
+    /// The same store with another bound on connecting and on each reply.
+    /// A zero duration is taken as [`DEFAULT_TIMEOUT`] (the `redis` crate
+    /// refuses a zero timeout).
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = if timeout.is_zero() {
+            DEFAULT_TIMEOUT
+        } else {
+            timeout
+        };
+        self.connection = None;
+        self
+    }
+
+    fn connection(&mut self) -> redis::RedisResult<&mut redis::Connection> {
+        if self.connection.is_none() {
+            let connection = self.client.get_connection_with_timeout(self.timeout)?;
+            connection.set_read_timeout(Some(self.timeout))?;
+            connection.set_write_timeout(Some(self.timeout))?;
+            self.connection = Some(connection);
+        }
+        self.connection
+            .as_mut()
+            .ok_or_else(|| redis::RedisError::from((redis::ErrorKind::Io, "not connected")))
+    }
+
+    /// `SET ... NX EX`: `Some(())` when set, `None` when the key was there.
+    fn set_nx(&mut self, name: &str, ttl_s: u64) -> redis::RedisResult<Option<()>> {
+        let reply: Option<String> = redis::cmd("SET")
+            .arg(name)
+            .arg(1)
+            .arg("NX")
+            .arg("EX")
+            .arg(ttl_s)
+            .query(self.connection()?)?;
+        match reply.as_deref() {
+            None => Ok(None),
+            Some("OK") => Ok(Some(())),
+            Some(_) => Err(redis::RedisError::from((
+                redis::ErrorKind::Parse,
+                "unexpected reply to SET",
+            ))),
+        }
+    }
+}
+
+impl Clone for RedisReplayStore {
+    /// The same server and timeout, with a connection of its own.
+    fn clone(&self) -> Self {
+        RedisReplayStore {
+            client: self.client.clone(),
+            connection: None,
+            timeout: self.timeout,
+        }
+    }
+}
+
+impl core::fmt::Debug for RedisReplayStore {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // The URL may hold a password: not shown.
+        f.debug_struct("RedisReplayStore")
+            .field("connected", &self.connection.is_some())
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The Redis key of a pair: `m800:{key}:{nonce}`.
+pub fn redis_key(key: &str, nonce: &str) -> String {
+    let mut name = String::with_capacity(key.len().saturating_add(nonce.len()).saturating_add(6));
+    name.push_str("m800:");
+    name.push_str(key);
+    name.push(':');
+    name.push_str(nonce);
+    name
+}
+
+impl ReplayStore for RedisReplayStore {
+    fn check_and_record(
+        &mut self,
+        key: &str,
+        nonce: &str,
+        timestamp: u64,
+        now: u64,
+        window_s: u32,
+    ) -> Freshness {
+        // Kept while a request with this date can pass the window.
+        let ttl_s = timestamp
+            .saturating_add(u64::from(window_s))
+            .saturating_sub(now)
+            .max(1);
+        match self.set_nx(&redis_key(key, nonce), ttl_s) {
+            Ok(Some(())) => Freshness::Fresh,
+            Ok(None) => Freshness::Replay,
+            Err(_) => {
+                // Start afresh next time: the connection may be broken.
+                self.connection = None;
+                Freshness::Full
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The Redis replay store (feature `redis`) against a real `redis-server`
+//! started by the test on a free loopback port (tests/support/redis_server.rs).
+
+#[path = "support/redis_server.rs"]
+mod redis_server;
+
+use m800_sign::replay_redis::{redis_key, RedisReplayStore};
+use m800_sign::verify::{Freshness, ReceivedRequest, ReplayStore, Verifier};
+use m800_sign::{Body, Error, Request, Signer};
+use redis_server::{free_port, RedisServer};
+use std::time::Duration;
+
+const T: u64 = 1_764_331_200;
+const DATE: &str = "Fri, 28 Nov 2025 12:00:00 GMT";
+
+fn client(server: &RedisServer) -> redis::Connection {
+    redis::Client::open(server.url())
+        .and_then(|c| c.get_connection())
+        .expect("connects")
+}
+
+#[test]
+fn fresh_then_replay_with_the_window_as_ttl() {
+    let Some(server) = RedisServer::start(&[]) else {
+        return;
+    };
+    let mut store = RedisReplayStore::open(&server.url()).expect("url");
+    assert_eq!(
+        store.check_and_record("k", "n1", T, T, 300),
+        Freshness::Fresh
+    );
+    assert_eq!(
+        store.check_and_record("k", "n1", T, T, 300),
+        Freshness::Replay
+    );
+    // Another key, the same nonce: another pair.
+    assert_eq!(
+        store.check_and_record("k2", "n1", T, T, 300),
+        Freshness::Fresh
+    );
+    // A request dated 100 s ago is kept 200 s more.
+    assert_eq!(
+        store.check_and_record("k", "n2", T - 100, T, 300),
+        Freshness::Fresh
+    );
+    let mut c = client(&server);
+    let ttl: i64 = redis::cmd("TTL").arg("m800:k:n1").query(&mut c).unwrap();
+    assert!((299..=300).contains(&ttl), "ttl {ttl}");
+    let ttl: i64 = redis::cmd("TTL").arg("m800:k:n2").query(&mut c).unwrap();
+    assert!((199..=200).contains(&ttl), "ttl {ttl}");
+    let keys: Vec<String> = redis::cmd("KEYS").arg("m800:*").query(&mut c).unwrap();
+    assert_eq!(keys.len(), 3, "{keys:?}");
+    assert_eq!(redis_key("k", "n1"), "m800:k:n1");
+}
+
+#[test]
+fn two_stores_on_one_server_share_nonces() {
+    let Some(server) = RedisServer::start(&[]) else {
+        return;
+    };
+    let mut a = RedisReplayStore::open(&server.url()).expect("url");
+    let mut b = a.clone();
+    assert_eq!(
+        a.check_and_record("k", "shared", T, T, 300),
+        Freshness::Fresh
+    );
+    assert_eq!(
+        b.check_and_record("k", "shared", T, T, 300),
+        Freshness::Replay
+    );
+}
+
+fn signed(signer: &Signer, body: &[u8], nonce: &str) -> String {
+    let request = Request {
+        method: "POST",
+        uri: "/callback",
+        content_type: "application/json",
+        body: Body::Bytes(body),
+    };
+    signer
+        .sign_request(&request, T, nonce)
+        .expect("signs")
+        .authorization()
+        .to_string()
+}
+
+fn received<'a>(body: &'a [u8], authorization: &'a str) -> ReceivedRequest<'a> {
+    ReceivedRequest {
+        method: "POST",
+        uri: "/callback",
+        content_type: "application/json",
+        body: Body::Bytes(body),
+        x_m_date: Some(DATE),
+        authorization,
+    }
+}
+
+#[test]
+fn verifier_refuses_replays_and_forged_requests_take_no_key() {
+    let Some(server) = RedisServer::start(&[]) else {
+        return;
+    };
+    let signer = Signer::new("a-demo-key", b"a-demo-secret").unwrap();
+    let verifier = Verifier::new(&signer);
+    let mut store = RedisReplayStore::open(&server.url()).expect("url");
+    let body = br#"{"status":"delivered"}"#;
+    let auth = signed(&signer, body, "v-1");
+    assert!(verifier
+        .verify(&received(body, &auth), T, Some(&mut store))
+        .is_ok());
+    assert_eq!(
+        verifier
+            .verify(&received(body, &auth), T, Some(&mut store))
+            .unwrap_err(),
+        Error::ReplayedNonce
+    );
+    let forged = signed(
+        &Signer::new("a-demo-key", b"not-the-secret").unwrap(),
+        body,
+        "v-2",
+    );
+    assert_eq!(
+        verifier
+            .verify(&received(body, &forged), T, Some(&mut store))
+            .unwrap_err(),
+        Error::SignatureMismatch
+    );
+    let size: u64 = redis::cmd("DBSIZE").query(&mut client(&server)).unwrap();
+    assert_eq!(size, 1, "only the valid request was recorded");
+}
+
+#[test]
+fn unreachable_redis_refuses() {
+    // Runs without a server: nothing listens on this port.
+    let port = free_port();
+    let mut store = RedisReplayStore::open(&format!("redis://127.0.0.1:{port}"))
+        .expect("url")
+        .with_timeout(Duration::from_millis(300));
+    assert_eq!(store.check_and_record("k", "n", T, T, 300), Freshness::Full);
+    assert_eq!(store.check_and_record("k", "n", T, T, 300), Freshness::Full);
+    let signer = Signer::new("a-demo-key", b"a-demo-secret").unwrap();
+    let body = b"{}";
+    let auth = signed(&signer, body, "u-1");
+    assert_eq!(
+        Verifier::new(&signer)
+            .verify(&received(body, &auth), T, Some(&mut store))
+            .unwrap_err(),
+        Error::ReplayStoreFull
+    );
+    assert!(RedisReplayStore::open("not a url").is_err());
+}
+
+#[test]
+fn redis_that_went_away_refuses_then_recovers() {
+    let Some(server) = RedisServer::start(&[]) else {
+        return;
+    };
+    let port = server.port;
+    let mut store = RedisReplayStore::open(&server.url())
+        .expect("url")
+        .with_timeout(Duration::from_millis(500));
+    assert_eq!(
+        store.check_and_record("k", "a", T, T, 300),
+        Freshness::Fresh
+    );
+    drop(server);
+    assert_eq!(store.check_and_record("k", "b", T, T, 300), Freshness::Full);
+    // A new server on the same port: the store reconnects.
+    let Some(again) = RedisServer::start_on(port, &[]) else {
+        return;
+    };
+    assert_eq!(
+        store.check_and_record("k", "b", T, T, 300),
+        Freshness::Fresh
+    );
+    drop(again);
+}
+
+#[test]
+fn full_redis_refuses() {
+    let Some(server) =
+        RedisServer::start(&["--maxmemory", "1mb", "--maxmemory-policy", "noeviction"])
+    else {
+        return;
+    };
+    let mut c = client(&server);
+    // Fill it: values of 64 KiB, then smaller and smaller, until even a
+    // key as small as the store's is refused with OOM.
+    let mut filled = 0;
+    for size in [64 * 1024, 1024, 16] {
+        let value = vec![b'x'; size];
+        let oom = (0..100_000).any(|i| {
+            let r: redis::RedisResult<()> = redis::cmd("SET")
+                .arg(format!("filler:{size}:{i}"))
+                .arg(&value)
+                .query(&mut c);
+            match r {
+                Ok(()) => {
+                    filled += 1;
+                    false
+                }
+                Err(e) => {
+                    assert!(e.to_string().contains("OOM"), "{e}");
+                    true
+                }
+            }
+        });
+        assert!(oom, "maxmemory 1mb never filled with {size}-byte values");
+    }
+    assert!(filled > 0);
+    let mut store = RedisReplayStore::open(&server.url()).expect("url");
+    assert_eq!(
+        store.check_and_record("k", "late", T, T, 300),
+        Freshness::Full
+    );
+    let size_before: u64 = redis::cmd("DBSIZE").query(&mut c).unwrap();
+    assert_eq!(
+        store.check_and_record("k", "late", T, T, 300),
+        Freshness::Full
+    );
+    let size_after: u64 = redis::cmd("DBSIZE").query(&mut c).unwrap();
+    assert_eq!(size_before, size_after);
+}

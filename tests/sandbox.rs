@@ -1,0 +1,237 @@
+//! The sandbox under load, over real loopback TCP: slow and idle clients do
+//! not delay others, every request has one deadline, 10,000 pushes from 8
+//! clients all pass with the default cache, and two sandboxes on one Redis
+//! share nonces.
+
+#[cfg(feature = "redis")]
+#[path = "support/redis_server.rs"]
+mod redis_server;
+
+use m800_sign::{Body, Request, Signer};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_m800-sign");
+const URI: &str = "/api/1.0/push/alice@m800.com";
+const BODY: &str = r#"{"appMessage":{"content":"Hello from M800"},"push":{"content":"You have a new message"},"sender":"bob@m800.com"}"#;
+
+/// A sandbox on a free loopback port, its log discarded; killed on drop.
+struct Sandbox {
+    child: Child,
+    addr: String,
+}
+
+impl Sandbox {
+    fn start(extra: &[&str]) -> Sandbox {
+        let mut child = Command::new(BIN)
+            .args(["sandbox", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .env("M800_SECRET", "a-demo-secret")
+            .env("M800_KEY", "a-demo-key")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Sandbox { child, addr }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// A signed push as raw HTTP.
+fn push_request(signer: &Signer, nonce: &str) -> Vec<u8> {
+    let request = Request {
+        method: "POST",
+        uri: URI,
+        content_type: "application/json",
+        body: Body::Bytes(BODY.as_bytes()),
+    };
+    let h = signer.sign_request(&request, now(), nonce).unwrap();
+    format!(
+        "POST {URI} HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nX-M-Date: {}\r\nAuthorization: {}\r\n\r\n{BODY}",
+        BODY.len(),
+        h.x_m_date(),
+        h.authorization()
+    )
+    .into_bytes()
+}
+
+/// Sends `raw`, returns the status and the body of the answer.
+fn exchange(addr: &str, raw: &[u8]) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(raw).unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    status_of(&answer)
+}
+
+fn status_of(answer: &str) -> (u16, String) {
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {answer:?}"));
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+    (status, body)
+}
+
+fn signer() -> Signer {
+    Signer::new("a-demo-key", b"a-demo-secret").unwrap()
+}
+
+#[test]
+fn trickling_and_idle_clients_do_not_delay_a_push_and_time_out_as_a_whole() {
+    let sandbox = Sandbox::start(&["--request-timeout", "3"]);
+    let signer = signer();
+    // 300 idle connections.
+    let idle: Vec<TcpStream> = (0..300)
+        .map(|_| TcpStream::connect(&sandbox.addr).unwrap())
+        .collect();
+    // One client sending a valid request one byte a second.
+    let slow = push_request(&signer, "trickle");
+    let addr = sandbox.addr.clone();
+    let trickler = std::thread::spawn(move || {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        let mut reader = s.try_clone().unwrap();
+        let started = Instant::now();
+        // The answer, read while the bytes trickle.
+        let answer = std::thread::spawn(move || {
+            reader
+                .set_read_timeout(Some(Duration::from_secs(20)))
+                .unwrap();
+            let mut answer = Vec::new();
+            let _ = reader.read_to_end(&mut answer);
+            (
+                started.elapsed(),
+                String::from_utf8_lossy(&answer).into_owned(),
+            )
+        });
+        for byte in &slow {
+            if answer.is_finished() || s.write_all(std::slice::from_ref(byte)).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_secs(1));
+        }
+        answer.join().unwrap()
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    let started = Instant::now();
+    let (status, body) = exchange(&sandbox.addr, &push_request(&signer, "quick"));
+    let took = started.elapsed();
+    assert_eq!(status, 200, "{body}");
+    assert!(took < Duration::from_secs(1), "answered in {took:?}");
+    // The trickler is cut at the request's deadline (3 s), though each of its
+    // reads came within a second.
+    let (elapsed, answer) = trickler.join().unwrap();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+    assert!(elapsed < Duration::from_secs(5), "cut after {elapsed:?}");
+    drop(idle);
+}
+
+#[test]
+fn ten_thousand_pushes_from_eight_clients_all_pass_with_the_defaults() {
+    let sandbox = Sandbox::start(&[]);
+    let clients: Vec<_> = (0..8)
+        .map(|c| {
+            let addr = sandbox.addr.clone();
+            std::thread::spawn(move || {
+                let signer = signer();
+                let mut refused = Vec::new();
+                for i in 0..1250 {
+                    let (status, body) =
+                        exchange(&addr, &push_request(&signer, &format!("c{c}-{i}")));
+                    if status != 200 {
+                        refused.push((status, body));
+                    }
+                }
+                refused
+            })
+        })
+        .collect();
+    let refused: Vec<_> = clients
+        .into_iter()
+        .flat_map(|c| c.join().unwrap())
+        .collect();
+    assert!(
+        refused.is_empty(),
+        "{} refused, e.g. {:?}",
+        refused.len(),
+        refused.first()
+    );
+}
+
+#[test]
+fn connections_past_the_bound_get_503() {
+    let sandbox = Sandbox::start(&["--max-connections", "2", "--request-timeout", "5"]);
+    let _held: Vec<TcpStream> = (0..2)
+        .map(|_| TcpStream::connect(&sandbox.addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // The answer comes at once, before the request is sent.
+    let mut s = TcpStream::connect(&sandbox.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    let (status, body) = status_of(&answer);
+    assert_eq!(status, 503, "{body}");
+}
+
+#[test]
+fn bad_replay_store_is_a_clear_error() {
+    let out = Command::new(BIN)
+        .args(["sandbox", "--replay-store", "memcached://x"])
+        .env("M800_SECRET", "a-demo-secret")
+        .env("M800_KEY", "a-demo-key")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--replay-store"), "{err}");
+}
+
+#[cfg(feature = "redis")]
+#[test]
+fn a_replay_across_two_sandboxes_on_one_redis_is_refused() {
+    let Some(redis) = redis_server::RedisServer::start(&[]) else {
+        return;
+    };
+    let url = redis.url();
+    let a = Sandbox::start(&["--replay-store", &url]);
+    let b = Sandbox::start(&["--replay-store", &url]);
+    let request = push_request(&signer(), "shared-nonce");
+    let (status, body) = exchange(&a.addr, &request);
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = exchange(&b.addr, &request);
+    assert_eq!(status, 401, "{body}");
+    assert!(body.contains("replayed_nonce"), "{body}");
+    // Fail closed: Redis gone, the next fresh push is refused.
+    drop(redis);
+    let (status, body) = exchange(&a.addr, &push_request(&signer(), "after-redis"));
+    assert_eq!(status, 401, "{body}");
+    assert!(body.contains("replay_store_full"), "{body}");
+}
