@@ -1,7 +1,8 @@
-//! MD5's compression function (RFC 1321 3.4), in safe Rust, in two schedules:
-//! [`compress`] picks the unrolled [`compress_fast`] by default and the looped
-//! [`compress_compact`] under `--cfg m800_footprint="compact"` (bare metal,
-//! about 1.4 KB smaller on Cortex-M). `md-5` is the tests' oracle for both.
+//! MD5's compression function (RFC 1321 3.4): [`compress`] is our unrolled
+//! [`compress_fast`] by default (faster than `md-5` on x86-64, below) and the
+//! `md-5` crate's own under `--cfg m800_footprint="compact"` (bare metal: on a
+//! Cortex-M3 `md-5` costs about as many instructions per block as this schedule
+//! and is smaller; see the README's embedded table). `md-5` is the tests' oracle.
 //!
 //! ## The fast schedule
 //!
@@ -54,9 +55,10 @@ pub(crate) fn compress(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
     #[cfg(not(m800_footprint = "compact"))]
     compress_fast(state, blocks);
     #[cfg(m800_footprint = "compact")]
-    compress_compact(state, blocks);
+    md5::block_api::compress(state, blocks);
 }
 
+#[cfg(any(test, not(m800_footprint = "compact")))]
 /// RFC 1321's sine table, `floor(abs(sin(i + 1)) * 2^32)`, one row per round.
 const K: [[u32; 16]; 4] = [
     [
@@ -82,6 +84,7 @@ const K: [[u32; 16]; 4] = [
 ];
 
 /// Round 1 step: `b + ((a + m + k) + F(b, c, d)) <<< s`, `F = ((c ^ d) & b) ^ d`.
+#[cfg(any(test, not(m800_footprint = "compact")))]
 #[inline(always)]
 fn ff(a: u32, b: u32, c: u32, d: u32, m: u32, k: u32, s: u32) -> u32 {
     let early = a.wrapping_add(m.wrapping_add(k));
@@ -93,6 +96,7 @@ fn ff(a: u32, b: u32, c: u32, d: u32, m: u32, k: u32, s: u32) -> u32 {
 
 /// Round 2 step: `G = (b & d) | (c & !d)`, as `(b & d) + (c & !d)` (disjoint
 /// bits) so that `c & !d` joins the early sum.
+#[cfg(any(test, not(m800_footprint = "compact")))]
 #[inline(always)]
 fn gg(a: u32, b: u32, c: u32, d: u32, m: u32, k: u32, s: u32) -> u32 {
     let early = a.wrapping_add(m.wrapping_add(k)).wrapping_add(c & !d);
@@ -100,6 +104,7 @@ fn gg(a: u32, b: u32, c: u32, d: u32, m: u32, k: u32, s: u32) -> u32 {
 }
 
 /// Round 3 step: `H = b ^ c ^ d`, with `c ^ d` off the chain.
+#[cfg(any(test, not(m800_footprint = "compact")))]
 #[inline(always)]
 fn hh(a: u32, b: u32, c: u32, d: u32, m: u32, k: u32, s: u32) -> u32 {
     let early = a.wrapping_add(m.wrapping_add(k));
@@ -110,6 +115,7 @@ fn hh(a: u32, b: u32, c: u32, d: u32, m: u32, k: u32, s: u32) -> u32 {
 }
 
 /// Round 4 step: `I = c ^ (b | !d)`, with `!d` off the chain.
+#[cfg(any(test, not(m800_footprint = "compact")))]
 #[inline(always)]
 fn ii(a: u32, b: u32, c: u32, d: u32, m: u32, k: u32, s: u32) -> u32 {
     let early = a.wrapping_add(m.wrapping_add(k));
@@ -221,45 +227,6 @@ pub(crate) fn compress_fast(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
     *state = [a, b, c, d];
 }
 
-/// RFC 1321's shift amounts, four per round.
-#[cfg(any(test, m800_footprint = "compact"))]
-const S: [u32; 16] = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
-
-/// MD5's compression function as one loop over the 64 steps (RFC 1321 3.4):
-/// the size-optimised alternative to [`compress_fast`].
-#[cfg(any(test, m800_footprint = "compact"))]
-// Index arithmetic on bounded loop counters (i < 64, results taken mod 16).
-#[allow(clippy::arithmetic_side_effects)]
-pub(crate) fn compress_compact(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
-    for block in blocks {
-        let mut m = [0u32; 16];
-        for (word, bytes) in m.iter_mut().zip(block.as_chunks::<4>().0) {
-            *word = u32::from_le_bytes(*bytes);
-        }
-        let [mut a, mut b, mut c, mut d] = *state;
-        for (i, &k) in K.as_flattened().iter().enumerate() {
-            let (f, g) = match i / 16 {
-                0 => ((b & c) | (!b & d), i),
-                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
-                2 => (b ^ c ^ d, (3 * i + 5) % 16),
-                _ => (c ^ (b | !d), (7 * i) % 16),
-            };
-            let shift = S.get((i / 16) * 4 + i % 4).copied().unwrap_or(0);
-            let sum = f
-                .wrapping_add(a)
-                .wrapping_add(k)
-                .wrapping_add(m.get(g).copied().unwrap_or(0));
-            a = d;
-            d = c;
-            c = b;
-            b = b.wrapping_add(sum.rotate_left(shift));
-        }
-        for (s, v) in state.iter_mut().zip([a, b, c, d]) {
-            *s = s.wrapping_add(v);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,12 +238,10 @@ mod tests {
     /// share of the loops below small.
     const MIRI: bool = cfg!(miri);
 
-    /// Both schedules of `blocks` from `state`, which must agree; their result.
+    /// Our schedule of `blocks` from `state`.
     fn ours(state: [u32; 4], blocks: &[[u8; 64]]) -> [u32; 4] {
-        let (mut fast, mut compact) = (state, state);
+        let mut fast = state;
         compress_fast(&mut fast, blocks);
-        compress_compact(&mut compact, blocks);
-        assert_eq!(fast, compact, "fast and compact schedules differ");
         fast
     }
 
