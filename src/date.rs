@@ -111,7 +111,8 @@ impl HttpDate {
         let mut out = *b"Thu, 01 Jan 1970 00:00:00 GMT";
         out[..3].copy_from_slice(WEEKDAYS[(days % 7) as usize]);
         two_digits(&mut out[5..7], day);
-        out[8..11].copy_from_slice(MONTHS[(month - 1) as usize]);
+        // month is 1..=12: (month + 11) % 12 is month - 1, provably in bounds.
+        out[8..11].copy_from_slice(MONTHS[((month + 11) % 12) as usize]);
         two_digits(&mut out[12..14], year / 100);
         two_digits(&mut out[14..16], year);
         two_digits(&mut out[17..19], secs / 3600);

@@ -122,7 +122,7 @@ impl Md5Stream {
         self.0.pad();
         let mut digest = [0u8; 16];
         for (dst, word) in digest.chunks_exact_mut(4).zip(self.0.state) {
-            dst.copy_from_slice(&word.to_le_bytes());
+            crate::text::copy(dst, &word.to_le_bytes());
         }
         ContentMd5::from_digest(&digest)
     }
