@@ -78,6 +78,7 @@ mod md5_compress;
 pub mod nonce;
 pub mod push;
 mod sha256;
+mod sha256_compress;
 pub mod sign;
 pub mod signature;
 mod text;
