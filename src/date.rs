@@ -68,6 +68,7 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 // years 1970..=9999, at most four digits: nothing here can overflow or underflow
 // (days_from_civil is only called with year >= 1970, month 1..=12, day >= 1).
 #[allow(clippy::arithmetic_side_effects)]
+#[inline(never)] // six calls: one copy of the two divisions (smaller on Cortex-M)
 fn two_digits(out: &mut [u8], value: u32) {
     if let [tens, ones] = out {
         *tens = b'0' + (value / 10 % 10) as u8;

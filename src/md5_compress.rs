@@ -55,10 +55,9 @@ pub(crate) fn compress(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
     #[cfg(not(m800_footprint = "compact"))]
     compress_fast(state, blocks);
     #[cfg(m800_footprint = "compact")]
-    md5::block_api::compress(state, blocks);
+    compress_compact(state, blocks);
 }
 
-#[cfg(any(test, not(m800_footprint = "compact")))]
 /// RFC 1321's sine table, `floor(abs(sin(i + 1)) * 2^32)`, one row per round.
 const K: [[u32; 16]; 4] = [
     [
@@ -227,6 +226,81 @@ pub(crate) fn compress_fast(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
     *state = [a, b, c, d];
 }
 
+/// MD5's compression function in four loops, one per round, of four steps
+/// each (the working variables named in rotated order, so no step moves them):
+/// the small schedule for compact builds.
+#[cfg(any(test, m800_footprint = "compact"))]
+// Index arithmetic on bounded counters (word indices taken mod 16).
+#[allow(clippy::arithmetic_side_effects)]
+pub(crate) fn compress_compact(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
+    for block in blocks {
+        let Ok(words) = <&[[u8; 4]; 16]>::try_from(block.as_chunks::<4>().0) else {
+            continue; // a 64-byte block is always 16 words
+        };
+        let m = words.map(u32::from_le_bytes);
+        let [mut a, mut b, mut c, mut d] = *state;
+        // One round: its function, its first message word and stride through
+        // the block, its four shifts, its sixteen constants.
+        macro_rules! round {
+            ($f:expr, $start:literal, $stride:literal, [$s0:literal, $s1:literal, $s2:literal, $s3:literal], $k:expr) => {{
+                let f = $f;
+                let mut g: usize = $start;
+                macro_rules! step {
+                    ($a:ident, $b:ident, $c:ident, $d:ident, $kk:expr, $s:literal) => {
+                        $a = $b.wrapping_add(
+                            $a.wrapping_add(f($b, $c, $d))
+                                .wrapping_add($kk)
+                                .wrapping_add(m[g & 15])
+                                .rotate_left($s),
+                        );
+                        g += $stride;
+                    };
+                }
+                for k in $k.as_chunks::<4>().0 {
+                    step!(a, b, c, d, k[0], $s0);
+                    step!(d, a, b, c, k[1], $s1);
+                    step!(c, d, a, b, k[2], $s2);
+                    step!(b, c, d, a, k[3], $s3);
+                }
+            }};
+        }
+        let [k0, k1, k2, k3] = &K;
+        round!(
+            |b: u32, c: u32, d: u32| d ^ (b & (c ^ d)),
+            0,
+            1,
+            [7, 12, 17, 22],
+            k0
+        );
+        round!(
+            |b: u32, c: u32, d: u32| c ^ (d & (b ^ c)),
+            1,
+            5,
+            [5, 9, 14, 20],
+            k1
+        );
+        round!(
+            |b: u32, c: u32, d: u32| b ^ c ^ d,
+            5,
+            3,
+            [4, 11, 16, 23],
+            k2
+        );
+        round!(
+            |b: u32, c: u32, d: u32| c ^ (b | !d),
+            0,
+            7,
+            [6, 10, 15, 21],
+            k3
+        );
+        let [s0, s1, s2, s3] = state;
+        *s0 = s0.wrapping_add(a);
+        *s1 = s1.wrapping_add(b);
+        *s2 = s2.wrapping_add(c);
+        *s3 = s3.wrapping_add(d);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,10 +312,12 @@ mod tests {
     /// share of the loops below small.
     const MIRI: bool = cfg!(miri);
 
-    /// Our schedule of `blocks` from `state`.
+    /// Both schedules of `blocks` from `state`, which must agree; their result.
     fn ours(state: [u32; 4], blocks: &[[u8; 64]]) -> [u32; 4] {
-        let mut fast = state;
+        let (mut fast, mut compact) = (state, state);
         compress_fast(&mut fast, blocks);
+        compress_compact(&mut compact, blocks);
+        assert_eq!(fast, compact, "fast and compact schedules differ");
         fast
     }
 
