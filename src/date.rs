@@ -7,9 +7,12 @@
 use crate::limits::{UNIX_TIME_MAX, X_M_DATE_LEN};
 use crate::{Error, Result};
 
-const WEEKDAYS: [&[u8; 3]; 7] = [b"Thu", b"Fri", b"Sat", b"Sun", b"Mon", b"Tue", b"Wed"];
-const MONTHS: [&[u8; 3]; 12] = [
-    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+const WEEKDAYS: [[u8; 3]; 7] = [
+    *b"Thu", *b"Fri", *b"Sat", *b"Sun", *b"Mon", *b"Tue", *b"Wed",
+];
+const MONTHS: [[u8; 3]; 12] = [
+    *b"Jan", *b"Feb", *b"Mar", *b"Apr", *b"May", *b"Jun", *b"Jul", *b"Aug", *b"Sep", *b"Oct",
+    *b"Nov", *b"Dec",
 ];
 const SECONDS_PER_DAY: u32 = 86_400;
 
@@ -110,10 +113,10 @@ impl HttpDate {
         let secs = u32::try_from(unix_time - day_start).map_err(|_| Error::TimeOutOfRange)?;
         let (year, month, day) = civil_from_days(days);
         let mut out = *b"Thu, 01 Jan 1970 00:00:00 GMT";
-        out[..3].copy_from_slice(WEEKDAYS[(days % 7) as usize]);
+        out[..3].copy_from_slice(&WEEKDAYS[(days % 7) as usize]);
         two_digits(&mut out[5..7], day);
         // month is 1..=12: (month + 11) % 12 is month - 1, provably in bounds.
-        out[8..11].copy_from_slice(MONTHS[((month + 11) % 12) as usize]);
+        out[8..11].copy_from_slice(&MONTHS[((month + 11) % 12) as usize]);
         two_digits(&mut out[12..14], year / 100);
         two_digits(&mut out[14..16], year);
         two_digits(&mut out[17..19], secs / 3600);
@@ -154,8 +157,8 @@ fn parse_fields(b: &[u8; X_M_DATE_LEN]) -> Option<u64> {
     else {
         return None;
     };
-    let month = MONTHS.iter().position(|m| **m == [m0, m1, m2])? as u32 + 1;
-    let weekday = WEEKDAYS.iter().position(|w| **w == [w0, w1, w2])? as u32;
+    let month = MONTHS.iter().position(|m| *m == [m0, m1, m2])? as u32 + 1;
+    let weekday = WEEKDAYS.iter().position(|w| *w == [w0, w1, w2])? as u32;
     let day = digits(&[d0, d1])?;
     let year = digits(&[y0, y1, y2, y3])?;
     let (hour, minute, second) = (digits(&[h0, h1])?, digits(&[n0, n1])?, digits(&[s0, s1])?);
