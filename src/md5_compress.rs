@@ -234,10 +234,12 @@ pub(crate) fn compress_fast(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
 #[allow(clippy::arithmetic_side_effects)]
 pub(crate) fn compress_compact(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
     for block in blocks {
-        let Ok(words) = <&[[u8; 4]; 16]>::try_from(block.as_chunks::<4>().0) else {
-            continue; // a 64-byte block is always 16 words
-        };
-        let m = words.map(u32::from_le_bytes);
+        // One array, filled in place (`map` on the block's words builds two
+        // more 64-byte copies on the stack at opt-level z).
+        let mut m = [0u32; 16];
+        for (word, bytes) in m.iter_mut().zip(block.as_chunks::<4>().0) {
+            *word = u32::from_le_bytes(*bytes);
+        }
         let [mut a, mut b, mut c, mut d] = *state;
         // One round: its function, its first message word and stride through
         // the block, its four shifts, its sixteen constants.

@@ -44,10 +44,12 @@ const K: [[u32; 4]; 16] = [
 #[cfg(any(test, m800_footprint = "compact"))]
 pub(crate) fn compress_rolled(state: &mut [u32; 8], blocks: &[[u8; BLOCK]]) {
     for block in blocks {
-        let Ok(words) = <&[[u8; 4]; 16]>::try_from(block.as_chunks::<4>().0) else {
-            continue; // a 64-byte block is always 16 words
-        };
-        let mut w = words.map(u32::from_be_bytes);
+        // One array, filled in place (`map` on the block's words builds two
+        // more 64-byte copies on the stack at opt-level z).
+        let mut w = [0u32; 16];
+        for (word, bytes) in w.iter_mut().zip(block.as_chunks::<4>().0) {
+            *word = u32::from_be_bytes(*bytes);
+        }
         let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = *state;
         for (pass, k) in K.iter().enumerate() {
             // Rounds 4 * pass .. 4 * pass + 3 read words (4 * pass) % 16 ..: one
