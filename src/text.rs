@@ -221,6 +221,16 @@ impl core::fmt::Write for Writer<'_> {
     }
 }
 
+/// Copies `src` into `dst` (callers pass slices of equal length): as
+/// `copy_from_slice`, without its length-mismatch panic, which size-optimised
+/// builds keep in one shared out-of-line routine (so no caller can prove it away).
+#[inline(always)]
+pub(crate) fn copy(dst: &mut [u8], src: &[u8]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
+    }
+}
+
 #[cfg(test)]
 mod hex_tests {
     use super::*;
@@ -244,15 +254,5 @@ mod hex_tests {
                 assert_eq!(core::str::from_utf8(&out).unwrap(), want);
             }
         }
-    }
-}
-
-/// Copies `src` into `dst` (callers pass slices of equal length): as
-/// `copy_from_slice`, without its length-mismatch panic, which size-optimised
-/// builds keep in one shared out-of-line routine (so no caller can prove it away).
-#[inline(always)]
-pub(crate) fn copy(dst: &mut [u8], src: &[u8]) {
-    for (d, s) in dst.iter_mut().zip(src) {
-        *d = *s;
     }
 }
