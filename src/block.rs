@@ -92,7 +92,7 @@ impl<F: BlockFunction, const N: usize> BlockStream<F, N> {
             let (head, rest) = data.split_at(take);
             let end = self.fill.saturating_add(take);
             if let Some(dst) = flat.get_mut(self.fill..end) {
-                dst.copy_from_slice(head);
+                crate::text::copy(dst, head);
             }
             self.fill = end;
             data = rest;
@@ -108,7 +108,7 @@ impl<F: BlockFunction, const N: usize> BlockStream<F, N> {
         }
         // `rest` is shorter than a block, so it fits the emptied buffer.
         if let Some(dst) = self.buf.as_flattened_mut().get_mut(..rest.len()) {
-            dst.copy_from_slice(rest);
+            crate::text::copy(dst, rest);
         }
         self.fill = rest.len();
     }
@@ -168,11 +168,14 @@ impl<F: BlockFunction, const N: usize> BlockStream<F, N> {
             .as_flattened_mut()
             .get_mut(length_end.saturating_sub(8)..length_end)
         {
-            len.copy_from_slice(&if F::BIG_ENDIAN_LENGTH {
-                bits.to_be_bytes()
-            } else {
-                bits.to_le_bytes()
-            });
+            crate::text::copy(
+                len,
+                &if F::BIG_ENDIAN_LENGTH {
+                    bits.to_be_bytes()
+                } else {
+                    bits.to_le_bytes()
+                },
+            );
         }
         self.compress_final(blocks);
     }
@@ -184,7 +187,7 @@ impl<F: BlockFunction, const N: usize> BlockStream<F, N> {
 #[inline(always)]
 fn copy_short(dst: &mut [u8], src: &[u8]) {
     if cfg!(m800_footprint = "compact") {
-        dst.copy_from_slice(src);
+        crate::text::copy(dst, src);
         return;
     }
     fn overlapping<const W: usize>(dst: &mut [u8], src: &[u8]) {
@@ -199,7 +202,7 @@ fn copy_short(dst: &mut [u8], src: &[u8]) {
         16..=32 => overlapping::<16>(dst, src),
         8..=15 => overlapping::<8>(dst, src),
         4..=7 => overlapping::<4>(dst, src),
-        _ => dst.copy_from_slice(src),
+        _ => crate::text::copy(dst, src),
     }
 }
 

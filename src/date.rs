@@ -7,9 +7,12 @@
 use crate::limits::{UNIX_TIME_MAX, X_M_DATE_LEN};
 use crate::{Error, Result};
 
-const WEEKDAYS: [&[u8; 3]; 7] = [b"Thu", b"Fri", b"Sat", b"Sun", b"Mon", b"Tue", b"Wed"];
-const MONTHS: [&[u8; 3]; 12] = [
-    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+const WEEKDAYS: [[u8; 3]; 7] = [
+    *b"Thu", *b"Fri", *b"Sat", *b"Sun", *b"Mon", *b"Tue", *b"Wed",
+];
+const MONTHS: [[u8; 3]; 12] = [
+    *b"Jan", *b"Feb", *b"Mar", *b"Apr", *b"May", *b"Jun", *b"Jul", *b"Aug", *b"Sep", *b"Oct",
+    *b"Nov", *b"Dec",
 ];
 const SECONDS_PER_DAY: u32 = 86_400;
 
@@ -51,23 +54,11 @@ fn civil_from_days(days: u32) -> (u32, u32, u32) {
     (year, month, day)
 }
 
-fn is_leap(year: u32) -> bool {
-    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
-}
-
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
 // Calendar arithmetic on bounded values: day counts up to UNIX_TIME_MAX / 86400,
 // years 1970..=9999, at most four digits: nothing here can overflow or underflow
 // (days_from_civil is only called with year >= 1970, month 1..=12, day >= 1).
 #[allow(clippy::arithmetic_side_effects)]
+#[inline(never)] // six calls: one copy of the two divisions (smaller on Cortex-M)
 fn two_digits(out: &mut [u8], value: u32) {
     if let [tens, ones] = out {
         *tens = b'0' + (value / 10 % 10) as u8;
@@ -109,9 +100,10 @@ impl HttpDate {
         let secs = u32::try_from(unix_time - day_start).map_err(|_| Error::TimeOutOfRange)?;
         let (year, month, day) = civil_from_days(days);
         let mut out = *b"Thu, 01 Jan 1970 00:00:00 GMT";
-        out[..3].copy_from_slice(WEEKDAYS[(days % 7) as usize]);
+        out[..3].copy_from_slice(&WEEKDAYS[(days % 7) as usize]);
         two_digits(&mut out[5..7], day);
-        out[8..11].copy_from_slice(MONTHS[(month - 1) as usize]);
+        // month is 1..=12: (month + 11) % 12 is month - 1, provably in bounds.
+        out[8..11].copy_from_slice(&MONTHS[((month + 11) % 12) as usize]);
         two_digits(&mut out[12..14], year / 100);
         two_digits(&mut out[14..16], year);
         two_digits(&mut out[17..19], secs / 3600);
@@ -142,38 +134,27 @@ impl HttpDate {
 }
 
 /// The Unix time of a 29-byte IMF-fixdate, or `None`.
-// Calendar arithmetic on bounded values: day counts up to UNIX_TIME_MAX / 86400,
-// years 1970..=9999, at most four digits: nothing here can overflow or underflow
-// (days_from_civil is only called with year >= 1970, month 1..=12, day >= 1).
+///
+/// Reads the numbers and the month at their fixed places, then formats that
+/// time again: the text is valid exactly when it is what [`HttpDate::from_unix`]
+/// writes, which checks the layout, `GMT`, the weekday, days past the end of
+/// the month and out-of-range times at once, by the one definition of the format.
+// Calendar arithmetic on bounded values: years 1970..=9999, days 1..=99, times
+// below 100 * 3600: nothing here can overflow or underflow.
 #[allow(clippy::arithmetic_side_effects)]
 fn parse_fields(b: &[u8; X_M_DATE_LEN]) -> Option<u64> {
-    let [w0, w1, w2, b',', b' ', d0, d1, b' ', m0, m1, m2, b' ', y0, y1, y2, y3, b' ', h0, h1, b':', n0, n1, b':', s0, s1, b' ', b'G', b'M', b'T'] =
-        *b
-    else {
-        return None;
-    };
-    let month = MONTHS.iter().position(|m| **m == [m0, m1, m2])? as u32 + 1;
-    let weekday = WEEKDAYS.iter().position(|w| **w == [w0, w1, w2])? as u32;
+    let [_, _, _, _, _, d0, d1, _, m0, m1, m2, _, y0, y1, y2, y3, _, h0, h1, _, n0, n1, _, s0, s1, ..] =
+        *b;
+    let month = MONTHS.iter().position(|m| *m == [m0, m1, m2])? as u32 + 1;
     let day = digits(&[d0, d1])?;
     let year = digits(&[y0, y1, y2, y3])?;
     let (hour, minute, second) = (digits(&[h0, h1])?, digits(&[n0, n1])?, digits(&[s0, s1])?);
-    if year < 1970
-        || day == 0
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 59
-    {
-        return None;
+    if year < 1970 || day == 0 {
+        return None; // days_from_civil's domain
     }
-    let days = days_from_civil(year, month, day);
-    if days % 7 != weekday {
-        return None;
-    }
-    Some(
-        u64::from(days) * u64::from(SECONDS_PER_DAY)
-            + u64::from(hour * 3600 + minute * 60 + second),
-    )
+    let unix = u64::from(days_from_civil(year, month, day)) * u64::from(SECONDS_PER_DAY)
+        + u64::from(hour * 3600 + minute * 60 + second);
+    (HttpDate::from_unix(unix).ok()?.0 == *b).then_some(unix)
 }
 
 impl core::fmt::Debug for HttpDate {

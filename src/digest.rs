@@ -121,8 +121,8 @@ impl Md5Stream {
         }
         self.0.pad();
         let mut digest = [0u8; 16];
-        for (dst, word) in digest.chunks_exact_mut(4).zip(self.0.state) {
-            dst.copy_from_slice(&word.to_le_bytes());
+        for (dst, word) in digest.as_chunks_mut::<4>().0.iter_mut().zip(self.0.state) {
+            *dst = word.to_le_bytes();
         }
         ContentMd5::from_digest(&digest)
     }

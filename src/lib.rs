@@ -81,6 +81,7 @@ pub mod replay;
 #[cfg(feature = "redis")]
 pub mod replay_redis;
 mod sha256;
+mod sha256_compress;
 pub mod sign;
 pub mod signature;
 mod text;

@@ -11,7 +11,7 @@
 #![forbid(unsafe_code)]
 
 use crate::block::{BlockFunction, BlockStream, BLOCK};
-use sha2::block_api::compress256;
+use crate::sha256_compress::compress as compress256;
 use zeroize::Zeroize;
 
 pub(crate) const IV: [u32; 8] = [
@@ -75,8 +75,8 @@ fn state_bytes(state: &[u32; 8]) -> [u8; 32] {
 
 /// Writes the state big-endian into the first 32 bytes of `out`.
 fn put_state(state: &[u32; 8], out: &mut [u8]) {
-    for (dst, word) in out.chunks_exact_mut(4).zip(state) {
-        dst.copy_from_slice(&word.to_be_bytes());
+    for (dst, word) in out.as_chunks_mut::<4>().0.iter_mut().zip(state) {
+        *dst = word.to_be_bytes();
     }
 }
 
@@ -99,7 +99,7 @@ impl HmacKey {
             h.pad();
             put_state(&h.state, &mut key);
         } else if let Some(dst) = key.get_mut(..secret.len()) {
-            dst.copy_from_slice(secret);
+            crate::text::copy(dst, secret);
         }
         let mut midstate = |pad: u8| {
             for k in key.iter_mut() {
@@ -146,7 +146,7 @@ impl HmacKey {
             };
             let (digest, padding) = block.split_at_mut(32);
             put_state(state, digest);
-            padding.copy_from_slice(&OUTER_PADDING);
+            crate::text::copy(padding, &OUTER_PADDING);
         }
         *state = self.outer;
         stream.compress_final(1);
