@@ -152,6 +152,16 @@ fn bad_input_is_one_line_and_nonzero() {
             &["sign", "--uri", "/x", "--format", "json", "--url=https://a"],
             "only for --format curl",
         ),
+        (
+            &[
+                "sandbox",
+                "--replay-store",
+                "redis://127.0.0.1:1",
+                "--slots",
+                "5",
+            ],
+            "only with the in-memory replay store",
+        ),
         (&["frobnicate"], "unknown command"),
     ];
     for (args, needle) in cases {

@@ -61,7 +61,12 @@ const COMMANDS: &[(&str, &str, &str)] = &[
         "a local push endpoint that verifies every request",
         "  --listen ADDR:PORT     (default 127.0.0.1:8800; port 0 picks a free one)
   --window SECONDS       the accepted clock difference (default 300)
-  --slots N              nonces remembered against replays (default 4096)
+  --replay-store memory|redis://HOST:PORT
+                         where nonces are recorded (default memory); several
+                         sandboxes sharing one Redis refuse each other's replays
+  --slots N              only with memory: nonces remembered (default 65536)
+  --max-connections N    connections served at once; one more gets 503 (default 1024)
+  --request-timeout S    deadline for a whole request; then 408 (default 10)
   --max-requests N       exit after N requests (default: serve until killed)
 ",
     ),

@@ -379,7 +379,14 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
     if timeout_s == 0 {
         return Err("--request-timeout: must be at least 1 second".into());
     }
-    let store = Store::open(args.get("replay-store"), slots)?;
+    let replay_store = args.get("replay-store");
+    if args.get("slots").is_some() && !matches!(replay_store, None | Some("memory")) {
+        return Err(
+            "--slots: only with the in-memory replay store, not with --replay-store redis://"
+                .into(),
+        );
+    }
+    let store = Store::open(replay_store, slots)?;
     let listener = TcpListener::bind(listen).map_err(|e| format!("--listen {listen}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     println!(
