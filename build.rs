@@ -18,6 +18,7 @@ fn main() {
     for path in [
         "build.rs",
         "src/ffi",
+        "src/error.rs",
         "src/limits.rs",
         "ffi-tests/cbindgen.toml",
     ] {
@@ -52,6 +53,8 @@ fn generate(dir: &Path) -> String {
     cbindgen::Builder::new()
         .with_config(config)
         .with_src(dir.join("src/ffi/mod.rs"))
+        // The status enum: the one failure table, literal for cbindgen.
+        .with_src(dir.join("src/error.rs"))
         .generate()
         .expect("cbindgen parses src/ffi")
         .write(&mut out);

@@ -367,7 +367,7 @@ fn verify_multi_key() {
 
 #[test]
 fn status_texts() {
-    let all = status::all();
+    let all = m800_status::ALL;
     for (i, &st) in all.iter().enumerate() {
         assert_eq!(st as usize, i);
         let name = unsafe { CStr::from_ptr(m800_status_name(i as c_int)) }

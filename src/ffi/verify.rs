@@ -348,7 +348,7 @@ unsafe fn find_signer<'s>(
     let status = unsafe { lookup(ctx, name.as_ptr().cast(), key.len(), &mut found) };
     if status != M800_OK as c_int {
         if status != M800_ERR_UNKNOWN_KEY as c_int {
-            failure.set(super::status::from_code(status));
+            failure.set(m800_status::from_code(status).unwrap_or(M800_ERR_INTERNAL));
         }
         return None;
     }
