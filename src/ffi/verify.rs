@@ -247,7 +247,7 @@ const DEFAULTS: m800_verify_params = m800_verify_params {
 ///
 /// # Safety
 /// A non-NULL `p` must be valid for reads of its `size` bytes.
-unsafe fn read_params(p: *const m800_verify_params) -> FfiResult<m800_verify_params> {
+unsafe fn read_params<'a>(p: *const m800_verify_params) -> FfiResult<&'a m800_verify_params> {
     // SAFETY: as this function's contract; `size` is the first field.
     let size = unsafe { get(p.cast::<usize>()) }?;
     // One version so far; a later one copies the prefix an older caller
@@ -256,7 +256,7 @@ unsafe fn read_params(p: *const m800_verify_params) -> FfiResult<m800_verify_par
         return Err(M800_ERR_INVALID_ARGUMENT);
     }
     // SAFETY: `p` is valid for reads of `size` bytes, the whole struct.
-    Ok(unsafe { p.read() })
+    unsafe { get(p) }
 }
 
 /// Where the keys come from: the C layer's one `KeyStore`.
@@ -322,7 +322,7 @@ pub unsafe extern "C" fn m800_verify(
     details: *mut m800_verify_details,
 ) -> m800_status {
     // SAFETY: as this function's contract.
-    guard(|| unsafe { verify(&read_params(params)?, details) })
+    guard(|| unsafe { verify(read_params(params)?, details) })
 }
 
 /// Verifies a received request with one signer: `m800_verify` with `signer`,
