@@ -67,6 +67,26 @@ pub struct ReceivedRequest<'a> {
     pub authorization: &'a str,
 }
 
+impl<'a> ReceivedRequest<'a> {
+    /// The request parts `r` as received with its two signing headers.
+    pub fn new(r: crate::Request<'a>, x_m_date: Option<&'a str>, authorization: &'a str) -> Self {
+        let crate::Request {
+            method,
+            uri,
+            content_type,
+            body,
+        } = r;
+        ReceivedRequest {
+            method,
+            uri,
+            content_type,
+            body,
+            x_m_date,
+            authorization,
+        }
+    }
+}
+
 /// Where a verifier finds the secret for a developer key.
 pub trait KeyStore {
     /// The signer for `key`, or `None` for an unknown key.

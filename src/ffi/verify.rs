@@ -226,21 +226,10 @@ pub unsafe extern "C" fn m800_verify_params_init(params: *mut m800_verify_params
 
 const DEFAULTS: m800_verify_params = m800_verify_params {
     size: size_of::<m800_verify_params>(),
-    signer: core::ptr::null(),
-    lookup: None,
-    lookup_ctx: core::ptr::null_mut(),
-    request: core::ptr::null(),
-    content_md5: core::ptr::null(),
-    content_md5_len: 0,
-    http: core::ptr::null(),
-    http_len: 0,
-    x_m_date: core::ptr::null(),
-    x_m_date_len: 0,
-    authorization: core::ptr::null(),
-    authorization_len: 0,
-    now: 0,
     window_s: crate::verify::DEFAULT_WINDOW_S,
-    replay_cache: core::ptr::null_mut(),
+    // SAFETY: every other field is a pointer, a length or an `Option` of a
+    // function pointer: all zero is NULL, 0 and `None`.
+    ..unsafe { core::mem::zeroed() }
 };
 
 /// The caller's parameters, as much of them as it knows (see `size`).
@@ -416,26 +405,17 @@ unsafe fn received<'a>(p: &m800_verify_params) -> FfiResult<ReceivedRequest<'a>>
         return Ok(HttpRequest::parse(raw)?.to_received());
     }
     let md5 = (!p.content_md5.is_null()).then_some((p.content_md5, p.content_md5_len));
+    let date = (!p.x_m_date.is_null()).then_some((p.x_m_date, p.x_m_date_len));
     // SAFETY (all): as this function's contract.
-    let (r, authorization) = unsafe {
-        (
+    unsafe {
+        let x_m_date = date.map(|(d, len)| text(d, len)).transpose()?;
+        let authorization = text(p.authorization, p.authorization_len)?;
+        Ok(ReceivedRequest::new(
             request(p.request, md5)?,
-            text(p.authorization, p.authorization_len)?,
-        )
-    };
-    let x_m_date = match p.x_m_date.is_null() {
-        true => None,
-        // SAFETY: as this function's contract.
-        false => Some(unsafe { text(p.x_m_date, p.x_m_date_len) }?),
-    };
-    Ok(ReceivedRequest {
-        method: r.method,
-        uri: r.uri,
-        content_type: r.content_type,
-        body: r.body,
-        x_m_date,
-        authorization,
-    })
+            x_m_date,
+            authorization,
+        ))
+    }
 }
 
 /// Writes the details of `result` into the caller's struct, in place (the
