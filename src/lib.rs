@@ -72,12 +72,12 @@ mod error;
 #[allow(unsafe_code)]
 pub mod ffi;
 pub mod header;
+mod hmac;
 pub mod http;
 pub mod limits;
 mod md5_compress;
 pub mod nonce;
 pub mod push;
-mod sha256;
 pub mod sign;
 pub mod signature;
 mod text;

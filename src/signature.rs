@@ -3,8 +3,8 @@
 #![forbid(unsafe_code)]
 
 use crate::canonical::CanonicalFields;
+use crate::hmac::HmacKey;
 use crate::limits::{KEY_MAX, SIGNATURE_BASE64_LEN, SIGNATURE_HEX_LEN};
-use crate::sha256::HmacKey;
 use crate::text::{base64_decode_32, base64_encode_32, hex_encode, hex_value, is_header_safe};
 use crate::{Error, Result};
 use subtle::ConstantTimeEq;

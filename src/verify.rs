@@ -230,7 +230,7 @@ impl<S: AsMut<[ReplaySlot]>> ReplayCache<S> {
 
 /// The fingerprint of a `(key, nonce)` pair.
 fn fingerprint(key: &str, nonce: &str) -> [u8; 16] {
-    let digest = crate::sha256::sha256(|sha| {
+    let digest = crate::hmac::sha256(|sha| {
         sha.update(key.as_bytes());
         sha.update(&[0]);
         sha.update(nonce.as_bytes());
