@@ -36,6 +36,8 @@ macro_rules! error_table {
         /// input that failed: it may be one).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
+        // The docs are the descriptions: `host[:port]` is text, not a link.
+        #[allow(rustdoc::broken_intra_doc_links)]
         pub enum Error {
             $($(
                 #[doc = $text]

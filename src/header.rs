@@ -24,7 +24,7 @@ pub struct Authorization(heapless::String<AUTHORIZATION_MAX>);
 
 impl Authorization {
     /// Formats the header from its three parts. `key` and `nonce` are checked
-    /// (see [`check_key`](crate::signature::check_key) and
+    /// (see [`check_key`](crate::signer::check_key) and
     /// [`nonce::check`](crate::nonce::check)); `signature` must be non-empty
     /// printable ASCII without `"` or `\`, at most [`SIGNATURE_MAX`] bytes.
     pub fn new(key: &str, nonce: &str, signature: &str) -> Result<Authorization> {
@@ -40,7 +40,7 @@ impl Authorization {
     /// straight into the caller's storage, not built and then moved (300
     /// bytes of stack on a microcontroller).
     pub(crate) fn write(&mut self, key: &str, nonce: &str, signature: &str) -> Result<()> {
-        crate::signature::check_key(key)?;
+        crate::signer::check_key(key)?;
         crate::nonce::check(nonce)?;
         if signature.is_empty()
             || signature.len() > SIGNATURE_MAX

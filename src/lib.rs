@@ -11,12 +11,13 @@
 //! | module | rule |
 //! | --- | --- |
 //! | [`canonical`] | the six-line string to sign and what each field may contain |
-//! | [`signature`] | HMAC-SHA256 with a precomputed key, hex / base64 encodings |
+//! | [`signature`] | the signature and its hex / base64 encodings |
+//! | [`signer`] | the developer key with its precomputed HMAC state, and signing |
 //! | [`digest`] | `Content-MD5`: lower-case hex MD5 of the body, one-shot or streaming |
 //! | [`date`] | `X-M-Date`: IMF-fixdate formatting and strict parsing |
 //! | [`nonce`] | the nonce generator and what a nonce may contain |
 //! | [`header`] | the `Authorization` header: formatting and parsing |
-//! | [`sign`] | one call that signs a whole request |
+//! | [`sign`] | the parts of a request that are signed, and the headers out |
 //! | [`verify`] | checking a signed request: window, signature, replay |
 //! | [`push`] | the push endpoint: request URI, JSON body, the signed HTTP request, the response |
 //! | [`http`] | parsing a raw HTTP/1.1 request as received, for [`verify`] |
@@ -80,6 +81,7 @@ pub mod nonce;
 pub mod push;
 pub mod sign;
 pub mod signature;
+pub mod signer;
 mod text;
 pub mod verify;
 
@@ -90,7 +92,8 @@ pub use error::{Error, Result};
 pub use header::{Authorization, ParsedAuthorization};
 pub use nonce::Nonce;
 pub use sign::{Body, Request, SignedHeaders};
-pub use signature::{Encoding, Signature, Signer};
+pub use signature::{Encoding, Signature};
+pub use signer::Signer;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -43,7 +43,7 @@ use crate::canonical::check_uri;
 use crate::digest::Md5Stream;
 use crate::limits::URI_MAX;
 use crate::sign::{Body, Request, SignedHeaders};
-use crate::signature::Signer;
+use crate::signer::Signer;
 use crate::text::Writer;
 use crate::{Error, Result};
 

@@ -44,7 +44,8 @@ use crate::digest::ContentMd5;
 use crate::header::{AuthParams, Param, RawParam};
 use crate::limits::{KEY_MAX, NONCE_MAX};
 use crate::sign::Body;
-use crate::signature::{Encoding, Signature, Signer};
+use crate::signature::{Encoding, Signature};
+use crate::signer::Signer;
 use crate::{Error, Result};
 
 /// The default clock window: 300 seconds either side of the verifier's clock.
