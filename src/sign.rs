@@ -54,7 +54,7 @@ pub struct SignedHeaders {
 }
 
 impl SignedHeaders {
-    /// Empty storage for [`Signer::sign_request_into`]: every header reads as
+    /// Empty storage for [`Signer::sign_request_into`](crate::Signer::sign_request_into): every header reads as
     /// the empty string until a signature is written into it.
     pub const EMPTY: SignedHeaders = SignedHeaders {
         x_m_date: HttpDate::UNSET,
