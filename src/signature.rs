@@ -123,8 +123,7 @@ impl Signature {
 
 /// Whether every pair holds equal bytes, in constant time: the differences
 /// are ORed together (no branch, no early exit), then tested once with
-/// `subtle`. A `Choice` per byte, each behind an optimisation barrier,
-/// measured at a tenth of a verification.
+/// `subtle` (one barrier, not one per byte; README, "Performance").
 pub(crate) fn ct_all_equal(pairs: impl Iterator<Item = (u8, u8)>) -> bool {
     let diff = pairs.fold(0u8, |acc, (a, b)| acc | (a ^ b));
     bool::from(diff.ct_eq(&0))
