@@ -16,7 +16,7 @@
 //! | [`digest`] | `Content-MD5`: lower-case hex MD5 of the body, one-shot or streaming |
 //! | [`date`] | `X-M-Date`: IMF-fixdate formatting and strict parsing |
 //! | [`nonce`] | the nonce generator and what a nonce may contain |
-//! | [`header`] | the `Authorization` header: formatting and parsing |
+//! | [`authorization`] | the `Authorization` header: formatting and parsing |
 //! | [`sign`] | the parts of a request that are signed, and the headers out |
 //! | [`verify`] | checking a signed request: window, signature, replay |
 //! | [`push`] | the push endpoint: request URI, JSON body, the signed HTTP request, the response |
@@ -72,7 +72,7 @@ mod error;
 #[cfg(feature = "ffi")]
 #[allow(unsafe_code)]
 pub mod ffi;
-pub mod header;
+pub mod authorization;
 mod hmac;
 pub mod http;
 pub mod limits;
@@ -89,7 +89,7 @@ pub use canonical::CanonicalFields;
 pub use date::HttpDate;
 pub use digest::{ContentMd5, Md5Stream};
 pub use error::{Error, Result};
-pub use header::{Authorization, ParsedAuthorization};
+pub use authorization::{Authorization, ParsedAuthorization};
 pub use nonce::Nonce;
 pub use sign::{Body, Request, SignedHeaders};
 pub use signature::{Encoding, Signature};

@@ -5,7 +5,7 @@
 
 use crate::date::HttpDate;
 use crate::digest::ContentMd5;
-use crate::header::Authorization;
+use crate::authorization::Authorization;
 use crate::signature::Signature;
 
 /// The body of a request, for its `Content-MD5`.

@@ -41,7 +41,7 @@
 use crate::canonical::CanonicalFields;
 use crate::date::HttpDate;
 use crate::digest::ContentMd5;
-use crate::header::{AuthParams, Param, RawParam};
+use crate::authorization::{AuthParams, Param, RawParam};
 use crate::limits::{KEY_MAX, NONCE_MAX};
 use crate::sign::Body;
 use crate::signature::{Encoding, Signature};
