@@ -64,6 +64,7 @@
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
+pub mod authorization;
 mod block;
 pub mod canonical;
 pub mod date;
@@ -72,7 +73,6 @@ mod error;
 #[cfg(feature = "ffi")]
 #[allow(unsafe_code)]
 pub mod ffi;
-pub mod authorization;
 mod hmac;
 pub mod http;
 pub mod limits;
@@ -85,11 +85,11 @@ pub mod signer;
 mod text;
 pub mod verify;
 
+pub use authorization::{Authorization, ParsedAuthorization};
 pub use canonical::CanonicalFields;
 pub use date::HttpDate;
 pub use digest::{ContentMd5, Md5Stream};
 pub use error::{Error, Result};
-pub use authorization::{Authorization, ParsedAuthorization};
 pub use nonce::Nonce;
 pub use sign::{Body, Request, SignedHeaders};
 pub use signature::{Encoding, Signature};

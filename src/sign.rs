@@ -3,9 +3,9 @@
 //! [`Signer`](crate::Signer) signs one into the other.
 #![forbid(unsafe_code)]
 
+use crate::authorization::Authorization;
 use crate::date::HttpDate;
 use crate::digest::ContentMd5;
-use crate::authorization::Authorization;
 use crate::signature::Signature;
 
 /// The body of a request, for its `Content-MD5`.

@@ -38,10 +38,10 @@
 //! ```
 #![forbid(unsafe_code)]
 
+use crate::authorization::{AuthParams, Param, RawParam};
 use crate::canonical::CanonicalFields;
 use crate::date::HttpDate;
 use crate::digest::ContentMd5;
-use crate::authorization::{AuthParams, Param, RawParam};
 use crate::limits::{KEY_MAX, NONCE_MAX};
 use crate::sign::Body;
 use crate::signature::{Encoding, Signature};
