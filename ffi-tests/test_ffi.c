@@ -298,6 +298,22 @@ static void test_multi_key(void) {
   EXPECT(vp_request(NULL, NULL, &t, &r, NULL, 0, h.x_m_date, dl, h.authorization, al, 1764331200,
                                    300, NULL, NULL),
          M800_ERR_NULL_POINTER);
+  /* One key source, and a size this library knows. */
+  m800_verify_params p = vp_defaults(1764331200, 300, NULL);
+  p.signer = &t.signers[1];
+  p.lookup = lookup;
+  p.request = &r;
+  p.x_m_date = h.x_m_date;
+  p.x_m_date_len = dl;
+  p.authorization = h.authorization;
+  p.authorization_len = al;
+  EXPECT(m800_verify(&p, NULL), M800_ERR_INVALID_ARGUMENT);
+  p.lookup = NULL;
+  EXPECT(m800_verify(&p, NULL), M800_OK);
+  p.size = sizeof p + 8;
+  EXPECT(m800_verify(&p, NULL), M800_ERR_INVALID_ARGUMENT);
+  EXPECT(m800_verify(NULL, NULL), M800_ERR_NULL_POINTER);
+  EXPECT(m800_verify_params_init(NULL), M800_ERR_NULL_POINTER);
   /* A wiped signer handed out by the callback. */
   m800_signer_wipe(&t.signers[1]);
   EXPECT(vp_request(NULL, lookup, &t, &r, NULL, 0, h.x_m_date, dl, h.authorization, al, 1764331200,
