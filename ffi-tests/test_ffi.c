@@ -299,9 +299,7 @@ static void test_multi_key(void) {
                                    300, NULL, NULL),
          M800_ERR_NULL_POINTER);
   /* One key source, and a size this library knows. */
-  m800_verify_params p = vp_defaults(1764331200, 300, NULL);
-  p.signer = &t.signers[1];
-  p.lookup = lookup;
+  m800_verify_params p = vp_keys(&t.signers[1], lookup, NULL, 1764331200, 300, NULL);
   p.request = &r;
   p.x_m_date = h.x_m_date;
   p.x_m_date_len = dl;

@@ -9,11 +9,15 @@
 
 #include <m800_sign.h>
 
-static inline m800_verify_params vp_defaults(uint64_t now, uint32_t window_s,
-                                             m800_replay_cache *cache) {
+static inline m800_verify_params vp_keys(const m800_signer *s, m800_key_lookup_fn lookup,
+                                         void *ctx, uint64_t now, uint32_t window_s,
+                                         m800_replay_cache *cache) {
   m800_verify_params p;
   memset(&p, 0xA5, sizeof p); /* init must set every field */
   if (m800_verify_params_init(&p) != M800_OK) abort();
+  p.signer = s;
+  p.lookup = lookup;
+  p.lookup_ctx = ctx;
   p.now = now;
   p.window_s = window_s;
   p.replay_cache = cache;
@@ -26,10 +30,7 @@ static inline m800_status vp_request(const m800_signer *s, m800_key_lookup_fn lo
                                      const char *date, size_t date_len, const char *auth,
                                      size_t auth_len, uint64_t now, uint32_t window_s,
                                      m800_replay_cache *cache, m800_verify_details *d) {
-  m800_verify_params p = vp_defaults(now, window_s, cache);
-  p.signer = s;
-  p.lookup = lookup;
-  p.lookup_ctx = ctx;
+  m800_verify_params p = vp_keys(s, lookup, ctx, now, window_s, cache);
   p.request = r;
   p.content_md5 = md5;
   p.content_md5_len = md5_len;
@@ -45,10 +46,7 @@ static inline m800_status vp_http(const m800_signer *s, m800_key_lookup_fn looku
                                   const uint8_t *raw, size_t raw_len, uint64_t now,
                                   uint32_t window_s, m800_replay_cache *cache,
                                   m800_verify_details *d) {
-  m800_verify_params p = vp_defaults(now, window_s, cache);
-  p.signer = s;
-  p.lookup = lookup;
-  p.lookup_ctx = ctx;
+  m800_verify_params p = vp_keys(s, lookup, ctx, now, window_s, cache);
   p.http = raw;
   p.http_len = raw_len;
   if (raw == NULL) {
