@@ -1,7 +1,7 @@
 //! Building blocks: streaming MD5, dates, nonces, the `Authorization` header.
 
 use super::status::m800_status;
-use super::{bytes, guard, opaque, opaque_init, opaque_wipe, text, Opaque, Out, TextOut};
+use super::{bytes, guard, opaque_init, opaque_mut, opaque_wipe, text, Opaque, Out, TextOut};
 use crate::limits::{KEY_MAX, NONCE_MAX, SIGNATURE_MAX};
 use crate::{Authorization, HttpDate, Md5Stream, Nonce, ParsedAuthorization};
 use core::ffi::c_char;
@@ -45,7 +45,7 @@ pub unsafe extern "C" fn m800_md5_update(
 ) -> m800_status {
     // SAFETY: as this function's contract.
     guard(|| unsafe {
-        opaque(ctx)?.update(bytes(data, len)?);
+        opaque_mut(ctx)?.update(bytes(data, len)?);
         Ok(())
     })
 }
@@ -68,7 +68,7 @@ pub unsafe extern "C" fn m800_md5_final(
 ) -> m800_status {
     // SAFETY: as this function's contract.
     guard(|| unsafe {
-        let md5 = opaque(ctx)?.clone().finish();
+        let md5 = opaque_mut(ctx)?.clone().finish();
         TextOut::new(out, cap, out_len)?.put(md5.as_str())?;
         opaque_wipe(ctx);
         Ok(())

@@ -290,26 +290,46 @@ struct State<T> {
     value: T,
 }
 
-/// The value inside an initialised object.
+/// The value inside an initialised object, shared.
 ///
 /// # Safety
 /// A non-NULL `p` must point to an `O` that is zeroed, wiped or initialised,
-/// valid for reads and writes and used by no one else during `'a` (shared
-/// reads of a `Sync` value excepted, when `'a` only reads).
-unsafe fn opaque<'a, O: Opaque>(p: *const O) -> FfiResult<&'a mut O::Inner> {
+/// and not written during `'a`.
+unsafe fn opaque<'a, O: Opaque>(p: *const O) -> FfiResult<&'a O::Inner> {
+    // SAFETY: as this function's contract.
+    Ok(unsafe { &*opaque_value(p)? })
+}
+
+/// The value inside an initialised object, exclusive.
+///
+/// # Safety
+/// A non-NULL `p` must point to an `O` that is zeroed, wiped or initialised,
+/// valid for writes and used by no one else during `'a`.
+unsafe fn opaque_mut<'a, O: Opaque>(p: *mut O) -> FfiResult<&'a mut O::Inner> {
+    // SAFETY: as this function's contract; the pointer comes from `p`, which
+    // may write.
+    Ok(unsafe { &mut *opaque_value(p)?.cast_mut() })
+}
+
+/// Where the value of an initialised object lives.
+///
+/// # Safety
+/// A non-NULL `p` must point to an `O` that is zeroed, wiped or initialised.
+unsafe fn opaque_value<O: Opaque>(p: *const O) -> FfiResult<*const O::Inner> {
     let () = O::FITS;
     if p.is_null() {
         return Err(M800_ERR_NULL_POINTER);
     }
-    let state = p.cast::<State<O::Inner>>().cast_mut();
+    let state = p.cast::<State<O::Inner>>();
     // SAFETY: the state fits `O` (`FITS`), `magic` is its first field, a u64
     // that any bit pattern makes valid.
     if unsafe { core::ptr::addr_of!((*state).magic).read() } != O::MAGIC {
         return Err(M800_ERR_NOT_INITIALIZED);
     }
     // SAFETY: the magic word is only written by `opaque_init`, together with a
-    // valid value, and cleared by `opaque_wipe` before that value is dropped.
-    Ok(unsafe { &mut (*state).value })
+    // valid value, and cleared by `opaque_wipe` before that value is dropped;
+    // `&raw const` reads nothing.
+    Ok(unsafe { &raw const (*state).value })
 }
 
 /// Wipes `p` and writes `value` into it.
@@ -339,7 +359,7 @@ unsafe fn opaque_init<O: Opaque>(p: *mut O, value: O::Inner) -> FfiResult {
 /// valid for writes and used by no one else.
 unsafe fn opaque_wipe<O: Opaque>(p: *mut O) {
     // SAFETY: as this function's contract.
-    if let Ok(value) = unsafe { opaque::<O>(p) } {
+    if let Ok(value) = unsafe { opaque_mut::<O>(p) } {
         // SAFETY: an initialised value, dropped exactly once: the magic is
         // zeroed right below, so a second wipe does not drop again.
         unsafe { core::ptr::drop_in_place(value) };

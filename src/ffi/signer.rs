@@ -38,7 +38,7 @@ unsafe impl Opaque for m800_signer {
 /// initialised, and not written to during `'a`.
 pub(crate) unsafe fn signer<'a>(s: *const m800_signer) -> FfiResult<&'a Signer> {
     // SAFETY: as this function's contract; only read (`Signer: Sync`).
-    unsafe { opaque(s) }.map(|s| &*s)
+    unsafe { opaque(s) }
 }
 
 /// Writes a new signer for `key`/`secret` with `encoding` into `s`.
