@@ -157,11 +157,13 @@ type LookupAbi =
 /// `m800_verify_params_init` (or set `size` to `sizeof(m800_verify_params)`
 /// and zero the rest), then fill in the fields the request needs:
 ///
-/// - the key source: `signer`, or `lookup` (and `lookup_ctx`), not both;
+/// - the key source: `signer`, or `lookup` (and `lookup_ctx`); both is
+///   `M800_ERR_INVALID_ARGUMENT`, neither `M800_ERR_NULL_POINTER`;
 /// - the request: `request` with the body, or `request` without a body and
 ///   `content_md5` for a body digested in chunks on arrival, or `http` alone:
 ///   one raw HTTP/1.1 request as received (its headers supply `X-M-Date` and
-///   `Authorization`);
+///   `Authorization`; `http` with `request`, `content_md5`, `x_m_date` or
+///   `authorization` set is `M800_ERR_INVALID_ARGUMENT`);
 /// - `x_m_date` (NULL: the header is absent) and `authorization`, unless `http`;
 /// - `now`, `window_s`, and `replay_cache` (NULL: no replay check).
 ///
