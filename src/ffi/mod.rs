@@ -243,8 +243,11 @@ impl TextOut {
             self.len.put(needed);
             return Err(M800_ERR_BUFFER_TOO_SMALL);
         }
-        if self.out.is_null() || isize::try_from(self.cap).is_err() {
+        if self.out.is_null() {
             return Err(M800_ERR_NULL_POINTER);
+        }
+        if isize::try_from(self.cap).is_err() {
+            return Err(M800_ERR_INVALID_ARGUMENT);
         }
         // SAFETY: `out` is non-NULL and valid for writes of `cap >= needed` bytes
         // (`new`'s contract), and `needed <= cap` fits `isize`; the bytes are
