@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "verify_calls.h"
+
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t m);
 void *__real_realloc(void *p, size_t n);
@@ -74,11 +76,11 @@ int main(void) {
   }
   CHECK(m800_verify_request(&s, &r, h.x_m_date, strlen(h.x_m_date), h.authorization,
                             strlen(h.authorization), 1764334800, 300, &cache) == M800_OK);
-  CHECK(m800_verify_request_ex(&s, &r, h.x_m_date, strlen(h.x_m_date), h.authorization,
+  CHECK(vp_request(&s, NULL, NULL, &r, NULL, 0, h.x_m_date, strlen(h.x_m_date), h.authorization,
                                strlen(h.authorization), 1764334800, 300, &cache,
                                &d) == M800_ERR_REPLAYED_NONCE);
   r.body_len--;
-  CHECK(m800_verify_request_ex(&s, &r, h.x_m_date, strlen(h.x_m_date), h.authorization,
+  CHECK(vp_request(&s, NULL, NULL, &r, NULL, 0, h.x_m_date, strlen(h.x_m_date), h.authorization,
                                strlen(h.authorization), 1764334800, 300, NULL,
                                &d) == M800_ERR_SIGNATURE_MISMATCH);
   CHECK(m800_md5_init(&md5) == M800_OK);
@@ -99,7 +101,7 @@ int main(void) {
   head.body = NULL;
   head.body_len = 0;
   CHECK(m800_sign_request_md5(&s, &head, hex, hex_len, 1764334800, "n-md5", 5, &h) == M800_OK);
-  CHECK(m800_verify_request_md5(&s, &head, hex, hex_len, h.x_m_date, strlen(h.x_m_date),
+  CHECK(vp_request(&s, NULL, NULL, &head, hex, hex_len, h.x_m_date, strlen(h.x_m_date),
                                 h.authorization, strlen(h.authorization), 1764334800, 300, &cache,
                                 &d) == M800_OK);
 
@@ -114,11 +116,11 @@ int main(void) {
                           &req_len, NULL, NULL) == M800_ERR_BUFFER_TOO_SMALL);
   CHECK(m800_push_request(&s, &p, "api.example.com", 15, 1764334800, "n-push", 6, req, sizeof req,
                           &req_len, &head_len, &h) == M800_OK);
-  CHECK(m800_verify_http_request(&s, (const uint8_t *)req, req_len, 1764334800, 300, &cache) ==
+  CHECK(vp_http(&s, NULL, NULL, (const uint8_t *)req, req_len, 1764334800, 300, &cache, NULL) ==
         M800_OK);
-  CHECK(m800_verify_http_request_ex(&s, (const uint8_t *)req, req_len, 1764334800, 300, &cache,
+  CHECK(vp_http(&s, NULL, NULL, (const uint8_t *)req, req_len, 1764334800, 300, &cache,
                                     &d) == M800_ERR_REPLAYED_NONCE);
-  CHECK(m800_verify_http_request(&s, (const uint8_t *)req, req_len - 1, 1764334800, 300, NULL) ==
+  CHECK(vp_http(&s, NULL, NULL, (const uint8_t *)req, req_len - 1, 1764334800, 300, NULL, NULL) ==
         M800_ERR_INCOMPLETE_HTTP_REQUEST);
   m800_received_push rp;
   CHECK(m800_push_body_parse((const uint8_t *)req + head_len, req_len - head_len, &rp) == M800_OK);

@@ -83,9 +83,18 @@ int main() {
   wire.resize(wire_len);
   check(wire.substr(head_len) == body, "push body");
   check(std::string(ph.authorization) == h.authorization, "push authorization");
-  check(m800_verify_http_request(signer.get(), reinterpret_cast<const std::uint8_t *>(wire.data()),
-                                 wire.size(), 1764334800, 300, nullptr) == M800_OK,
-        "verify raw");
+  m800_verify_params vp{};
+  check(m800_verify_params_init(&vp) == M800_OK && vp.size == sizeof vp && vp.window_s == 300,
+        "verify params init");
+  vp.signer = signer.get();
+  vp.http = reinterpret_cast<const std::uint8_t *>(wire.data());
+  vp.http_len = wire.size();
+  vp.now = 1764334800;
+  check(m800_verify(&vp, nullptr) == M800_OK, "verify raw");
+  m800_verify_details details{};
+  vp.now += 1000;
+  check(m800_verify(&vp, &details) == M800_ERR_DATE_TOO_OLD && details.skew_s == 1000,
+        "verify details");
   const std::string reply = R"({"requestId": "r-42"})";
   m800_push_response pr{};
   check(m800_push_response_parse(reinterpret_cast<const std::uint8_t *>(reply.data()), reply.size(),

@@ -75,8 +75,25 @@ lib.m800_push_body.argtypes = [C.c_char_p, sz, C.c_char_p, sz, C.c_char_p, sz, C
 lib.m800_push_request.argtypes = [C.POINTER(Signer), C.POINTER(Push), C.c_char_p, sz, C.c_uint64,
                                   C.c_char_p, sz, C.c_char_p, sz, C.POINTER(sz), C.POINTER(sz),
                                   C.POINTER(Headers)]
-lib.m800_verify_http_request.argtypes = [C.POINTER(Signer), C.c_char_p, sz, C.c_uint64, C.c_uint32,
-                                         C.POINTER(Cache)]
+class VerifyParams(C.Structure):
+    _fields_ = [("size", sz), ("signer", C.POINTER(Signer)), ("lookup", C.c_void_p),
+                ("lookup_ctx", C.c_void_p), ("request", C.POINTER(Request)),
+                ("content_md5", C.c_char_p), ("content_md5_len", sz), ("http", C.c_char_p),
+                ("http_len", sz), ("x_m_date", C.c_char_p), ("x_m_date_len", sz),
+                ("authorization", C.c_char_p), ("authorization_len", sz), ("now", C.c_uint64),
+                ("window_s", C.c_uint32), ("replay_cache", C.POINTER(Cache))]
+
+
+lib.m800_verify_params_init.argtypes = [C.POINTER(VerifyParams)]
+lib.m800_verify.argtypes = [C.POINTER(VerifyParams), C.c_void_p]
+
+
+def verify_http(signer, raw, now):
+    p = VerifyParams()
+    check(lib.m800_verify_params_init(C.byref(p)) == 0, "params init")
+    check(p.size == C.sizeof(VerifyParams) and p.window_s == 300, "params layout")
+    p.signer, p.http, p.http_len, p.now = C.pointer(signer), raw, len(raw), now
+    return lib.m800_verify(C.byref(p), None)
 
 failures = 0
 
@@ -238,8 +255,8 @@ for v in V["request"]:
     check(raw == want, "push request %s" % v["name"])
     check(raw[head_len.value:] == body, "head length %s" % v["name"])
     check(h.authorization.decode() == e["authorization"], v["name"])
-    check(lib.m800_verify_http_request(C.byref(s), raw, len(raw), v["unix_time"], 300, None) == 0,
-          "verify raw %s" % v["name"])
+    check(verify_http(s, raw, v["unix_time"]) == 0, "verify raw %s" % v["name"])
+    check(verify_http(s, raw, v["unix_time"] + 301) == 33, "date too old %s" % v["name"])
     lib.m800_signer_wipe(C.byref(s))
 
 check(lib.m800_version().decode().count(".") == 2, "version")

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "verify_calls.h"
+
 #include "vectors.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -203,7 +205,7 @@ static void test_verify_vectors(void) {
     }
     m800_verify_details d;
     memset(&d, 0x5a, sizeof d);
-    m800_status st = m800_verify_request_ex(&s, &r, v->x_m_date.p, v->x_m_date.n,
+    m800_status st = vp_request(&s, NULL, NULL, &r, NULL, 0, v->x_m_date.p, v->x_m_date.n,
                                             v->authorization.p, v->authorization.n, v->now,
                                             v->window_s, &cache, &d);
     if (st != v->expect) fprintf(stderr, "verify vector: %s\n", v->name);
@@ -270,7 +272,7 @@ static void test_multi_key(void) {
   m800_signed_headers h;
   EXPECT(m800_sign_request(&t.signers[1], &r, 1764331200, "n-1", 3, &h), M800_OK);
   size_t dl = strlen(h.x_m_date), al = strlen(h.authorization);
-  EXPECT(m800_verify_request_multi(lookup, &t, &r, h.x_m_date, dl, h.authorization, al, 1764331200,
+  EXPECT(vp_request(NULL, lookup, &t, &r, NULL, 0, h.x_m_date, dl, h.authorization, al, 1764331200,
                                    300, NULL, NULL),
          M800_OK);
   CHECK(t.calls == 1);
@@ -279,26 +281,40 @@ static void test_multi_key(void) {
   EXPECT(m800_signer_init(&other, "dev-x", 5, (const uint8_t *)"s", 1), M800_OK);
   m800_signed_headers hx;
   EXPECT(m800_sign_request(&other, &r, 1764331200, "n-2", 3, &hx), M800_OK);
-  EXPECT(m800_verify_request_multi(lookup, &t, &r, hx.x_m_date, strlen(hx.x_m_date),
+  EXPECT(vp_request(NULL, lookup, &t, &r, NULL, 0, hx.x_m_date, strlen(hx.x_m_date),
                                    hx.authorization, strlen(hx.authorization), 1764331200, 300,
                                    NULL, NULL),
          M800_ERR_UNKNOWN_KEY);
   /* The callback's own failure is passed on; an invented value is INTERNAL. */
   t.fail_with = M800_ERR_INVALID_ARGUMENT;
-  EXPECT(m800_verify_request_multi(lookup, &t, &r, h.x_m_date, dl, h.authorization, al, 1764331200,
+  EXPECT(vp_request(NULL, lookup, &t, &r, NULL, 0, h.x_m_date, dl, h.authorization, al, 1764331200,
                                    300, NULL, NULL),
          M800_ERR_INVALID_ARGUMENT);
   t.fail_with = (m800_status)999;
-  EXPECT(m800_verify_request_multi(lookup, &t, &r, h.x_m_date, dl, h.authorization, al, 1764331200,
+  EXPECT(vp_request(NULL, lookup, &t, &r, NULL, 0, h.x_m_date, dl, h.authorization, al, 1764331200,
                                    300, NULL, NULL),
          M800_ERR_INTERNAL);
   t.fail_with = M800_OK;
-  EXPECT(m800_verify_request_multi(NULL, &t, &r, h.x_m_date, dl, h.authorization, al, 1764331200,
+  EXPECT(vp_request(NULL, NULL, &t, &r, NULL, 0, h.x_m_date, dl, h.authorization, al, 1764331200,
                                    300, NULL, NULL),
          M800_ERR_NULL_POINTER);
+  /* One key source, and a size this library knows. */
+  m800_verify_params p = vp_keys(&t.signers[1], lookup, NULL, 1764331200, 300, NULL);
+  p.request = &r;
+  p.x_m_date = h.x_m_date;
+  p.x_m_date_len = dl;
+  p.authorization = h.authorization;
+  p.authorization_len = al;
+  EXPECT(m800_verify(&p, NULL), M800_ERR_INVALID_ARGUMENT);
+  p.lookup = NULL;
+  EXPECT(m800_verify(&p, NULL), M800_OK);
+  p.size = sizeof p + 8;
+  EXPECT(m800_verify(&p, NULL), M800_ERR_INVALID_ARGUMENT);
+  EXPECT(m800_verify(NULL, NULL), M800_ERR_NULL_POINTER);
+  EXPECT(m800_verify_params_init(NULL), M800_ERR_NULL_POINTER);
   /* A wiped signer handed out by the callback. */
   m800_signer_wipe(&t.signers[1]);
-  EXPECT(m800_verify_request_multi(lookup, &t, &r, h.x_m_date, dl, h.authorization, al, 1764331200,
+  EXPECT(vp_request(NULL, lookup, &t, &r, NULL, 0, h.x_m_date, dl, h.authorization, al, 1764331200,
                                    300, NULL, NULL),
          M800_ERR_NOT_INITIALIZED);
   for (int i = 0; i < 3; i++) m800_signer_wipe(&t.signers[i]);
@@ -795,9 +811,9 @@ static void test_push_request_vectors(void) {
     m800_replay_slot slots[2];
     m800_replay_cache cache;
     EXPECT(m800_replay_cache_init(&cache, slots, N(slots)), M800_OK);
-    EXPECT(m800_verify_http_request(&s, (const uint8_t *)buf, len, v->unix_time, 300, &cache),
+    EXPECT(vp_http(&s, NULL, NULL, (const uint8_t *)buf, len, v->unix_time, 300, &cache, NULL),
            M800_OK);
-    EXPECT(m800_verify_http_request(&s, (const uint8_t *)buf, len, v->unix_time, 300, &cache),
+    EXPECT(vp_http(&s, NULL, NULL, (const uint8_t *)buf, len, v->unix_time, 300, &cache, NULL),
            M800_ERR_REPLAYED_NONCE);
     /* Optional outputs may be NULL. */
     EXPECT(m800_push_request(&s, &p, host, strlen(host), v->unix_time, v->nonce.p, v->nonce.n, buf,
@@ -974,11 +990,11 @@ static void test_verify_http(void) {
     m800_replay_cache cache;
     EXPECT(m800_replay_cache_init(&cache, slots, N(slots)), M800_OK);
     if (v->seen)
-      EXPECT(m800_verify_http_request(&s, (const uint8_t *)raw, n, v->now, v->window_s, &cache),
+      EXPECT(vp_http(&s, NULL, NULL, (const uint8_t *)raw, n, v->now, v->window_s, &cache, NULL),
              M800_OK);
     m800_verify_details d;
     memset(&d, 0x5a, sizeof d);
-    m800_status st = m800_verify_http_request_ex(&s, (const uint8_t *)raw, n, v->now, v->window_s,
+    m800_status st = vp_http(&s, NULL, NULL, (const uint8_t *)raw, n, v->now, v->window_s,
                                                  &cache, &d);
     if (st != v->expect) fprintf(stderr, "http verify vector: %s\n", v->name);
     EXPECT(st, v->expect);
@@ -1018,7 +1034,7 @@ static void test_verify_http(void) {
   for (size_t i = 0; i < N(bad); i++) {
     m800_verify_details d;
     memset(&d, 0x5a, sizeof d);
-    m800_status st = m800_verify_http_request_ex(&s, (const uint8_t *)bad[i].raw,
+    m800_status st = vp_http(&s, NULL, NULL, (const uint8_t *)bad[i].raw,
                                                  strlen(bad[i].raw), 1000, 300, NULL, &d);
     if (st != bad[i].expect) fprintf(stderr, "http: %s\n", bad[i].raw);
     EXPECT(st, bad[i].expect);
@@ -1032,17 +1048,17 @@ static void test_verify_http(void) {
   char raw[1024];
   int n = snprintf(raw, sizeof raw, "GET /x?y=1 HTTP/1.1\r\nX-M-Date: %s\r\nAuthorization: %s\r\n\r\n",
                    h.x_m_date, h.authorization);
-  EXPECT(m800_verify_http_request(&s, (const uint8_t *)raw, (size_t)n, 1000, 300, NULL), M800_OK);
-  EXPECT(m800_verify_http_request(&s, (const uint8_t *)raw, (size_t)n, 2000, 300, NULL),
+  EXPECT(vp_http(&s, NULL, NULL, (const uint8_t *)raw, (size_t)n, 1000, 300, NULL, NULL), M800_OK);
+  EXPECT(vp_http(&s, NULL, NULL, (const uint8_t *)raw, (size_t)n, 2000, 300, NULL, NULL),
          M800_ERR_DATE_TOO_OLD);
   raw[7] = 'z'; /* the query */
   m800_verify_details d;
-  EXPECT(m800_verify_http_request_ex(&s, (const uint8_t *)raw, (size_t)n, 1000, 300, NULL, &d),
+  EXPECT(vp_http(&s, NULL, NULL, (const uint8_t *)raw, (size_t)n, 1000, 300, NULL, &d),
          M800_ERR_SIGNATURE_MISMATCH);
   CHECK(strncmp(d.expected_string_to_sign, "GET\n/x?z=1\n\n\n", 13) == 0);
-  EXPECT(m800_verify_http_request(&s, NULL, 5, 1000, 300, NULL), M800_ERR_NULL_POINTER);
-  EXPECT(m800_verify_http_request(&s, NULL, 0, 1000, 300, NULL), M800_ERR_INCOMPLETE_HTTP_REQUEST);
-  EXPECT(m800_verify_http_request(NULL, (const uint8_t *)raw, (size_t)n, 1000, 300, NULL),
+  EXPECT(vp_http(&s, NULL, NULL, NULL, 5, 1000, 300, NULL, NULL), M800_ERR_NULL_POINTER);
+  EXPECT(vp_http(&s, NULL, NULL, NULL, 0, 1000, 300, NULL, NULL), M800_ERR_INCOMPLETE_HTTP_REQUEST);
+  EXPECT(vp_http(NULL, NULL, NULL, (const uint8_t *)raw, (size_t)n, 1000, 300, NULL, NULL),
          M800_ERR_NULL_POINTER);
 
   /* Many keys. */
@@ -1052,19 +1068,19 @@ static void test_verify_http(void) {
     EXPECT(m800_signer_init(&t.signers[i], t.keys[i], strlen(t.keys[i]), (const uint8_t *)"secret",
                             6),
            M800_OK);
-  EXPECT(m800_verify_http_request_multi(lookup, &t, (const uint8_t *)raw, (size_t)n, 1000, 300,
+  EXPECT(vp_http(NULL, lookup, &t, (const uint8_t *)raw, (size_t)n, 1000, 300,
                                         NULL, NULL),
          M800_OK);
   CHECK(t.calls == 1);
   t.keys[1] = "other";
-  EXPECT(m800_verify_http_request_multi(lookup, &t, (const uint8_t *)raw, (size_t)n, 1000, 300,
+  EXPECT(vp_http(NULL, lookup, &t, (const uint8_t *)raw, (size_t)n, 1000, 300,
                                         NULL, NULL),
          M800_ERR_UNKNOWN_KEY);
   t.fail_with = M800_ERR_INTERNAL;
-  EXPECT(m800_verify_http_request_multi(lookup, &t, (const uint8_t *)raw, (size_t)n, 1000, 300,
+  EXPECT(vp_http(NULL, lookup, &t, (const uint8_t *)raw, (size_t)n, 1000, 300,
                                         NULL, NULL),
          M800_ERR_INTERNAL);
-  EXPECT(m800_verify_http_request_multi(NULL, &t, (const uint8_t *)raw, (size_t)n, 1000, 300, NULL,
+  EXPECT(vp_http(NULL, NULL, &t, (const uint8_t *)raw, (size_t)n, 1000, 300, NULL,
                                         NULL),
          M800_ERR_NULL_POINTER);
   for (int i = 0; i < 3; i++) m800_signer_wipe(&t.signers[i]);
@@ -1098,14 +1114,14 @@ static void test_streamed_md5(void) {
     CHECK(memcmp(&one, &streamed, sizeof one) == 0);
     CHECK(str_eq(streamed.authorization, v->authorization));
     /* Verify with the digest of the body received. */
-    EXPECT(m800_verify_request_md5(&s, &head, hex, hl, one.x_m_date, strlen(one.x_m_date),
+    EXPECT(vp_request(&s, NULL, NULL, &head, hex, hl, one.x_m_date, strlen(one.x_m_date),
                                    one.authorization, strlen(one.authorization), v->unix_time, 300,
                                    NULL, NULL),
            M800_OK);
     /* Another body's digest does not verify. */
     const char *other = v->body.n ? "" : "900150983cd24fb0d6963f7d28e17f72";
     m800_verify_details d;
-    EXPECT(m800_verify_request_md5(&s, &head, other, strlen(other), one.x_m_date,
+    EXPECT(vp_request(&s, NULL, NULL, &head, other, strlen(other), one.x_m_date,
                                    strlen(one.x_m_date), one.authorization,
                                    strlen(one.authorization), v->unix_time, 300, NULL, &d),
            M800_ERR_SIGNATURE_MISMATCH);
@@ -1133,10 +1149,10 @@ static void test_streamed_md5(void) {
   EXPECT(m800_sign_request_md5(&s, &head, NULL, 0, 0, "n", 1, &nobody), M800_OK);
   EXPECT(m800_sign_request(&s, &head, 0, "n", 1, &plain), M800_OK);
   CHECK(memcmp(&nobody, &plain, sizeof plain) == 0 && nobody.content_md5[0] == 0);
-  EXPECT(m800_verify_request_md5(&s, &with_body, md5, 32, plain.x_m_date, 29, plain.authorization,
+  EXPECT(vp_request(&s, NULL, NULL, &with_body, md5, 32, plain.x_m_date, 29, plain.authorization,
                                  strlen(plain.authorization), 0, 300, NULL, NULL),
          M800_ERR_INVALID_ARGUMENT);
-  EXPECT(m800_verify_request_md5(&s, &head, "xyz", 3, plain.x_m_date, 29, plain.authorization,
+  EXPECT(vp_request(&s, NULL, NULL, &head, "xyz", 3, plain.x_m_date, 29, plain.authorization,
                                  strlen(plain.authorization), 0, 300, NULL, NULL),
          M800_ERR_INVALID_CONTENT_MD5);
   m800_signer_wipe(&s);
@@ -1176,13 +1192,13 @@ static void test_base64_signer(void) {
     CHECK(str_eq(ah.signature, v->hex));
     CHECK(str_eq(ab.signature, v->base64));
     /* Each verifies with its own encoding only. */
-    EXPECT(m800_verify_request_md5(&b64, &r, v->content_md5.p, v->content_md5.n, hb.x_m_date, 29,
+    EXPECT(vp_request(&b64, NULL, NULL, &r, v->content_md5.p, v->content_md5.n, hb.x_m_date, 29,
                                    hb.authorization, strlen(hb.authorization), t, 300, NULL, NULL),
            M800_OK);
-    EXPECT(m800_verify_request_md5(&hex, &r, v->content_md5.p, v->content_md5.n, hb.x_m_date, 29,
+    EXPECT(vp_request(&hex, NULL, NULL, &r, v->content_md5.p, v->content_md5.n, hb.x_m_date, 29,
                                    hb.authorization, strlen(hb.authorization), t, 300, NULL, NULL),
            M800_ERR_SIGNATURE_MISMATCH);
-    EXPECT(m800_verify_request_md5(&b64, &r, v->content_md5.p, v->content_md5.n, hh.x_m_date, 29,
+    EXPECT(vp_request(&b64, NULL, NULL, &r, v->content_md5.p, v->content_md5.n, hh.x_m_date, 29,
                                    hh.authorization, strlen(hh.authorization), t, 300, NULL, NULL),
            M800_ERR_SIGNATURE_MISMATCH);
     m800_signer_wipe(&hex);
@@ -1203,7 +1219,7 @@ static void test_base64_signer(void) {
   m800_authorization a;
   EXPECT(m800_authorization_parse(h.authorization, strlen(h.authorization), &a), M800_OK);
   CHECK(strlen(a.signature) == M800_SIGNATURE_BASE64_LEN);
-  EXPECT(m800_verify_http_request(&s, (const uint8_t *)buf, len, 1000, 300, NULL), M800_OK);
+  EXPECT(vp_http(&s, NULL, NULL, (const uint8_t *)buf, len, 1000, 300, NULL, NULL), M800_OK);
   m800_signer_wipe(&s);
 }
 

@@ -377,7 +377,81 @@ typedef struct m800_replay_cache {
   uint64_t magic;
 } m800_replay_cache;
 
-// What `m800_verify_request_ex` reports besides the status.
+// Finds the signer for a developer key: on success writes a pointer to an
+// initialised signer for `key` to `*out` and returns `M800_OK`; for an unknown
+// key returns `M800_ERR_UNKNOWN_KEY` (or `M800_OK` with `*out` NULL). Any other
+// status aborts the verification and is returned by it as is (a value that is
+// not an `m800_status` becomes `M800_ERR_INTERNAL`).
+//
+// `key` is NUL-terminated and `key_len` bytes long; it is valid only during the
+// call. The signer must stay valid and unchanged until the verify call returns.
+// Called at most once per verification, on the verifying thread.
+typedef enum m800_status (*m800_key_lookup_fn)(void *ctx,
+                                               const char *key,
+                                               size_t key_len,
+                                               const struct m800_signer **out);
+
+// What `m800_verify` checks, and with what. Set it up with
+// `m800_verify_params_init` (or set `size` to `sizeof(m800_verify_params)`
+// and zero the rest), then fill in the fields the request needs:
+//
+// - the key source: `signer`, or `lookup` (and `lookup_ctx`); both is
+//   `M800_ERR_INVALID_ARGUMENT`, neither `M800_ERR_NULL_POINTER`;
+// - the request: `request` with the body, or `request` without a body and
+//   `content_md5` for a body digested in chunks on arrival, or `http` alone:
+//   one raw HTTP/1.1 request as received (its headers supply `X-M-Date` and
+//   `Authorization`; `http` with `request`, `content_md5`, `x_m_date` or
+//   `authorization` set is `M800_ERR_INVALID_ARGUMENT`);
+// - `x_m_date` (NULL: the header is absent) and `authorization`, unless `http`;
+// - `now`, `window_s`, and `replay_cache` (NULL: no replay check).
+//
+// Growth: new fields (e.g. a replay store callback beside `replay_cache`) are
+// only ever appended, and `size` tells the library which version of the
+// struct the caller compiled: a later library reads the fields an older
+// caller knows and gives the others their defaults, so old callers keep
+// working unchanged. A `size` the library does not know (today: anything but
+// `sizeof(m800_verify_params)`) is `M800_ERR_INVALID_ARGUMENT`.
+typedef struct m800_verify_params {
+  // `sizeof(m800_verify_params)` as the caller compiled it.
+  size_t size;
+  // The one signer to verify with; NULL when `lookup` is set.
+  const struct m800_signer *signer;
+  // Finds the signer for the request's key; NULL when `signer` is set.
+  m800_key_lookup_fn lookup;
+  // Passed to `lookup` untouched.
+  void *lookup_ctx;
+  // The request parts as received; NULL when `http` is set.
+  const struct m800_request *request;
+  // The `Content-MD5` value `m800_md5_final` computed from the body
+  // *received* (never a `Content-MD5` header's value), for a body digested
+  // in chunks; `request->body` must then be empty. NULL: the MD5 of
+  // `request->body`.
+  const char *content_md5;
+  // Length of `content_md5`.
+  size_t content_md5_len;
+  // One complete raw HTTP/1.1 request (request line, headers, empty line,
+  // exactly `Content-Length` body bytes), parsed strictly; NULL: `request`.
+  const uint8_t *http;
+  // Length of `http`.
+  size_t http_len;
+  // The `X-M-Date` value; NULL: the header is absent.
+  const char *x_m_date;
+  // Length of `x_m_date`.
+  size_t x_m_date_len;
+  // The `Authorization` value.
+  const char *authorization;
+  // Length of `authorization`.
+  size_t authorization_len;
+  // The verifier's clock, Unix seconds.
+  uint64_t now;
+  // How far (seconds) the request's date may lie from `now` either way
+  // (`m800_verify_params_init` sets 300).
+  uint32_t window_s;
+  // Remembers nonces inside the window; NULL: no replay check.
+  struct m800_replay_cache *replay_cache;
+} m800_verify_params;
+
+// What `m800_verify` reports besides the status, when asked.
 typedef struct m800_verify_details {
   // The verifier's clock (`now`), Unix seconds.
   uint64_t server_time;
@@ -612,7 +686,7 @@ enum m800_status m800_signer_init(struct m800_signer *s,
 
 // As `m800_signer_init`, for a deployment whose signatures are base64 (with
 // padding, 44 characters) instead of hex: `m800_sign_request` and the push
-// functions write base64 signatures, and the verify functions expect them.
+// functions write base64 signatures, and `m800_verify` expects them.
 // The encoding is fixed at init (the signer is read-only afterwards).
 //
 // # Safety
@@ -723,15 +797,39 @@ enum m800_status m800_replay_cache_init(struct m800_replay_cache *c,
                                         struct m800_replay_slot *slots,
                                         size_t n_slots);
 
-// Verifies a received request with one signer (PROTOCOL.md section 3). Checks, in
-// order: the `Authorization` header, its key against the signer's, the
-// `X-M-Date` against `now` ± `window_s` seconds, the signature (constant time;
-// the MD5 always from `req->body`), then — with a `cache` — the nonce (a forged
-// request never takes a slot). Returns `M800_OK` or exactly one failure.
+// Sets `*params` to the defaults: `size` = `sizeof(m800_verify_params)`,
+// `window_s` = 300, every other field zero / NULL.
 //
-// `x_m_date` NULL means the header is absent (`M800_ERR_MISSING_DATE`);
-// `cache` NULL skips the replay check. Allocation-free. The signer may be
-// shared between threads; the cache may not.
+// # Safety
+// `params` valid for writes of `m800_verify_params`.
+enum m800_status m800_verify_params_init(struct m800_verify_params *params);
+
+// Verifies the request `params` describes (PROTOCOL.md section 3). Checks, in
+// order: the `Authorization` header, its key (against `signer`'s, or through
+// `lookup`), the `X-M-Date` against `now` ± `window_s` seconds, the signature
+// (constant time; the MD5 always of the body received), then — with a
+// `replay_cache` — the nonce (a forged request never takes a slot). With
+// `http`, the raw request is parsed first, strictly (request smuggling starts
+// with lenient parsers): each violation is its own status,
+// `M800_ERR_MALFORMED_HTTP_REQUEST_LINE` to `M800_ERR_HTTP_BODY_LENGTH_MISMATCH`.
+// Returns `M800_OK` or exactly one failure. Allocation-free.
+//
+// `details` NULL asks for nothing (and costs no stack); otherwise `*details`
+// is written on every return except argument and HTTP parser errors: the
+// server time, the clock skew of a date failure (so a client can
+// resynchronise) and the expected string to sign of a signature mismatch.
+//
+// # Safety
+// `params` valid for reads of its `size` bytes, each pointer in it NULL or
+// valid as its field says (signers initialised, `lookup` following
+// `m800_key_lookup_fn`'s contract, the replay cache initialised and used by no
+// other thread); `details` NULL or valid for writes.
+enum m800_status m800_verify(const struct m800_verify_params *params,
+                             struct m800_verify_details *details);
+
+// Verifies a received request with one signer: `m800_verify` with `signer`,
+// `request`, `x_m_date` (NULL: absent), `authorization`, `now`, `window_s`
+// and `cache` (NULL: no replay check), and no details.
 //
 // # Safety
 // `s` as for `m800_sign_request`; `req` a valid request; `x_m_date` NULL or
@@ -746,84 +844,6 @@ enum m800_status m800_verify_request(const struct m800_signer *s,
                                      uint64_t now,
                                      uint32_t window_s,
                                      struct m800_replay_cache *cache);
-
-// As `m800_verify_request`, and, when `details` is not NULL, fills `*details`
-// on every return except argument errors (`M800_ERR_NULL_POINTER`,
-// `M800_ERR_INVALID_UTF8`, ...): the server time, the clock skew of a date
-// failure (so a client can resynchronise) and the expected string to sign of a
-// signature mismatch.
-//
-// # Safety
-// As `m800_verify_request`; `details` NULL or valid for writes.
-enum m800_status m800_verify_request_ex(const struct m800_signer *s,
-                                        const struct m800_request *req,
-                                        const char *x_m_date,
-                                        size_t x_m_date_len,
-                                        const char *authorization,
-                                        size_t authorization_len,
-                                        uint64_t now,
-                                        uint32_t window_s,
-                                        struct m800_replay_cache *cache,
-                                        struct m800_verify_details *details);
-
-// As `m800_verify_request_ex`, for a body digested in chunks on arrival:
-// `content_md5` is the `Content-MD5` value `m800_md5_final` computed from the
-// body *received* (never a `Content-MD5` header's value: the check would then
-// prove nothing about the body), empty for no body; `req->body` must be NULL
-// with `body_len` 0 (else `M800_ERR_INVALID_ARGUMENT`). A value that is not
-// empty or 32 lower-case hex digits is `M800_ERR_INVALID_CONTENT_MD5`.
-// `details` may be NULL.
-//
-// # Safety
-// As `m800_verify_request_ex`; `content_md5` readable for `content_md5_len`.
-enum m800_status m800_verify_request_md5(const struct m800_signer *s,
-                                         const struct m800_request *req,
-                                         const char *content_md5,
-                                         size_t content_md5_len,
-                                         const char *x_m_date,
-                                         size_t x_m_date_len,
-                                         const char *authorization,
-                                         size_t authorization_len,
-                                         uint64_t now,
-                                         uint32_t window_s,
-                                         struct m800_replay_cache *cache,
-                                         struct m800_verify_details *details);
-
-// Verifies a raw HTTP/1.1 request exactly as received from the socket: the
-// request line, the headers, the empty line and exactly `Content-Length` body
-// bytes (`raw_len` must end where the body ends). The parser is strict
-// (request smuggling starts with lenient parsers): each violation is its own
-// status, `M800_ERR_MALFORMED_HTTP_REQUEST_LINE` to
-// `M800_ERR_HTTP_BODY_LENGTH_MISMATCH` (no `Transfer-Encoding`, no obsolete
-// line folding, CRLF only, no duplicate `Host`, `Content-Type`,
-// `Content-Length`, `X-M-Date` or `Authorization`). Then it checks the
-// request as `m800_verify_request` does, with the method and target of the
-// request line, the `Content-Type`, `X-M-Date` and `Authorization` headers
-// (absent: empty, missing, empty) and the MD5 of the body. Allocation-free.
-//
-// # Safety
-// `s` as for `m800_verify_request`; `raw` readable for `raw_len` bytes;
-// `cache` NULL or initialised and exclusively used.
-enum m800_status m800_verify_http_request(const struct m800_signer *s,
-                                          const uint8_t *raw,
-                                          size_t raw_len,
-                                          uint64_t now,
-                                          uint32_t window_s,
-                                          struct m800_replay_cache *cache);
-
-// As `m800_verify_http_request`, and, when `details` is not NULL, fills
-// `*details` as `m800_verify_request_ex` does (not on argument or HTTP parser
-// errors).
-//
-// # Safety
-// As `m800_verify_http_request`; `details` NULL or valid for writes.
-enum m800_status m800_verify_http_request_ex(const struct m800_signer *s,
-                                             const uint8_t *raw,
-                                             size_t raw_len,
-                                             uint64_t now,
-                                             uint32_t window_s,
-                                             struct m800_replay_cache *cache,
-                                             struct m800_verify_details *details);
 
 #ifdef __cplusplus
 }  // extern "C"
@@ -841,44 +861,6 @@ const char *m800_status_str(m800_status status);
 /* A static, NUL-terminated machine-readable name of `status`, e.g.
  * "signature_mismatch"; "unknown" for other values. Never NULL. */
 const char *m800_status_name(m800_status status);
-
-/* Finds the signer for a developer key: on success writes a pointer to an
- * initialised signer for `key` to *out and returns M800_OK; for an unknown key
- * returns M800_ERR_UNKNOWN_KEY (or M800_OK with *out NULL). Any other status
- * aborts the verification and is returned by it as is (a value that is not an
- * m800_status becomes M800_ERR_INTERNAL). `key` is NUL-terminated and key_len
- * bytes long, valid only during the call. The signer must stay valid and
- * unchanged until the verify call returns. Called at most once per
- * verification, on the verifying thread. */
-typedef m800_status (*m800_key_lookup_fn)(void *ctx, const char *key, size_t key_len,
-                                          const m800_signer **out);
-
-/* As m800_verify_request_ex (`details` may be NULL), with the signer found by
- * lookup(ctx, key, ...) for the request's key; `ctx` is passed through
- * untouched. */
-m800_status m800_verify_request_multi(m800_key_lookup_fn lookup,
-                                      void *ctx,
-                                      const m800_request *req,
-                                      const char *x_m_date,
-                                      size_t x_m_date_len,
-                                      const char *authorization,
-                                      size_t authorization_len,
-                                      uint64_t now,
-                                      uint32_t window_s,
-                                      m800_replay_cache *cache,
-                                      m800_verify_details *details);
-
-/* As m800_verify_http_request_ex (`details` may be NULL), with the signer found
- * by lookup(ctx, key, ...) for the request's key, as in
- * m800_verify_request_multi. */
-m800_status m800_verify_http_request_multi(m800_key_lookup_fn lookup,
-                                           void *ctx,
-                                           const uint8_t *raw,
-                                           size_t raw_len,
-                                           uint64_t now,
-                                           uint32_t window_s,
-                                           m800_replay_cache *cache,
-                                           m800_verify_details *details);
 
 #ifdef __cplusplus
 }  /* extern "C" */

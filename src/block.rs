@@ -210,7 +210,7 @@ fn copy_short(dst: &mut [u8], src: &[u8]) {
 mod tests {
     use super::*;
     use crate::digest::Md5;
-    use crate::sha256::Sha256;
+    use crate::hmac::Sha256;
     use proptest::prelude::*;
     use sha2::Digest;
     use std::{vec, vec::Vec};
@@ -252,7 +252,7 @@ mod tests {
             cuts in proptest::collection::vec(0usize..300, 0..8),
         ) {
             let sha = sha2::Sha256::digest(&data).to_vec();
-            let iv = crate::sha256::IV;
+            let iv = crate::hmac::IV;
             prop_assert_eq!(sha256_bytes(hash::<Sha256, 1>(iv, &data, &cuts)), sha.clone());
             prop_assert_eq!(sha256_bytes(hash::<Sha256, 2>(iv, &data, &cuts)), sha.clone());
             prop_assert_eq!(sha256_bytes(hash::<Sha256, 4>(iv, &data, &cuts)), sha);
@@ -273,17 +273,17 @@ mod tests {
             let want = sha2::Sha256::digest(message).to_vec();
             let cuts: Vec<usize> = vec![1; len];
             assert_eq!(
-                sha256_bytes(hash::<Sha256, 4>(crate::sha256::IV, message, &[])),
+                sha256_bytes(hash::<Sha256, 4>(crate::hmac::IV, message, &[])),
                 want,
                 "{len}"
             );
             assert_eq!(
-                sha256_bytes(hash::<Sha256, 4>(crate::sha256::IV, message, &cuts)),
+                sha256_bytes(hash::<Sha256, 4>(crate::hmac::IV, message, &cuts)),
                 want,
                 "{len}"
             );
             assert_eq!(
-                sha256_bytes(hash::<Sha256, 1>(crate::sha256::IV, message, &cuts)),
+                sha256_bytes(hash::<Sha256, 1>(crate::hmac::IV, message, &cuts)),
                 want,
                 "{len}"
             );

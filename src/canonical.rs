@@ -132,7 +132,7 @@ impl<'a> CanonicalFields<'a> {
     /// one definition of the layout.
     ///
     /// Written out rather than looped over the fields: each line feed is then a
-    /// constant one-byte piece, and the signature measured faster.
+    /// constant one-byte piece.
     pub fn feed(&self, mut sink: impl FnMut(&[u8])) {
         sink(self.method.as_bytes());
         sink(b"\n");

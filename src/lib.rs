@@ -11,12 +11,13 @@
 //! | module | rule |
 //! | --- | --- |
 //! | [`canonical`] | the six-line string to sign and what each field may contain |
-//! | [`signature`] | HMAC-SHA256 with a precomputed key, hex / base64 encodings |
+//! | [`signature`] | the signature and its hex / base64 encodings |
+//! | [`signer`] | the developer key with its precomputed HMAC state, and signing |
 //! | [`digest`] | `Content-MD5`: lower-case hex MD5 of the body, one-shot or streaming |
 //! | [`date`] | `X-M-Date`: IMF-fixdate formatting and strict parsing |
 //! | [`nonce`] | the nonce generator and what a nonce may contain |
-//! | [`header`] | the `Authorization` header: formatting and parsing |
-//! | [`sign`] | one call that signs a whole request |
+//! | [`authorization`] | the `Authorization` header: formatting and parsing |
+//! | [`sign`] | the parts of a request that are signed, and the headers out |
 //! | [`verify`] | checking a signed request: window, signature, replay |
 //! | [`push`] | the push endpoint: request URI, JSON body, the signed HTTP request, the response |
 //! | [`http`] | parsing a raw HTTP/1.1 request as received, for [`verify`] |
@@ -63,6 +64,7 @@
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
+pub mod authorization;
 mod block;
 pub mod canonical;
 pub mod date;
@@ -71,7 +73,7 @@ mod error;
 #[cfg(feature = "ffi")]
 #[allow(unsafe_code)]
 pub mod ffi;
-pub mod header;
+mod hmac;
 pub mod http;
 pub mod limits;
 mod md5_compress;
@@ -80,21 +82,22 @@ pub mod push;
 pub mod replay;
 #[cfg(feature = "redis")]
 pub mod replay_redis;
-mod sha256;
 mod sha256_compress;
 pub mod sign;
 pub mod signature;
+pub mod signer;
 mod text;
 pub mod verify;
 
+pub use authorization::{Authorization, ParsedAuthorization};
 pub use canonical::CanonicalFields;
 pub use date::HttpDate;
 pub use digest::{ContentMd5, Md5Stream};
 pub use error::{Error, Result};
-pub use header::{Authorization, ParsedAuthorization};
 pub use nonce::Nonce;
 pub use sign::{Body, Request, SignedHeaders};
-pub use signature::{Encoding, Signature, Signer};
+pub use signature::{Encoding, Signature};
+pub use signer::Signer;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -1,5 +1,7 @@
-//! The push endpoint (PROTOCOL.md section 1): the request URI, the JSON body,
-//! the complete signed HTTP/1.1 request, and the API's JSON response.
+//! The push endpoint (PROTOCOL.md section 1): the JSON body and the complete
+//! signed HTTP/1.1 request here, and the body as a server receives it; the
+//! request URI in `uri`, JSON strings in `json`, the API's response in
+//! `response` (all re-exported here).
 //!
 //! Everything is written into caller buffers with the required-size contract:
 //! when the output does not fit, the call fails with
@@ -37,15 +39,14 @@
 //! ```
 #![forbid(unsafe_code)]
 
-use core::fmt;
-
-use crate::canonical::check_uri;
 use crate::digest::Md5Stream;
 use crate::limits::URI_MAX;
 use crate::sign::{Body, Request, SignedHeaders};
-use crate::signature::Signer;
+use crate::signer::Signer;
 use crate::text::Writer;
 use crate::{Error, Result};
+use json::{decode_json_string, feed_json_string};
+use uri::is_uri_literal;
 
 /// The method of a push request.
 pub const METHOD: &str = "POST";
@@ -54,286 +55,14 @@ pub const PATH_PREFIX: &str = "/api/1.0/push/";
 /// The `Content-Type` of a push request.
 pub const CONTENT_TYPE: &str = "application/json";
 
-// ---------------------------------------------------------------------------
-// The request URI
+mod json;
+mod response;
+mod uri;
+mod wire;
 
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
-
-/// The upper-case hex digit of a value below 16.
-fn hex_upper(n: u8) -> u8 {
-    HEX_UPPER.get(usize::from(n)).copied().unwrap_or(b'0')
-}
-
-/// Bytes written as they are in a URI part: RFC 3986 unreserved, the
-/// sub-delims and `:`. Everything else, `@` included, is percent-encoded.
-const fn is_uri_literal(c: u8) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(
-            c,
-            b'-' | b'.'
-                | b'_'
-                | b'~'
-                | b'!'
-                | b'$'
-                | b'&'
-                | b'\''
-                | b'('
-                | b')'
-                | b'*'
-                | b'+'
-                | b','
-                | b';'
-                | b'='
-                | b':'
-        )
-}
-
-/// Checks one part of the recipient: non-empty, no control character
-/// (Unicode `Cc`: U+0000..U+001F, U+007F, U+0080..U+009F).
-fn check_part(part: &str, empty: Error) -> Result<()> {
-    if part.is_empty() {
-        return Err(empty);
-    }
-    if part.chars().any(char::is_control) {
-        return Err(Error::ControlCharacter);
-    }
-    Ok(())
-}
-
-fn push_encoded(w: &mut Writer<'_>, part: &str) {
-    for &b in part.as_bytes() {
-        if is_uri_literal(b) {
-            w.push(&[b]);
-        } else {
-            w.push(&[b'%', hex_upper(b >> 4), hex_upper(b & 0x0f)]);
-        }
-    }
-}
-
-/// Writes the push request URI `/api/1.0/push/{username}@{carrier}` into `buf`.
-///
-/// Each part is UTF-8, percent-encoded with upper-case hex except the RFC 3986
-/// unreserved characters, the sub-delims `!$&'()*+,;=` and `:`; an `@` inside
-/// a part becomes `%40`.
-///
-/// Errors: [`Error::EmptyUsername`], [`Error::EmptyCarrier`],
-/// [`Error::ControlCharacter`], [`Error::UriTooLong`] when the URI would be
-/// longer than [`URI_MAX`] (it could not be signed), and
-/// [`Error::BufferTooSmall`] with the size that fits.
-pub fn write_uri<'b>(username: &str, carrier: &str, buf: &'b mut [u8]) -> Result<&'b str> {
-    check_part(username, Error::EmptyUsername)?;
-    check_part(carrier, Error::EmptyCarrier)?;
-    let mut w = Writer::new(buf);
-    w.push_str(PATH_PREFIX);
-    push_encoded(&mut w, username);
-    w.push(b"@");
-    push_encoded(&mut w, carrier);
-    match w.finish_str() {
-        Ok(uri) => {
-            check_uri(uri)?;
-            Ok(uri)
-        }
-        Err(Error::BufferTooSmall { needed }) if needed > URI_MAX => Err(Error::UriTooLong),
-        Err(e) => Err(e),
-    }
-}
-
-// ---------------------------------------------------------------------------
-// JSON strings: the one escaper (and, for responses, the one unescaper)
-
-/// Hands the JSON string literal of `s` (quotes included) to `sink` piece by
-/// piece: `\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`, other code points below
-/// U+0020 as `\u00XX` with lower-case hex, everything else raw UTF-8.
-fn feed_json_string(s: &str, sink: &mut dyn FnMut(&str)) {
-    sink("\"");
-    let mut start = 0usize;
-    for (i, b) in s.bytes().enumerate() {
-        let mut unicode = [b'\\', b'u', b'0', b'0', b'0', b'0'];
-        let escape: &str = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0x00..=0x1f => {
-                crate::text::hex_encode(&[b], unicode.get_mut(4..).unwrap_or_default());
-                core::str::from_utf8(&unicode).unwrap_or_default()
-            }
-            _ => continue,
-        };
-        // `i` is the index of an ASCII byte: both cuts are char boundaries.
-        sink(s.get(start..i).unwrap_or_default());
-        sink(escape);
-        start = i.saturating_add(1);
-    }
-    sink(s.get(start..).unwrap_or_default());
-    sink("\"");
-}
-
-/// Writes `s` as a JSON string literal, quotes included, into `buf`, escaped
-/// exactly as PROTOCOL.md section 1 says (see [`JsonString`]).
-///
-/// Fails only with [`Error::BufferTooSmall`] and the size that fits.
-pub fn write_json_string<'b>(s: &str, buf: &'b mut [u8]) -> Result<&'b str> {
-    let mut w = Writer::new(buf);
-    feed_json_string(s, &mut |piece| w.push_str(piece));
-    w.finish_str()
-}
-
-/// Displays a string as a JSON string literal, quotes included: the same
-/// escaper as [`write_json_string`], for `write!` and `format!`.
-///
-/// ```
-/// use m800_sign::push::JsonString;
-/// let mut out = heapless::String::<32>::new();
-/// core::fmt::write(&mut out, format_args!("{}", JsonString("a\"b\u{1}"))).unwrap();
-/// assert_eq!(out, r#""a\"b\u0001""#);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct JsonString<'a>(pub &'a str);
-
-impl fmt::Display for JsonString<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut result = Ok(());
-        feed_json_string(self.0, &mut |piece| {
-            if result.is_ok() {
-                result = f.write_str(piece);
-            }
-        });
-        result
-    }
-}
-
-/// The value of four hex digits (either case) from `chars`.
-fn hex4(chars: &mut core::str::Chars<'_>) -> Result<u32> {
-    let mut value = 0u32;
-    for _ in 0..4 {
-        let digit = chars
-            .next()
-            .and_then(|c| c.to_digit(16))
-            .ok_or(Error::MalformedResponse)?;
-        value = value.wrapping_shl(4) | digit;
-    }
-    Ok(value)
-}
-
-/// Decodes the contents of a JSON string (between the quotes, RFC 8259
-/// section 7) and hands each character to `sink`. Raw control characters,
-/// unknown escapes and unpaired surrogates are [`Error::MalformedResponse`].
-fn decode_json_string(raw: &str, sink: &mut dyn FnMut(char)) -> Result<()> {
-    let malformed = Error::MalformedResponse;
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        let decoded = match c {
-            '\\' => match chars.next().ok_or(malformed)? {
-                '"' => '"',
-                '\\' => '\\',
-                '/' => '/',
-                'b' => '\u{8}',
-                'f' => '\u{c}',
-                'n' => '\n',
-                'r' => '\r',
-                't' => '\t',
-                'u' => match hex4(&mut chars)? {
-                    high @ 0xd800..=0xdbff => {
-                        if chars.next() != Some('\\') || chars.next() != Some('u') {
-                            return Err(malformed);
-                        }
-                        let low = hex4(&mut chars)?;
-                        if !(0xdc00..=0xdfff).contains(&low) {
-                            return Err(malformed);
-                        }
-                        let code = 0x10000u32
-                            .wrapping_add((high & 0x3ff).wrapping_shl(10))
-                            .wrapping_add(low & 0x3ff);
-                        char::from_u32(code).ok_or(malformed)?
-                    }
-                    code => char::from_u32(code).ok_or(malformed)?,
-                },
-                _ => return Err(malformed),
-            },
-            c if c < '\u{20}' => return Err(malformed),
-            c => c,
-        };
-        sink(decoded);
-    }
-    Ok(())
-}
-
-/// A string from a JSON response, as it appears between the quotes (escapes
-/// kept), borrowed from the response and already checked to decode.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct JsonText<'a>(&'a str);
-
-impl<'a> JsonText<'a> {
-    fn new(raw: &'a str) -> Result<Self> {
-        decode_json_string(raw, &mut |_| {})?;
-        Ok(JsonText(raw))
-    }
-
-    /// Takes `raw`, the text between the quotes of a JSON string (escapes
-    /// kept), e.g. a [`raw`](Self::raw) view handed back by C code. Raw
-    /// control characters, unknown escapes and unpaired surrogates are
-    /// [`Error::MalformedResponse`].
-    ///
-    /// ```
-    /// use m800_sign::push::JsonText;
-    /// let text = JsonText::from_raw(r"a\u00e9\n")?;
-    /// assert_eq!(text.unescape(&mut [0u8; 8])?, "a\u{e9}\n");
-    /// assert!(JsonText::from_raw(r"\x").is_err());
-    /// # Ok::<(), m800_sign::Error>(())
-    /// ```
-    pub fn from_raw(raw: &'a str) -> Result<Self> {
-        Self::new(raw)
-    }
-
-    /// The text as it appears in the JSON, escapes kept.
-    pub fn raw(&self) -> &'a str {
-        self.0
-    }
-
-    /// The text itself when it holds no escape (the usual case), without copying.
-    pub fn as_plain(&self) -> Option<&'a str> {
-        (!self.0.contains('\\')).then_some(self.0)
-    }
-
-    /// Writes the decoded text into `buf` (never longer than [`raw`](Self::raw)).
-    ///
-    /// Fails only with [`Error::BufferTooSmall`] and the size that fits.
-    pub fn unescape<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
-        let mut w = Writer::new(buf);
-        decode_json_string(self.0, &mut |c| {
-            w.push_str(c.encode_utf8(&mut [0u8; 4]));
-        })?;
-        w.finish_str()
-    }
-}
-
-/// Shows the decoded text.
-impl fmt::Display for JsonText<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut result = Ok(());
-        let decoded = decode_json_string(self.0, &mut |c| {
-            if result.is_ok() {
-                result = fmt::Write::write_char(f, c);
-            }
-        });
-        match decoded {
-            Ok(()) => result,
-            Err(_) => Err(fmt::Error),
-        }
-    }
-}
-
-impl fmt::Debug for JsonText<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("\"")?;
-        f.write_str(self.0)?;
-        f.write_str("\"")
-    }
-}
+pub use json::{write_json_string, JsonString, JsonText};
+pub use response::{parse_response, ApiError, Response};
+pub use uri::write_uri;
 
 // ---------------------------------------------------------------------------
 // The body
@@ -591,112 +320,6 @@ impl<'b> SignedPush<'b> {
     /// The signed header values, e.g. for logging the nonce.
     pub fn headers(&self) -> &SignedHeaders {
         &self.headers
-    }
-}
-
-// ---------------------------------------------------------------------------
-// The response
-
-/// The error object of an API error response.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ApiError<'a> {
-    /// `error.status`: the HTTP status (100..=599).
-    pub status: u16,
-    /// `error.code`: the API's error code.
-    pub code: i64,
-    /// `error.message`.
-    pub message: JsonText<'a>,
-}
-
-/// A push response body.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Response<'a> {
-    /// `{"requestId": "..."}`: the push was accepted.
-    Accepted {
-        /// The request id.
-        request_id: JsonText<'a>,
-    },
-    /// `{"error": {"status": N, "code": N, "message": "..."}}`.
-    Failed(ApiError<'a>),
-}
-
-mod wire {
-    //! The two documented shapes, for `serde-json-core`.
-    use serde::{Deserialize, Deserializer};
-    use serde_json_core::str::EscapedStr;
-
-    /// A member that may be absent but, when present, is never `null`.
-    pub(super) struct Present<T>(pub(super) Option<T>);
-
-    impl<T> Default for Present<T> {
-        fn default() -> Self {
-            Present(None)
-        }
-    }
-
-    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Present<T> {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            T::deserialize(d).map(|v| Present(Some(v)))
-        }
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    pub(super) struct Reply<'a> {
-        #[serde(rename = "requestId", borrow, default)]
-        pub(super) request_id: Present<EscapedStr<'a>>,
-        #[serde(borrow, default)]
-        pub(super) error: Present<ErrorObject<'a>>,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    pub(super) struct PushBody<'a> {
-        #[serde(rename = "appMessage", borrow)]
-        pub(super) app_message: Content<'a>,
-        #[serde(borrow, default)]
-        pub(super) push: Present<Content<'a>>,
-        #[serde(borrow, default)]
-        pub(super) sender: Present<EscapedStr<'a>>,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    pub(super) struct Content<'a> {
-        #[serde(borrow)]
-        pub(super) content: EscapedStr<'a>,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    pub(super) struct ErrorObject<'a> {
-        pub(super) status: u16,
-        pub(super) code: i64,
-        #[serde(borrow)]
-        pub(super) message: EscapedStr<'a>,
-    }
-}
-
-/// Parses a push response body: `{"requestId": "..."}` or
-/// `{"error": {"status": N, "code": N, "message": "..."}}`.
-///
-/// Whitespace between tokens is allowed; anything else — unknown or
-/// duplicated members, both or neither of `requestId` and `error`, `null`,
-/// wrong types, a status outside 100..=599, invalid escapes or UTF-8, trailing
-/// bytes — is [`Error::MalformedResponse`]. The strings stay in `body`.
-pub fn parse_response(body: &[u8]) -> Result<Response<'_>> {
-    let malformed = Error::MalformedResponse;
-    let (reply, _) = serde_json_core::from_slice::<wire::Reply<'_>>(body).map_err(|_| malformed)?;
-    match (reply.request_id.0, reply.error.0) {
-        (Some(id), None) => Ok(Response::Accepted {
-            request_id: JsonText::new(id.0)?,
-        }),
-        (None, Some(e)) if (100..=599).contains(&e.status) => Ok(Response::Failed(ApiError {
-            status: e.status,
-            code: e.code,
-            message: JsonText::new(e.message.0)?,
-        })),
-        _ => Err(malformed),
     }
 }
 

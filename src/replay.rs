@@ -152,7 +152,7 @@ impl<S: AsMut<[ReplaySlot]>> ReplayCache<S> {
 
 /// The fingerprint of a `(key, nonce)` pair.
 fn fingerprint(key: &str, nonce: &str) -> u64 {
-    let digest = crate::sha256::sha256(|sha| {
+    let digest = crate::hmac::sha256(|sha| {
         sha.update(key.as_bytes());
         sha.update(&[0]);
         sha.update(nonce.as_bytes());

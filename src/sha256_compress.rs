@@ -143,7 +143,7 @@ mod tests {
     use proptest::prelude::*;
     use std::vec::Vec;
 
-    const IV: [u32; 8] = crate::sha256::IV;
+    const IV: [u32; 8] = crate::hmac::IV;
 
     fn theirs(state: [u32; 8], blocks: &[[u8; 64]]) -> [u32; 8] {
         let mut s = state;

@@ -1,13 +1,12 @@
-//! Signing a whole request in one call: request parts in, the three header
-//! values out (and, on request, the string to sign for debugging).
+//! What a signature covers and what it produces: the request parts
+//! ([`Request`], [`Body`]) and the three header values ([`SignedHeaders`]).
+//! [`Signer`](crate::Signer) signs one into the other.
 #![forbid(unsafe_code)]
 
-use crate::canonical::CanonicalFields;
+use crate::authorization::Authorization;
 use crate::date::HttpDate;
 use crate::digest::ContentMd5;
-use crate::header::Authorization;
-use crate::signature::{Signature, Signer};
-use crate::Result;
+use crate::signature::Signature;
 
 /// The body of a request, for its `Content-MD5`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,14 +47,14 @@ pub struct Request<'a> {
 /// The three headers of a signed request, in fixed-capacity storage.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedHeaders {
-    x_m_date: HttpDate,
-    content_md5: ContentMd5,
-    authorization: Authorization,
-    signature: Signature,
+    pub(crate) x_m_date: HttpDate,
+    pub(crate) content_md5: ContentMd5,
+    pub(crate) authorization: Authorization,
+    pub(crate) signature: Signature,
 }
 
 impl SignedHeaders {
-    /// Empty storage for [`Signer::sign_request_into`]: every header reads as
+    /// Empty storage for [`Signer::sign_request_into`](crate::Signer::sign_request_into): every header reads as
     /// the empty string until a signature is written into it.
     pub const EMPTY: SignedHeaders = SignedHeaders {
         x_m_date: HttpDate::UNSET,
@@ -90,111 +89,6 @@ impl core::fmt::Debug for SignedHeaders {
             .field("content_md5", &self.content_md5())
             .field("authorization", &self.authorization())
             .finish()
-    }
-}
-
-impl Signer {
-    /// Signs `request` as sent at `unix_time` with `nonce`.
-    ///
-    /// Every part is checked first (see [`limits`](crate::limits)); nothing is
-    /// ever truncated.
-    pub fn sign_request(
-        &self,
-        request: &Request<'_>,
-        unix_time: u64,
-        nonce: &str,
-    ) -> Result<SignedHeaders> {
-        let mut signed = Ok(SignedHeaders::EMPTY);
-        if let Ok(out) = &mut signed {
-            if let Err(e) = self.sign_into(request, unix_time, nonce, out, &mut |_| Ok(())) {
-                signed = Err(e);
-            }
-        }
-        signed
-    }
-
-    /// As [`sign_request`](Self::sign_request), writing into storage the caller
-    /// owns (no 400-byte move through the return value: on a microcontroller
-    /// that is stack). On error `out` is reset to [`SignedHeaders::EMPTY`],
-    /// never left holding a partial result.
-    pub fn sign_request_into(
-        &self,
-        request: &Request<'_>,
-        unix_time: u64,
-        nonce: &str,
-        out: &mut SignedHeaders,
-    ) -> Result<()> {
-        let result = self.sign_into(request, unix_time, nonce, out, &mut |_| Ok(()));
-        if result.is_err() {
-            *out = SignedHeaders::EMPTY;
-        }
-        result
-    }
-
-    /// As [`sign_request`](Self::sign_request), and also writes the string to
-    /// sign into `string_to_sign` (at most
-    /// [`STRING_TO_SIGN_MAX`](crate::limits::STRING_TO_SIGN_MAX) bytes), for
-    /// comparing with a server's when signatures do not match.
-    pub fn sign_request_with_string<'b>(
-        &self,
-        request: &Request<'_>,
-        unix_time: u64,
-        nonce: &str,
-        string_to_sign: &'b mut [u8],
-    ) -> Result<(SignedHeaders, &'b str)> {
-        let mut written: &'b str = "";
-        let mut buf = Some(string_to_sign);
-        let mut headers = SignedHeaders::EMPTY;
-        self.sign_into(request, unix_time, nonce, &mut headers, &mut |fields| {
-            if let Some(buf) = buf.take() {
-                written = fields.write(buf)?;
-            }
-            Ok(())
-        })?;
-        Ok((headers, written))
-    }
-
-    /// Signs `request` now, with a fresh nonce from the operating system.
-    #[cfg(feature = "std")]
-    pub fn sign_request_now(&self, request: &Request<'_>) -> Result<SignedHeaders> {
-        let nonce = crate::Nonce::fresh()?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|_| crate::Error::ClockBeforeEpoch)?;
-        self.sign_request(request, now.as_secs(), nonce.as_str())
-    }
-
-    /// Signs into `out`, which the caller owns: the headers are written in
-    /// place rather than assembled here and moved out (on a microcontroller
-    /// each move of the 400-byte [`SignedHeaders`] is stack). `out` is only
-    /// meaningful when this returns `Ok`.
-    #[inline(never)]
-    fn sign_into(
-        &self,
-        request: &Request<'_>,
-        unix_time: u64,
-        nonce: &str,
-        out: &mut SignedHeaders,
-        inspect: &mut dyn FnMut(&CanonicalFields<'_>) -> Result<()>,
-    ) -> Result<()> {
-        crate::nonce::check(nonce)?;
-        out.x_m_date = HttpDate::from_unix(unix_time)?;
-        out.content_md5 = request.body.content_md5();
-        let fields = CanonicalFields::for_signing(
-            request.method,
-            request.uri,
-            &out.content_md5,
-            request.content_type,
-            &out.x_m_date,
-            nonce,
-        )?;
-        inspect(&fields)?;
-        out.signature = self.sign_fields(&fields);
-        out.authorization.write_checked(
-            self.key(),
-            nonce,
-            out.signature.encode(self.encoding()).as_str(),
-        )
     }
 }
 

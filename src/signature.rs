@@ -2,10 +2,8 @@
 //! in lower-case hex (M800's default) or base64.
 #![forbid(unsafe_code)]
 
-use crate::canonical::CanonicalFields;
-use crate::limits::{KEY_MAX, SIGNATURE_BASE64_LEN, SIGNATURE_HEX_LEN};
-use crate::sha256::HmacKey;
-use crate::text::{base64_decode_32, base64_encode_32, hex_encode, hex_value, is_header_safe};
+use crate::limits::{SIGNATURE_BASE64_LEN, SIGNATURE_HEX_LEN};
+use crate::text::{base64_decode_32, base64_encode_32, hex_encode, hex_value};
 use crate::{Error, Result};
 use subtle::ConstantTimeEq;
 
@@ -125,8 +123,7 @@ impl Signature {
 
 /// Whether every pair holds equal bytes, in constant time: the differences
 /// are ORed together (no branch, no early exit), then tested once with
-/// `subtle`. A `Choice` per byte, each behind an optimisation barrier,
-/// measured at a tenth of a verification.
+/// `subtle` (one barrier, not one per byte; README, "Performance").
 pub(crate) fn ct_all_equal(pairs: impl Iterator<Item = (u8, u8)>) -> bool {
     let diff = pairs.fold(0u8, |acc, (a, b)| acc | (a ^ b));
     bool::from(diff.ct_eq(&0))
@@ -137,106 +134,5 @@ impl core::fmt::Debug for Signature {
         f.debug_tuple("Signature")
             .field(&self.to_hex().as_str())
             .finish()
-    }
-}
-
-/// Checks a developer key: 1..=[`KEY_MAX`] bytes of printable ASCII without `"` or `\`.
-pub fn check_key(key: &str) -> Result<()> {
-    if key.is_empty() {
-        return Err(Error::EmptyKey);
-    }
-    if key.len() > KEY_MAX {
-        return Err(Error::KeyTooLong);
-    }
-    if !crate::text::all_bytes(key.as_bytes(), is_header_safe) {
-        return Err(Error::InvalidKey);
-    }
-    Ok(())
-}
-
-/// A developer key with its keyed HMAC state, precomputed once.
-///
-/// Each signature then pays only for the message: the keyed state is cloned,
-/// never re-derived. A `Signer` is immutable, `Send + Sync`, and its key
-/// material is zeroized when it is dropped. `Debug` shows the developer key only.
-///
-/// ```
-/// use m800_sign::{CanonicalFields, Signer};
-/// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
-/// let fields = CanonicalFields::new(
-///     "POST", "/api/1.0/debug/echo", "2aa2f9b90fea8843a78e434dff26f6b6",
-///     "application/json", "Thu, 12 Sep 2013 18:49:58 GMT", "123456789")?;
-/// assert_eq!(
-///     signer.sign_fields(&fields).to_hex().as_str(),
-///     "d11ede54e2ffa83d58a42d90c3a39132f928a46b729c4b0621ad1c854dff618f");
-/// # Ok::<(), m800_sign::Error>(())
-/// ```
-pub struct Signer {
-    key: heapless::String<KEY_MAX>,
-    mac: HmacKey,
-    encoding: Encoding,
-}
-
-impl Signer {
-    /// A signer for `key` (the developer key) and `secret` (its shared secret;
-    /// any non-empty bytes), writing signatures in lower-case hex.
-    pub fn new(key: &str, secret: &[u8]) -> Result<Signer> {
-        check_key(key)?;
-        if secret.is_empty() {
-            return Err(Error::EmptySecret);
-        }
-        let mut stored = heapless::String::new();
-        stored.push_str(key).map_err(|_| Error::KeyTooLong)?;
-        Ok(Signer {
-            key: stored,
-            mac: HmacKey::new(secret),
-            encoding: Encoding::Hex,
-        })
-    }
-
-    /// The same signer, writing signatures in `encoding`.
-    #[must_use]
-    pub fn with_encoding(mut self, encoding: Encoding) -> Signer {
-        self.encoding = encoding;
-        self
-    }
-
-    /// The developer key.
-    pub fn key(&self) -> &str {
-        &self.key
-    }
-
-    /// The encoding of [`sign_request`](Self::sign_request)'s signatures.
-    pub fn encoding(&self) -> Encoding {
-        self.encoding
-    }
-
-    /// HMAC-SHA256 of raw bytes (a string to sign built elsewhere).
-    pub fn sign_bytes(&self, message: &[u8]) -> Signature {
-        let mut stream = self.mac.start();
-        stream.update(message);
-        Signature(self.mac.finish(&mut stream))
-    }
-
-    /// HMAC-SHA256 of the string to sign, fed field by field: the string itself
-    /// is never built.
-    pub fn sign_fields(&self, fields: &CanonicalFields<'_>) -> Signature {
-        let mut stream = self.mac.start();
-        fields.feed(|piece| stream.update(piece));
-        Signature(self.mac.finish(&mut stream))
-    }
-
-    /// Whether `signature` is the signature of `fields`, compared in constant time.
-    pub fn verify_fields(&self, fields: &CanonicalFields<'_>, signature: &Signature) -> bool {
-        self.sign_fields(fields).ct_eq(signature)
-    }
-}
-
-impl core::fmt::Debug for Signer {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Signer")
-            .field("key", &self.key.as_str())
-            .field("encoding", &self.encoding)
-            .finish_non_exhaustive()
     }
 }

@@ -14,9 +14,8 @@ fn nibble(n: u8) -> u8 {
 /// Lower-case hex of `bytes` into `out`, which must be exactly twice as long.
 ///
 /// Four bytes at a time in a `u64` (SWAR): their eight nibbles are spread one
-/// per byte, then turned into digits with two adds; a table lookup per
-/// nibble measured at a tenth of a whole signed request (x86-64). Compact
-/// builds use [`hex_encode_compact`].
+/// per byte, then turned into digits with two adds (README, "Performance").
+/// Compact builds use [`hex_encode_compact`].
 #[cfg(not(m800_footprint = "compact"))]
 pub(crate) fn hex_encode(bytes: &[u8], out: &mut [u8]) {
     let (words, tail) = bytes.as_chunks::<4>();
@@ -164,8 +163,7 @@ pub(crate) const fn is_header_safe(c: u8) -> bool {
 
 /// Whether every byte of `bytes` is in `class`, checked without an early exit:
 /// no branch per byte, so the loop vectorizes (the inputs are short and a
-/// failure is the rare path). On the signing path the per-byte loops with
-/// early exits measured at several percent of a signed request.
+/// failure is the rare path; README, "Performance").
 #[inline]
 pub(crate) fn all_bytes(bytes: &[u8], class: impl Fn(u8) -> bool) -> bool {
     bytes.iter().fold(true, |ok, &c| ok & class(c))

@@ -38,13 +38,14 @@
 //! ```
 #![forbid(unsafe_code)]
 
+use crate::authorization::{AuthParams, Param, RawParam};
 use crate::canonical::CanonicalFields;
 use crate::date::HttpDate;
 use crate::digest::ContentMd5;
-use crate::header::{AuthParams, Param, RawParam};
 use crate::limits::{KEY_MAX, NONCE_MAX};
 use crate::sign::Body;
-use crate::signature::{Encoding, Signature, Signer};
+use crate::signature::{Encoding, Signature};
+use crate::signer::Signer;
 use crate::{Error, Result};
 
 pub use crate::replay::{Freshness, ReplayCache, ReplaySlot, ReplayStore, PROBE_MAX};
@@ -69,6 +70,26 @@ pub struct ReceivedRequest<'a> {
     pub x_m_date: Option<&'a str>,
     /// The `Authorization` value.
     pub authorization: &'a str,
+}
+
+impl<'a> ReceivedRequest<'a> {
+    /// The request parts `r` as received with its two signing headers.
+    pub fn new(r: crate::Request<'a>, x_m_date: Option<&'a str>, authorization: &'a str) -> Self {
+        let crate::Request {
+            method,
+            uri,
+            content_type,
+            body,
+        } = r;
+        ReceivedRequest {
+            method,
+            uri,
+            content_type,
+            body,
+            x_m_date,
+            authorization,
+        }
+    }
 }
 
 /// Where a verifier finds the secret for a developer key.

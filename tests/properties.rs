@@ -483,7 +483,7 @@ fn a_full_store_refuses_even_valid_requests() {
 }
 
 mod against_reference {
-    //! The HMAC built on SHA-256 midstates (src/sha256.rs) against the `hmac`
+    //! The HMAC built on SHA-256 midstates (src/hmac.rs) against the `hmac`
     //! crate, for every key length class (short, one block, hashed) and message
     //! lengths around the padding boundaries.
     use hmac::{KeyInit, Mac};

@@ -233,5 +233,5 @@ fn a_replay_across_two_sandboxes_on_one_redis_is_refused() {
     drop(redis);
     let (status, body) = exchange(&a.addr, &push_request(&signer(), "after-redis"));
     assert_eq!(status, 401, "{body}");
-    assert!(body.contains("replay_store_full"), "{body}");
+    assert!(body.contains("replay_cache_full"), "{body}");
 }

@@ -1,12 +1,11 @@
 //! Building blocks: streaming MD5, dates, nonces, the `Authorization` header.
 
-use super::status::m800_status::{self, *};
-use super::{bytes, fill_array, guard, put, put_text, text};
+use super::status::m800_status;
+use super::{bytes, guard, opaque_init, opaque_mut, opaque_wipe, text, Opaque, Out, TextOut};
 use crate::limits::{KEY_MAX, NONCE_MAX, SIGNATURE_MAX};
 use crate::{Authorization, HttpDate, Md5Stream, Nonce, ParsedAuthorization};
 use core::ffi::c_char;
-use core::mem::{align_of, size_of, MaybeUninit};
-use zeroize::Zeroize;
+use core::mem::MaybeUninit;
 
 /// A streaming `Content-MD5` context (128 bytes, 8-byte aligned), for bodies read in chunks, in memory the
 /// caller owns. `m800_md5_init`, any number of `m800_md5_update`, then
@@ -18,35 +17,10 @@ pub struct m800_md5 {
     opaque: [MaybeUninit<u64>; 16],
 }
 
-const MD5_MAGIC: u64 = 0x4d38_3030_4d44_3521; // "M800MD5!"
-
-#[repr(C)]
-struct Md5State {
-    magic: u64,
-    stream: Md5Stream,
-}
-
-const _: () = assert!(size_of::<Md5State>() <= size_of::<m800_md5>());
-const _: () = assert!(align_of::<Md5State>() <= align_of::<m800_md5>());
-
-/// The stream inside an initialised context.
-///
-/// # Safety
-/// A non-NULL `ctx` must point to an `m800_md5`, valid for reads and writes and
-/// used by no one else during `'a`.
-unsafe fn md5_state<'a>(ctx: *mut m800_md5) -> Result<&'a mut Md5Stream, m800_status> {
-    if ctx.is_null() {
-        return Err(M800_ERR_NULL_POINTER);
-    }
-    let state = ctx.cast::<Md5State>();
-    // SAFETY: `Md5State` fits `m800_md5` (asserts above); `magic` is its first
-    // field, a u64 valid for any bit pattern.
-    if unsafe { core::ptr::addr_of!((*state).magic).read() } != MD5_MAGIC {
-        return Err(M800_ERR_NOT_INITIALIZED);
-    }
-    // SAFETY: the magic is only written by `m800_md5_init` together with a valid
-    // `Md5Stream`, and cleared by `m800_md5_final`; exclusive use by contract.
-    Ok(unsafe { &mut (*state).stream })
+// SAFETY: `#[repr(C)]` words only; `FITS` checks the size.
+unsafe impl Opaque for m800_md5 {
+    type Inner = Md5Stream;
+    const MAGIC: u64 = 0x4d38_3030_4d44_3521; // "M800MD5!"
 }
 
 /// Starts a new body digest in `ctx` (any previous content is discarded).
@@ -55,14 +29,8 @@ unsafe fn md5_state<'a>(ctx: *mut m800_md5) -> Result<&'a mut Md5Stream, m800_st
 /// `ctx` must be valid for writes of `m800_md5`.
 #[no_mangle]
 pub unsafe extern "C" fn m800_md5_init(ctx: *mut m800_md5) -> m800_status {
-    guard(|| {
-        let state = Md5State {
-            magic: MD5_MAGIC,
-            stream: Md5Stream::new(),
-        };
-        // SAFETY: valid for writes by contract; the old content is not read.
-        unsafe { put(ctx.cast::<Md5State>(), state) }
-    })
+    // SAFETY: as this function's contract.
+    guard(|| unsafe { opaque_init(ctx, Md5Stream::new()) })
 }
 
 /// Adds the next `len` bytes of the body (NULL with 0 adds nothing).
@@ -75,10 +43,9 @@ pub unsafe extern "C" fn m800_md5_update(
     data: *const u8,
     len: usize,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let (stream, data) = unsafe { (md5_state(ctx)?, bytes(data, len)?) };
-        stream.update(data);
+    // SAFETY: as this function's contract.
+    guard(|| unsafe {
+        opaque_mut(ctx)?.update(bytes(data, len)?);
         Ok(())
     })
 }
@@ -99,15 +66,11 @@ pub unsafe extern "C" fn m800_md5_final(
     cap: usize,
     out_len: *mut usize,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let stream = unsafe { md5_state(ctx) }?;
-        let md5 = stream.clone().finish();
-        // SAFETY: forwarded; `md5` is a local value.
-        unsafe { put_text(out, cap, out_len, md5.as_str().as_bytes()) }?;
-        // SAFETY: `ctx` is non-NULL (checked by `md5_state`) and valid for
-        // writes; the stream holds no resources, only bytes to clear.
-        unsafe { (*ctx).opaque.zeroize() };
+    // SAFETY: as this function's contract.
+    guard(|| unsafe {
+        let md5 = opaque_mut(ctx)?.clone().finish();
+        TextOut::new(out, cap, out_len)?.put(md5.as_str())?;
+        opaque_wipe(ctx);
         Ok(())
     })
 }
@@ -127,8 +90,8 @@ pub unsafe extern "C" fn m800_date_format(
 ) -> m800_status {
     guard(|| {
         let date = HttpDate::from_unix(unix_time)?;
-        // SAFETY: forwarded; `date` is a local value.
-        unsafe { put_text(out, cap, out_len, date.as_str().as_bytes()) }
+        // SAFETY: as this function's contract.
+        unsafe { TextOut::new(out, cap, out_len) }?.put(date.as_str())
     })
 }
 
@@ -143,15 +106,11 @@ pub unsafe extern "C" fn m800_date_parse(
     len: usize,
     out_unix_time: *mut u64,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let date = unsafe { text(date, len) }?;
-        if out_unix_time.is_null() {
-            return Err(M800_ERR_NULL_POINTER);
-        }
-        let (_, unix_time) = HttpDate::parse(date)?;
-        // SAFETY: valid for writes by contract.
-        unsafe { put(out_unix_time, unix_time) }
+    // SAFETY: as this function's contract.
+    guard(|| unsafe {
+        let (date, out) = (text(date, len)?, Out::new(out_unix_time)?);
+        out.put(HttpDate::parse(date)?.1);
+        Ok(())
     })
 }
 
@@ -171,13 +130,12 @@ pub unsafe extern "C" fn m800_nonce_format(
     cap: usize,
     out_len: *mut usize,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let random = unsafe { bytes(random, random_len) }?;
-        let random: [u8; 8] = random.try_into().map_err(|_| M800_ERR_INVALID_ARGUMENT)?;
+    // SAFETY: as this function's contract.
+    guard(|| unsafe {
+        let random = bytes(random, random_len)?.try_into();
+        let random = random.map_err(|_| m800_status::M800_ERR_INVALID_ARGUMENT)?;
         let nonce = Nonce::generate(unix_ms, random);
-        // SAFETY: forwarded; `nonce` is a local value.
-        unsafe { put_text(out, cap, out_len, nonce.as_str().as_bytes()) }
+        TextOut::new(out, cap, out_len)?.put(nonce.as_str())
     })
 }
 
@@ -200,18 +158,11 @@ pub unsafe extern "C" fn m800_authorization_format(
     cap: usize,
     out_len: *mut usize,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let (key, nonce, signature) = unsafe {
-            (
-                text(key, key_len)?,
-                text(nonce, nonce_len)?,
-                text(signature, signature_len)?,
-            )
-        };
-        let header = Authorization::new(key, nonce, signature)?;
-        // SAFETY: forwarded; `header` is a local value.
-        unsafe { put_text(out, cap, out_len, header.as_str().as_bytes()) }
+    // SAFETY: as this function's contract.
+    guard(|| unsafe {
+        let (key, nonce) = (text(key, key_len)?, text(nonce, nonce_len)?);
+        let header = Authorization::new(key, nonce, text(signature, signature_len)?)?;
+        TextOut::new(out, cap, out_len)?.put(header.as_str())
     })
 }
 
@@ -246,19 +197,17 @@ pub unsafe extern "C" fn m800_authorization_parse(
     len: usize,
     out: *mut m800_authorization,
 ) -> m800_status {
+    // SAFETY: as this function's contract.
     guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let header = unsafe { text(header, len) }?;
-        if out.is_null() {
-            return Err(M800_ERR_NULL_POINTER);
-        }
+        // SAFETY: as this function's contract.
+        let (header, out) = unsafe { (text(header, len)?, Out::new(out)?) };
         let parsed = ParsedAuthorization::parse(header)?;
-        let value = m800_authorization {
-            key: fill_array(parsed.key())?,
-            nonce: fill_array(parsed.nonce())?,
-            signature: fill_array(parsed.signature())?,
-        };
-        // SAFETY: valid for writes by contract.
-        unsafe { put(out, value) }
+        // SAFETY (all three): `&raw mut` of a field of the valid struct.
+        out.field(|p| unsafe { &raw mut (*p).key })?
+            .put_text(parsed.key())?;
+        out.field(|p| unsafe { &raw mut (*p).nonce })?
+            .put_text(parsed.nonce())?;
+        out.field(|p| unsafe { &raw mut (*p).signature })?
+            .put_text(parsed.signature())
     })
 }

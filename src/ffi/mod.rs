@@ -30,12 +30,15 @@ pub use status::*;
 pub use verify::*;
 
 use core::ffi::c_char;
+use core::mem::{align_of, size_of, MaybeUninit};
 use status::m800_status::*;
+use zeroize::Zeroize;
 
 /// What the internal functions return: `Err` holds the failure status.
 type FfiResult<T = ()> = Result<T, m800_status>;
 
-/// Runs an entry point's body; a panic (a bug) becomes `M800_ERR_INTERNAL`.
+/// The one panic guard: runs an entry point's body; a panic (a bug) becomes
+/// `M800_ERR_INTERNAL`.
 fn guard(body: impl FnOnce() -> FfiResult) -> m800_status {
     #[cfg(feature = "std")]
     let result = std::panic::catch_unwind(core::panic::AssertUnwindSafe(body))
@@ -73,12 +76,9 @@ unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> FfiResult<&'a [u8]> {
 /// # Safety
 /// As [`bytes`].
 unsafe fn text<'a>(ptr: *const c_char, len: usize) -> FfiResult<&'a str> {
-    // SAFETY: forwarded contract; `c_char` and `u8` have the same layout.
+    // SAFETY: as this function's contract; `c_char` and `u8` have one layout.
     let raw = unsafe { bytes(ptr.cast(), len) }?;
-    // Every input the library accepts is ASCII. `from_utf8` on short strings
-    // measured at a tenth of `m800_sign_request`; a branch-free ASCII scan is a
-    // few cycles. Anything else takes the full check (and is refused later, or
-    // here if it is not UTF-8).
+    // Every input the library accepts is ASCII: a branch-free scan first.
     if crate::text::all_bytes(raw, |c| c.is_ascii()) {
         // SAFETY: every byte is below 0x80, so `raw` is valid UTF-8.
         return Ok(unsafe { core::str::from_utf8_unchecked(raw) });
@@ -95,7 +95,7 @@ unsafe fn optional_text<'a>(ptr: *const c_char, len: usize) -> FfiResult<Option<
     if ptr.is_null() && len == 0 {
         return Ok(None);
     }
-    // SAFETY: forwarded contract (a NULL with a length is rejected there).
+    // SAFETY: as this function's contract (a NULL with a length is refused there).
     unsafe { text(ptr, len) }.map(Some)
 }
 
@@ -108,151 +108,275 @@ unsafe fn get<'a, T>(ptr: *const T) -> FfiResult<&'a T> {
     unsafe { ptr.as_ref() }.ok_or(M800_ERR_NULL_POINTER)
 }
 
-/// Writes `value` through `out` (only called once the result is complete).
-///
-/// # Safety
-/// A non-NULL `out` must be valid for writes of `T`.
-unsafe fn put<T>(out: *mut T, value: T) -> FfiResult {
-    if out.is_null() {
-        return Err(M800_ERR_NULL_POINTER);
+/// The one wrapper for output pointers: NULL is checked once, here, when the
+/// entry point converts its arguments; writing needs no further check.
+struct Out<T>(core::ptr::NonNull<T>);
+
+impl<T> Out<T> {
+    /// `M800_ERR_NULL_POINTER` for NULL.
+    ///
+    /// # Safety
+    /// A non-NULL `ptr` must be valid for writes of `T`, and not read or written
+    /// by anyone else until the entry point returns.
+    unsafe fn new(ptr: *mut T) -> FfiResult<Self> {
+        core::ptr::NonNull::new(ptr)
+            .map(Out)
+            .ok_or(M800_ERR_NULL_POINTER)
     }
-    // SAFETY: `out` is non-NULL and, by this function's contract, valid for writes.
-    // `write` does not drop the old value: the caller's memory may be uninitialised.
-    unsafe { out.write(value) };
-    Ok(())
+
+    /// `None` for NULL (an optional output).
+    ///
+    /// # Safety
+    /// As [`Out::new`].
+    unsafe fn optional(ptr: *mut T) -> Option<Self> {
+        core::ptr::NonNull::new(ptr).map(Out)
+    }
+
+    /// Writes `value` (without reading or dropping what was there: the
+    /// caller's memory may be uninitialised).
+    fn put(self, value: T) {
+        // SAFETY: non-NULL and valid for writes (`Out::new`'s contract).
+        unsafe { self.0.as_ptr().write(value) }
+    }
 }
 
-/// Writes `text`, a NUL and zeros to the end of the caller's array `dst`,
-/// in place; `M800_ERR_INTERNAL` (and nothing written) if it does not fit,
-/// which the library's limits rule out.
-///
-/// # Safety
-/// A non-NULL `dst` must be valid for writes of `[c_char; N]`.
-unsafe fn put_array<const N: usize>(dst: *mut [c_char; N], text: &str) -> FfiResult {
-    if dst.is_null() {
-        return Err(M800_ERR_NULL_POINTER);
+impl<T> Out<T> {
+    /// The output for one field of `*self`: `project` maps the struct's
+    /// address to the field's (with `&raw mut`, which reads nothing).
+    fn field<U>(&self, project: impl FnOnce(*mut T) -> *mut U) -> FfiResult<Out<U>> {
+        let field = core::ptr::NonNull::new(project(self.0.as_ptr()));
+        field.map(Out).ok_or(M800_ERR_INTERNAL)
     }
-    let text = text.as_bytes();
-    let tail = N.checked_sub(text.len()).filter(|&t| t > 0);
-    let Some(tail) = tail else {
-        return Err(M800_ERR_INTERNAL);
-    };
-    let dst = dst.cast::<u8>();
-    // SAFETY: `dst` is valid for `N` bytes (contract); `text.len() + tail == N`,
-    // so both writes stay inside it; `text` is library memory, never the
-    // caller's array, so they do not overlap.
-    unsafe {
-        core::ptr::copy_nonoverlapping(text.as_ptr(), dst, text.len());
-        core::ptr::write_bytes(dst.add(text.len()), 0, tail);
-    }
-    Ok(())
 }
 
-/// Checks that `text` (and its NUL) fits `cap`: `Err(needed)` with the size needed.
-fn fits(text: &[u8], cap: usize) -> Result<(), usize> {
-    let needed = text.len().saturating_add(1);
-    if cap < needed {
-        Err(needed)
-    } else {
+impl<const N: usize> Out<[c_char; N]> {
+    /// Writes `text`, a NUL and zeros to the end of the array, in place;
+    /// `M800_ERR_INTERNAL` (and nothing written) if it does not fit, which
+    /// the library's limits rule out.
+    fn put_text(self, text: &str) -> FfiResult {
+        let tail = N.checked_sub(text.len()).filter(|&t| t > 0);
+        let tail = tail.ok_or(M800_ERR_INTERNAL)?;
+        let dst = self.0.as_ptr().cast::<u8>();
+        // SAFETY: `dst` is valid for writes of `N` bytes (`Out::new`'s
+        // contract); `text.len() + tail == N`, so both writes stay inside it;
+        // `text` is library memory, never the caller's array.
+        unsafe {
+            core::ptr::copy_nonoverlapping(text.as_ptr(), dst, text.len());
+            core::ptr::write_bytes(dst.add(text.len()), 0, tail);
+        }
         Ok(())
     }
 }
 
-/// Copies `text` and a NUL into `out[..cap]` and its length into `*out_len`.
-/// On `M800_ERR_BUFFER_TOO_SMALL` only `*out_len` (the size needed) is written.
-/// A NULL `out` with too small a `cap` (e.g. 0) is a size query.
+impl<const N: usize> Out<[c_char; N]> {
+    /// Lets `write` fill the array in place (all but its last byte) and
+    /// returns the length it reports; every byte past that length is zeroed,
+    /// so the text is NUL-terminated whatever `write` left there.
+    fn put_with(self, write: impl FnOnce(&mut [u8]) -> usize) -> usize {
+        let dst = self.0.as_ptr().cast::<u8>();
+        // SAFETY: `dst` is valid for writes of `N` bytes (`Out::new`'s
+        // contract), zeroed before the slice is made, and not used by anyone
+        // else during the call.
+        let buf = unsafe {
+            core::ptr::write_bytes(dst, 0, N);
+            core::slice::from_raw_parts_mut(dst, N)
+        };
+        let len = buf
+            .len()
+            .checked_sub(1)
+            .map_or(0, |last| buf.get_mut(..last).map_or(0, write));
+        if let Some(tail) = buf.get_mut(len..) {
+            tail.fill(0);
+        }
+        len
+    }
+}
+
+/// A text output: `out[..cap]` and `*out_len`. The text is written with a NUL
+/// and its length to `*out_len`; when it does not fit, only `*out_len` (the size
+/// needed, NUL included) and `M800_ERR_BUFFER_TOO_SMALL`: a NULL `out` with too
+/// small a `cap` (e.g. 0) is a size query.
+struct TextOut {
+    out: *mut c_char,
+    cap: usize,
+    len: Out<usize>,
+}
+
+impl TextOut {
+    /// # Safety
+    /// A non-NULL `out` must be valid for writes of `cap` bytes, overlapping no
+    /// input; `out_len` as for [`Out::new`].
+    unsafe fn new(out: *mut c_char, cap: usize, out_len: *mut usize) -> FfiResult<Self> {
+        // SAFETY: as this function's contract.
+        let len = unsafe { Out::new(out_len) }?;
+        Ok(TextOut { out, cap, len })
+    }
+
+    /// Writes `text`.
+    fn put(self, text: &str) -> FfiResult {
+        self.write(|buf| {
+            let dst = buf
+                .get_mut(..text.len())
+                .ok_or(crate::Error::BufferTooSmall { needed: text.len() })?;
+            dst.copy_from_slice(text.as_bytes());
+            Ok((text.len(), ()))
+        })
+    }
+
+    /// Runs `write`, a Rust writer with the required-size contract (it fails
+    /// with `Error::BufferTooSmall { needed }` when its buffer is short),
+    /// straight into the caller's buffer. A dry run on an empty buffer finds the
+    /// size first, so on any failure nothing but `*out_len` is written. `write`
+    /// returns the length it wrote and a value for the caller; it must be
+    /// deterministic (the second run repeats the first).
+    fn write<T>(
+        self,
+        mut write: impl FnMut(&mut [u8]) -> crate::Result<(usize, T)>,
+    ) -> FfiResult<T> {
+        let len = match write(&mut []) {
+            Ok((len, _)) => len,
+            Err(crate::Error::BufferTooSmall { needed }) => needed,
+            Err(e) => return Err(e.into()),
+        };
+        let needed = len.checked_add(1).ok_or(M800_ERR_INVALID_ARGUMENT)?;
+        if self.cap < needed {
+            self.len.put(needed);
+            return Err(M800_ERR_BUFFER_TOO_SMALL);
+        }
+        if self.out.is_null() {
+            return Err(M800_ERR_NULL_POINTER);
+        }
+        if isize::try_from(self.cap).is_err() {
+            return Err(M800_ERR_INVALID_ARGUMENT);
+        }
+        // SAFETY: `out` is non-NULL and valid for writes of `cap >= needed` bytes
+        // (`new`'s contract), and `needed <= cap` fits `isize`; the bytes are
+        // zeroed before the slice is made, so it covers initialised memory only;
+        // the buffer overlaps no input.
+        let buf = unsafe {
+            core::ptr::write_bytes(self.out.cast::<u8>(), 0, needed);
+            core::slice::from_raw_parts_mut(self.out.cast::<u8>(), needed)
+        };
+        let (body, nul) = buf.split_at_mut_checked(len).ok_or(M800_ERR_INTERNAL)?;
+        let (written, value) = write(body).map_err(|_| M800_ERR_INTERNAL)?;
+        if written != len || nul.first() != Some(&0) {
+            return Err(M800_ERR_INTERNAL);
+        }
+        self.len.put(len);
+        Ok(value)
+    }
+}
+
+/// An object C keeps in memory it owns (signer, MD5 context): an array of
+/// words holding a magic word and the Rust value. Memory that is zeroed or
+/// wiped reads as uninitialised.
 ///
 /// # Safety
-/// A non-NULL `out` must be valid for writes of `cap` bytes; a non-NULL `out_len`
-/// valid for a write of `usize`.
-unsafe fn put_text(out: *mut c_char, cap: usize, out_len: *mut usize, text: &[u8]) -> FfiResult {
-    if out_len.is_null() {
+/// `Self` must be `#[repr(C)]` with only `MaybeUninit` words, big and aligned
+/// enough for `State<Self::Inner>` (checked by [`Opaque::FITS`]).
+unsafe trait Opaque: Sized {
+    /// The Rust value inside.
+    type Inner;
+    /// Marks an initialised object.
+    const MAGIC: u64;
+    /// Compile-time proof that the state fits.
+    const FITS: () = assert!(
+        size_of::<State<Self::Inner>>() <= size_of::<Self>()
+            && align_of::<State<Self::Inner>>() <= align_of::<Self>()
+    );
+}
+
+/// What an [`Opaque`] object really holds.
+#[repr(C)]
+struct State<T> {
+    magic: u64,
+    value: T,
+}
+
+/// The value inside an initialised object, shared.
+///
+/// # Safety
+/// A non-NULL `p` must point to an `O` that is zeroed, wiped or initialised,
+/// and not written during `'a`.
+unsafe fn opaque<'a, O: Opaque>(p: *const O) -> FfiResult<&'a O::Inner> {
+    // SAFETY: as this function's contract.
+    Ok(unsafe { &*opaque_value(p)? })
+}
+
+/// The value inside an initialised object, exclusive.
+///
+/// # Safety
+/// A non-NULL `p` must point to an `O` that is zeroed, wiped or initialised,
+/// valid for writes and used by no one else during `'a`.
+unsafe fn opaque_mut<'a, O: Opaque>(p: *mut O) -> FfiResult<&'a mut O::Inner> {
+    // SAFETY: as this function's contract; the pointer comes from `p`, which
+    // may write.
+    Ok(unsafe { &mut *opaque_value(p)?.cast_mut() })
+}
+
+/// Where the value of an initialised object lives.
+///
+/// # Safety
+/// A non-NULL `p` must point to an `O` that is zeroed, wiped or initialised.
+unsafe fn opaque_value<O: Opaque>(p: *const O) -> FfiResult<*const O::Inner> {
+    let () = O::FITS;
+    if p.is_null() {
         return Err(M800_ERR_NULL_POINTER);
     }
-    if let Err(needed) = fits(text, cap) {
-        // SAFETY: `out_len` is non-NULL and valid for writes by contract.
-        unsafe { out_len.write(needed) };
-        return Err(M800_ERR_BUFFER_TOO_SMALL);
+    let state = p.cast::<State<O::Inner>>();
+    // SAFETY: the state fits `O` (`FITS`), `magic` is its first field, a u64
+    // that any bit pattern makes valid.
+    if unsafe { core::ptr::addr_of!((*state).magic).read() } != O::MAGIC {
+        return Err(M800_ERR_NOT_INITIALIZED);
     }
-    if out.is_null() {
+    // SAFETY: the magic word is only written by `opaque_init`, together with a
+    // valid value, and cleared by `opaque_wipe` before that value is dropped;
+    // `&raw const` reads nothing.
+    Ok(unsafe { &raw const (*state).value })
+}
+
+/// Wipes `p` and writes `value` into it.
+///
+/// # Safety
+/// As [`opaque_wipe`].
+unsafe fn opaque_init<O: Opaque>(p: *mut O, value: O::Inner) -> FfiResult {
+    if p.is_null() {
         return Err(M800_ERR_NULL_POINTER);
     }
-    // SAFETY: `out` is non-NULL, valid for `cap` bytes by contract, and
-    // `cap >= text.len() + 1` (checked by `fits`), so the copy and the NUL stay
-    // inside it; `text` is always a local copy in Rust memory, never the caller's
-    // buffer, so the two do not overlap.
-    unsafe {
-        core::ptr::copy_nonoverlapping(text.as_ptr(), out.cast::<u8>(), text.len());
-        out.cast::<u8>().add(text.len()).write(0);
-        out_len.write(text.len());
-    }
+    // SAFETY: as this function's contract.
+    unsafe { opaque_wipe(p) };
+    let state = State {
+        magic: O::MAGIC,
+        value,
+    };
+    // SAFETY: non-NULL, valid for writes (contract), big enough (`FITS`).
+    unsafe { p.cast::<State<O::Inner>>().write(state) };
     Ok(())
 }
 
-/// Runs `write`, a Rust writer with the required-size contract (it fails with
-/// `Error::BufferTooSmall { needed }` when its buffer is short), straight into
-/// the caller's `out[..cap]`, for outputs without a fixed bound. A dry run on
-/// an empty buffer finds the size first, so on any failure nothing but
-/// `*out_len` (on `M800_ERR_BUFFER_TOO_SMALL`: the size needed, NUL included)
-/// is written. `write` returns the length it wrote and a value for the caller;
-/// it must be deterministic (the second run repeats the first).
+/// Drops the value of an initialised `p` and zeroizes its memory (volatile
+/// writes: not optimised away). Safe on NULL, zeroed and wiped objects.
 ///
 /// # Safety
-/// As [`put_text`].
-unsafe fn put_written<T>(
-    out: *mut c_char,
-    cap: usize,
-    out_len: *mut usize,
-    mut write: impl FnMut(&mut [u8]) -> crate::Result<(usize, T)>,
-) -> FfiResult<T> {
-    if out_len.is_null() {
-        return Err(M800_ERR_NULL_POINTER);
+/// A non-NULL `p` must point to an `O` that is zeroed, wiped or initialised,
+/// valid for writes and used by no one else.
+unsafe fn opaque_wipe<O: Opaque>(p: *mut O) {
+    // SAFETY: as this function's contract.
+    if let Ok(value) = unsafe { opaque_mut::<O>(p) } {
+        // SAFETY: an initialised value, dropped exactly once: the magic is
+        // zeroed right below, so a second wipe does not drop again.
+        unsafe { core::ptr::drop_in_place(value) };
     }
-    let len = match write(&mut []) {
-        Ok((len, _)) => len,
-        Err(crate::Error::BufferTooSmall { needed }) => needed,
-        Err(e) => return Err(e.into()),
-    };
-    let needed = len.checked_add(1).ok_or(M800_ERR_INVALID_ARGUMENT)?;
-    if cap < needed {
-        // SAFETY: `out_len` is non-NULL and valid for writes by contract.
-        unsafe { out_len.write(needed) };
-        return Err(M800_ERR_BUFFER_TOO_SMALL);
+    if !p.is_null() {
+        // SAFETY: non-NULL and valid for writes of `O`; `O` is plain words.
+        let words = unsafe {
+            core::slice::from_raw_parts_mut(
+                p.cast::<MaybeUninit<u64>>(),
+                size_of::<O>().div_euclid(size_of::<u64>()),
+            )
+        };
+        words.zeroize();
     }
-    if out.is_null() {
-        return Err(M800_ERR_NULL_POINTER);
-    }
-    if isize::try_from(cap).is_err() {
-        return Err(M800_ERR_INVALID_ARGUMENT);
-    }
-    // SAFETY: `out` is non-NULL and valid for writes of `cap >= needed` bytes by
-    // contract, and `needed` fits `isize` (it is at most `cap`); the bytes are
-    // zeroed before the slice is made, so it covers initialised memory only;
-    // by contract the buffer overlaps no input.
-    let buf = unsafe {
-        core::ptr::write_bytes(out.cast::<u8>(), 0, needed);
-        core::slice::from_raw_parts_mut(out.cast::<u8>(), needed)
-    };
-    let (body, nul) = buf.split_at_mut_checked(len).ok_or(M800_ERR_INTERNAL)?;
-    let (written, value) = write(body).map_err(|_| M800_ERR_INTERNAL)?;
-    if written != len || nul.first() != Some(&0) {
-        return Err(M800_ERR_INTERNAL);
-    }
-    // SAFETY: `out_len` is non-NULL and valid for writes by contract.
-    unsafe { out_len.write(len) };
-    Ok(value)
-}
-
-/// Copies `text` and a NUL into a fixed array (sized from `limits`, so it fits).
-fn fill_array<const N: usize>(text: &str) -> FfiResult<[c_char; N]> {
-    let mut out = [0 as c_char; N];
-    if fits(text.as_bytes(), N).is_err() {
-        return Err(M800_ERR_INTERNAL);
-    }
-    for (dst, src) in out.iter_mut().zip(text.bytes()) {
-        *dst = src as c_char;
-    }
-    Ok(out)
 }
 
 /// The library version, e.g. `"0.1.0"`: static, NUL-terminated, never NULL.

@@ -1,9 +1,9 @@
 //! The push endpoint from C: request URI, JSON body, the signed HTTP request,
 //! and the API's response. Every rule is `crate::push`'s.
 
-use super::signer::{m800_signed_headers, m800_signer, put_headers, signer};
-use super::status::m800_status::{self, *};
-use super::{bytes, get, guard, optional_text, put, put_text, put_written, text, FfiResult};
+use super::signer::{m800_signed_headers, m800_signer, signer};
+use super::status::m800_status;
+use super::{bytes, get, guard, optional_text, text, FfiResult, Out, TextOut};
 use crate::limits::URI_MAX;
 use crate::push::{self, JsonText, Push, Response};
 use core::ffi::c_char;
@@ -46,10 +46,9 @@ pub struct m800_push {
 /// A non-NULL `p` must be a valid `m800_push` whose pointers are readable for
 /// their lengths during `'a`.
 unsafe fn push_of<'a>(p: *const m800_push) -> FfiResult<Push<'a>> {
-    // SAFETY: forwarded contract.
-    let p = unsafe { get(p) }?;
-    // SAFETY: the contract covers each pointer and length of `p`.
+    // SAFETY (all): the contract covers `p` and each of its pointers and lengths.
     unsafe {
+        let p = get(p)?;
         Ok(Push {
             username: text(p.username, p.username_len)?,
             carrier: text(p.carrier, p.carrier_len)?,
@@ -83,14 +82,12 @@ pub unsafe extern "C" fn m800_push_uri(
     cap: usize,
     out_len: *mut usize,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let (username, carrier) =
-            unsafe { (text(username, username_len)?, text(carrier, carrier_len)?) };
+    // SAFETY: as this function's contract.
+    guard(|| unsafe {
+        let (username, carrier) = (text(username, username_len)?, text(carrier, carrier_len)?);
         let mut buf = [0u8; URI_MAX];
         let uri = push::write_uri(username, carrier, &mut buf)?;
-        // SAFETY: forwarded; `uri` is in the local `buf`.
-        unsafe { put_text(out, cap, out_len, uri.as_bytes()) }
+        TextOut::new(out, cap, out_len)?.put(uri)
     })
 }
 
@@ -119,21 +116,14 @@ pub unsafe extern "C" fn m800_push_body(
     cap: usize,
     out_len: *mut usize,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let (app_message, push_content, sender) = unsafe {
-            (
-                text(app_message, app_message_len)?,
-                optional_text(push_content, push_content_len)?,
-                optional_text(sender, sender_len)?,
-            )
-        };
-        // SAFETY: forwarded from this function's contract.
-        unsafe {
-            put_written(out, cap, out_len, |buf| {
-                push::write_body(app_message, push_content, sender, buf).map(|b| (b.len(), ()))
-            })
-        }
+    // SAFETY: as this function's contract.
+    guard(|| unsafe {
+        let app_message = text(app_message, app_message_len)?;
+        let push_content = optional_text(push_content, push_content_len)?;
+        let sender = optional_text(sender, sender_len)?;
+        TextOut::new(out, cap, out_len)?.write(|buf| {
+            push::write_body(app_message, push_content, sender, buf).map(|b| (b.len(), ()))
+        })
     })
 }
 
@@ -174,32 +164,24 @@ pub unsafe extern "C" fn m800_push_request(
     headers_out: *mut m800_signed_headers,
 ) -> m800_status {
     guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let (signer, push, host, nonce) = unsafe {
-            (
-                signer(s)?,
-                push_of(p)?,
-                text(host, host_len)?,
-                text(nonce, nonce_len)?,
-            )
+        // SAFETY: as this function's contract.
+        let (signer, push, host, nonce, out) = unsafe {
+            let out = TextOut::new(out, cap, out_len)?;
+            let host = text(host, host_len)?;
+            (signer(s)?, push_of(p)?, host, text(nonce, nonce_len)?, out)
         };
-        // SAFETY: forwarded from this function's contract.
-        let (head, signed) = unsafe {
-            put_written(out, cap, out_len, |buf| {
-                let request = push.write_request(signer, host, unix_time, nonce, buf)?;
-                let head = request.head().len();
-                Ok((request.as_bytes().len(), (head, request.headers().clone())))
-            })
-        }?;
-        if !head_len.is_null() {
-            // SAFETY: a non-NULL `head_len` is valid for writes by contract.
-            unsafe { put(head_len, head) }?;
+        // SAFETY: as this function's contract.
+        let (head_len, headers_out) =
+            unsafe { (Out::optional(head_len), Out::optional(headers_out)) };
+        let (head, signed) = out.write(|buf| {
+            let request = push.write_request(signer, host, unix_time, nonce, buf)?;
+            let head = request.head().len();
+            Ok((request.as_bytes().len(), (head, request.headers().clone())))
+        })?;
+        if let Some(out) = head_len {
+            out.put(head);
         }
-        if !headers_out.is_null() {
-            // SAFETY: a non-NULL `headers_out` is valid for writes by contract.
-            unsafe { put_headers(headers_out, &signed) }?;
-        }
-        Ok(())
+        headers_out.map_or(Ok(()), |out| out.put_headers(&signed))
     })
 }
 
@@ -252,11 +234,8 @@ pub unsafe extern "C" fn m800_push_response_parse(
     out: *mut m800_push_response,
 ) -> m800_status {
     guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let body = unsafe { bytes(body, body_len) }?;
-        if out.is_null() {
-            return Err(M800_ERR_NULL_POINTER);
-        }
+        // SAFETY: as this function's contract.
+        let (body, out) = unsafe { (bytes(body, body_len)?, Out::new(out)?) };
         let none = m800_push_response {
             outcome: m800_push_outcome::M800_PUSH_ACCEPTED,
             request_id: core::ptr::null(),
@@ -266,7 +245,7 @@ pub unsafe extern "C" fn m800_push_response_parse(
             message: core::ptr::null(),
             message_len: 0,
         };
-        let parsed = match push::parse_response(body)? {
+        out.put(match push::parse_response(body)? {
             Response::Accepted { request_id } => m800_push_response {
                 request_id: request_id.raw().as_ptr().cast(),
                 request_id_len: request_id.raw().len(),
@@ -280,9 +259,8 @@ pub unsafe extern "C" fn m800_push_response_parse(
                 message_len: e.message.raw().len(),
                 ..none
             },
-        };
-        // SAFETY: `out` valid for writes by contract.
-        unsafe { put(out, parsed) }
+        });
+        Ok(())
     })
 }
 
@@ -304,15 +282,11 @@ pub unsafe extern "C" fn m800_json_text_unescape(
     cap: usize,
     out_len: *mut usize,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let raw = JsonText::from_raw(unsafe { text(raw, raw_len) }?)?;
-        // SAFETY: forwarded from this function's contract.
-        unsafe {
-            put_written(out, cap, out_len, |buf| {
-                raw.unescape(buf).map(|t| (t.len(), ()))
-            })
-        }
+    // SAFETY: as this function's contract.
+    guard(|| unsafe {
+        let raw = JsonText::from_raw(text(raw, raw_len)?)?;
+        let out = TextOut::new(out, cap, out_len)?;
+        out.write(|buf| raw.unescape(buf).map(|t| (t.len(), ())))
     })
 }
 
@@ -361,24 +335,20 @@ pub unsafe extern "C" fn m800_push_body_parse(
     out: *mut m800_received_push,
 ) -> m800_status {
     guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let body = unsafe { bytes(body, body_len) }?;
-        if out.is_null() {
-            return Err(M800_ERR_NULL_POINTER);
-        }
+        // SAFETY: as this function's contract.
+        let (body, out) = unsafe { (bytes(body, body_len)?, Out::new(out)?) };
         let parsed = push::parse_body(body)?;
         let (app_message, app_message_len) = view(Some(parsed.app_message));
         let (push_content, push_content_len) = view(parsed.push_content);
         let (sender, sender_len) = view(parsed.sender);
-        let value = m800_received_push {
+        out.put(m800_received_push {
             app_message,
             app_message_len,
             push_content,
             push_content_len,
             sender,
             sender_len,
-        };
-        // SAFETY: `out` valid for writes by contract.
-        unsafe { put(out, value) }
+        });
+        Ok(())
     })
 }

@@ -1,12 +1,12 @@
 //! The signer in caller-owned memory, and signing.
 
 use super::status::m800_status::{self, *};
-use super::{bytes, get, guard, put_array, put_text, text, FfiResult};
+use super::{bytes, get, guard, opaque, opaque_init, opaque_wipe, text};
+use super::{FfiResult, Opaque, Out, TextOut};
 use crate::limits::{AUTHORIZATION_MAX, CONTENT_MD5_LEN, STRING_TO_SIGN_MAX, X_M_DATE_LEN};
-use crate::{Body, CanonicalFields, ContentMd5, Encoding, Request, Signer};
+use crate::{Body, CanonicalFields, ContentMd5, Encoding, Request, SignedHeaders, Signer};
 use core::ffi::c_char;
-use core::mem::{align_of, size_of, MaybeUninit};
-use zeroize::Zeroize;
+use core::mem::MaybeUninit;
 
 /// A developer key and its precomputed HMAC state (384 bytes, 8-byte aligned), in memory the caller owns
 /// (stack, static, or inside another struct: the library never allocates).
@@ -25,18 +25,11 @@ pub struct m800_signer {
     pub(crate) opaque: [MaybeUninit<u64>; 48],
 }
 
-/// Marks an initialised [`SignerState`]; wiped memory holds zero.
-const SIGNER_MAGIC: u64 = 0x4d38_3030_5349_474e; // "M800SIGN"
-
-/// What `m800_signer` really holds.
-#[repr(C)]
-struct SignerState {
-    magic: u64,
-    signer: Signer,
+// SAFETY: `#[repr(C)]` words only; `FITS` checks the size.
+unsafe impl Opaque for m800_signer {
+    type Inner = Signer;
+    const MAGIC: u64 = 0x4d38_3030_5349_474e; // "M800SIGN"
 }
-
-const _: () = assert!(size_of::<SignerState>() <= size_of::<m800_signer>());
-const _: () = assert!(align_of::<SignerState>() <= align_of::<m800_signer>());
 
 /// The signer inside an initialised `m800_signer`.
 ///
@@ -44,22 +37,8 @@ const _: () = assert!(align_of::<SignerState>() <= align_of::<m800_signer>());
 /// A non-NULL `s` must point to an `m800_signer` that is zeroed, wiped or
 /// initialised, and not written to during `'a`.
 pub(crate) unsafe fn signer<'a>(s: *const m800_signer) -> FfiResult<&'a Signer> {
-    if s.is_null() {
-        return Err(M800_ERR_NULL_POINTER);
-    }
-    let state = s.cast::<SignerState>();
-    // SAFETY: `SignerState` fits inside `m800_signer` in size and alignment
-    // (compile-time asserts above) and `magic` is its first field, a plain u64
-    // that any bit pattern the caller left there makes valid.
-    let magic = unsafe { core::ptr::addr_of!((*state).magic).read() };
-    if magic != SIGNER_MAGIC {
-        return Err(M800_ERR_NOT_INITIALIZED);
-    }
-    // SAFETY: the magic word is only ever written by `m800_signer_init`, right
-    // after a valid `Signer` was written next to it, and wiped (zeroed) before
-    // that `Signer` is dropped: the state is initialised. Shared reads from many
-    // threads are fine (`Signer: Sync`); the contract forbids concurrent writes.
-    Ok(unsafe { &(*state).signer })
+    // SAFETY: as this function's contract; only read (`Signer: Sync`).
+    unsafe { opaque(s) }
 }
 
 /// Writes a new signer for `key`/`secret` with `encoding` into `s`.
@@ -74,26 +53,10 @@ unsafe fn init(
     secret_len: usize,
     encoding: Encoding,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let key = unsafe { text(key, key_len) }?;
-        // SAFETY: forwarded from this function's contract.
-        let secret = unsafe { bytes(secret, secret_len) }?;
-        if s.is_null() {
-            return Err(M800_ERR_NULL_POINTER);
-        }
-        let state = SignerState {
-            magic: SIGNER_MAGIC,
-            signer: Signer::new(key, secret)?.with_encoding(encoding),
-        };
-        // SAFETY: `s` is non-NULL and valid for writes by contract; the old
-        // contents (maybe another signer) are zeroized first, then the new state
-        // is written without reading or dropping what was there.
-        unsafe {
-            (*s).opaque.zeroize();
-            s.cast::<SignerState>().write(state);
-        }
-        Ok(())
+    // SAFETY (all): as this function's contract.
+    guard(|| unsafe {
+        let signer = Signer::new(text(key, key_len)?, bytes(secret, secret_len)?)?;
+        opaque_init(s, signer.with_encoding(encoding))
     })
 }
 
@@ -119,7 +82,7 @@ pub unsafe extern "C" fn m800_signer_init(
 
 /// As `m800_signer_init`, for a deployment whose signatures are base64 (with
 /// padding, 44 characters) instead of hex: `m800_sign_request` and the push
-/// functions write base64 signatures, and the verify functions expect them.
+/// functions write base64 signatures, and `m800_verify` expects them.
 /// The encoding is fixed at init (the signer is read-only afterwards).
 ///
 /// # Safety
@@ -144,22 +107,10 @@ pub unsafe extern "C" fn m800_signer_init_base64(
 /// initialised, with no other thread using it.
 #[no_mangle]
 pub unsafe extern "C" fn m800_signer_wipe(s: *mut m800_signer) {
+    // SAFETY: same contract.
     let _ = guard(|| {
-        if s.is_null() {
-            return Ok(());
-        }
-        // SAFETY: forwarded contract; `signer` only reads.
-        if unsafe { signer(s) }.is_ok() {
-            // SAFETY: the magic word says a valid `Signer` lives here; it is
-            // dropped exactly once (the magic is zeroed right below, so a second
-            // wipe does not drop again). Dropping zeroizes its HMAC state.
-            unsafe {
-                core::ptr::drop_in_place(core::ptr::addr_of_mut!((*s.cast::<SignerState>()).signer))
-            };
-        }
-        // SAFETY: `s` is non-NULL and valid for writes by contract; `zeroize`
-        // uses volatile writes, so the zeroing is not optimised away.
-        unsafe { (*s).opaque.zeroize() };
+        // SAFETY: same contract.
+        unsafe { opaque_wipe(s) };
         Ok(())
     });
 }
@@ -209,77 +160,76 @@ pub struct m800_signed_headers {
     pub authorization: [c_char; M800_AUTHORIZATION_SIZE],
 }
 
-/// The request parts of `req` as the Rust API takes them.
+/// The request parts of `req` as the Rust API takes them; with `content_md5`
+/// (pointer and length), the body is that `Content-MD5` value instead (empty, or 32
+/// lower-case hex digits as `m800_md5_final` writes them), and `req->body` must
+/// be empty: a body and a digest together are `M800_ERR_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// A non-NULL `req` must be a valid `m800_request` whose pointers are readable
-/// for their lengths during `'a`.
-pub(crate) unsafe fn request<'a>(req: *const m800_request) -> FfiResult<Request<'a>> {
-    // SAFETY: forwarded contract.
-    let req = unsafe { get(req) }?;
-    // SAFETY (all four): the contract covers each pointer and length of `req`.
-    let (method, uri, content_type, body) = unsafe {
-        (
-            text(req.method, req.method_len)?,
-            text(req.uri, req.uri_len)?,
-            text(req.content_type, req.content_type_len)?,
-            bytes(req.body, req.body_len)?,
-        )
-    };
-    Ok(Request {
-        method,
-        uri,
-        content_type,
-        body: Body::Bytes(body),
-    })
-}
-
-/// Writes `h` into the caller's `*out`, straight into its arrays: building an
-/// `m800_signed_headers` and moving it in measured at a tenth of a signed
-/// request. Called only once the result is complete; the three values always
-/// fit (the sizes come from the library's limits).
-///
-/// # Safety
-/// A non-NULL `out` must be valid for writes of `m800_signed_headers`.
-pub(crate) unsafe fn put_headers(
-    out: *mut m800_signed_headers,
-    h: &crate::SignedHeaders,
-) -> FfiResult {
-    if out.is_null() {
-        return Err(M800_ERR_NULL_POINTER);
-    }
-    // All or nothing: check every size before the first write.
-    if h.x_m_date().len() >= M800_X_M_DATE_SIZE
-        || h.content_md5().len() >= M800_CONTENT_MD5_SIZE
-        || h.authorization().len() >= M800_AUTHORIZATION_SIZE
-    {
-        return Err(M800_ERR_INTERNAL);
-    }
-    // SAFETY: `out` is non-NULL and valid for writes (contract), so are its
-    // fields; `&raw mut` takes their addresses without reading them.
+/// for their lengths during `'a`; `content_md5`'s pointer readable for its length.
+pub(crate) unsafe fn request<'a>(
+    req: *const m800_request,
+    content_md5: Option<(*const c_char, usize)>,
+) -> FfiResult<Request<'a>> {
+    // SAFETY (all): the contract covers `req`, each of its pointers and lengths,
+    // and `content_md5`.
     unsafe {
-        put_array(&raw mut (*out).x_m_date, h.x_m_date())?;
-        put_array(&raw mut (*out).content_md5, h.content_md5())?;
-        put_array(&raw mut (*out).authorization, h.authorization())
+        let req = get(req)?;
+        let mut request = Request {
+            method: text(req.method, req.method_len)?,
+            uri: text(req.uri, req.uri_len)?,
+            content_type: text(req.content_type, req.content_type_len)?,
+            body: Body::Bytes(bytes(req.body, req.body_len)?),
+        };
+        if let Some((md5, md5_len)) = content_md5 {
+            if request.body != Body::Bytes(&[]) {
+                return Err(M800_ERR_INVALID_ARGUMENT);
+            }
+            let md5 = ContentMd5::from_hex(text(md5, md5_len)?)?;
+            request.body = Body::Digest(md5);
+        }
+        Ok(request)
     }
 }
 
-/// Signs `request` and writes the headers into the caller's `*out` (nothing
-/// is written on failure): the one signing path of the C functions.
+impl Out<m800_signed_headers> {
+    /// Writes `h` straight into the caller's arrays (no copy of the struct on
+    /// the stack). The three values always fit (sizes from the limits).
+    pub(crate) fn put_headers(self, h: &SignedHeaders) -> FfiResult {
+        // SAFETY (all three): `&raw mut` of a field of the valid struct.
+        self.field(|p| unsafe { &raw mut (*p).x_m_date })?
+            .put_text(h.x_m_date())?;
+        self.field(|p| unsafe { &raw mut (*p).content_md5 })?
+            .put_text(h.content_md5())?;
+        self.field(|p| unsafe { &raw mut (*p).authorization })?
+            .put_text(h.authorization())
+    }
+}
+
+/// The one signing path: signs `request` and writes the headers to `out`.
 ///
 /// # Safety
-/// A non-NULL `out` must be valid for writes of `m800_signed_headers`.
-unsafe fn sign_to(
-    out: *mut m800_signed_headers,
-    signer: &Signer,
-    request: &Request<'_>,
+/// As `m800_sign_request_md5`.
+unsafe fn sign(
+    s: *const m800_signer,
+    req: *const m800_request,
+    content_md5: Option<(*const c_char, usize)>,
     unix_time: u64,
-    nonce: &str,
-) -> FfiResult {
-    let mut signed = crate::SignedHeaders::EMPTY;
-    signer.sign_request_into(request, unix_time, nonce, &mut signed)?;
-    // SAFETY: forwarded contract.
-    unsafe { put_headers(out, &signed) }
+    nonce: *const c_char,
+    nonce_len: usize,
+    out: *mut m800_signed_headers,
+) -> m800_status {
+    guard(|| {
+        // SAFETY: as this function's contract.
+        let (signer, request, nonce, out) = unsafe {
+            let request = request(req, content_md5)?;
+            (signer(s)?, request, text(nonce, nonce_len)?, Out::new(out)?)
+        };
+        let mut signed = SignedHeaders::EMPTY;
+        signer.sign_request_into(&request, unix_time, nonce, &mut signed)?;
+        out.put_headers(&signed)
+    })
 }
 
 /// Signs `req` as sent at `unix_time` (seconds since 1970, UTC) with `nonce` and
@@ -298,37 +248,8 @@ pub unsafe extern "C" fn m800_sign_request(
     nonce_len: usize,
     out: *mut m800_signed_headers,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let (signer, request, nonce) =
-            unsafe { (signer(s)?, request(req)?, text(nonce, nonce_len)?) };
-        if out.is_null() {
-            return Err(M800_ERR_NULL_POINTER);
-        }
-        // SAFETY: `out` is valid for writes by contract.
-        unsafe { sign_to(out, signer, &request, unix_time, nonce) }
-    })
-}
-
-/// The request parts of `req` with the body given by its `Content-MD5` value
-/// `content_md5` instead (empty, or 32 lower-case hex digits as
-/// `m800_md5_final` writes them). `req->body` must be empty: a body and a
-/// digest together are `M800_ERR_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// As [`request`]; `content_md5` readable for `content_md5_len` bytes.
-pub(crate) unsafe fn request_md5<'a>(
-    req: *const m800_request,
-    content_md5: *const c_char,
-    content_md5_len: usize,
-) -> FfiResult<Request<'a>> {
-    // SAFETY: forwarded contract.
-    let (mut request, md5) = unsafe { (request(req)?, text(content_md5, content_md5_len)?) };
-    if request.body != Body::Bytes(&[]) {
-        return Err(M800_ERR_INVALID_ARGUMENT);
-    }
-    request.body = Body::Digest(ContentMd5::from_hex(md5)?);
-    Ok(request)
+    // SAFETY: same contract (no digest).
+    unsafe { sign(s, req, None, unix_time, nonce, nonce_len, out) }
 }
 
 /// As `m800_sign_request`, for a body digested in chunks: `content_md5` is the
@@ -350,21 +271,9 @@ pub unsafe extern "C" fn m800_sign_request_md5(
     nonce_len: usize,
     out: *mut m800_signed_headers,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let (signer, request, nonce) = unsafe {
-            (
-                signer(s)?,
-                request_md5(req, content_md5, content_md5_len)?,
-                text(nonce, nonce_len)?,
-            )
-        };
-        if out.is_null() {
-            return Err(M800_ERR_NULL_POINTER);
-        }
-        // SAFETY: `out` is valid for writes by contract.
-        unsafe { sign_to(out, signer, &request, unix_time, nonce) }
-    })
+    let md5 = Some((content_md5, content_md5_len));
+    // SAFETY: same contract.
+    unsafe { sign(s, req, md5, unix_time, nonce, nonce_len, out) }
 }
 
 /// As `m800_sign_request`, and also writes the string to sign (for comparing
@@ -388,20 +297,23 @@ pub unsafe extern "C" fn m800_sign_request_with_string(
     sts_len: *mut usize,
 ) -> m800_status {
     guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let (signer, request, nonce) =
-            unsafe { (signer(s)?, request(req)?, text(nonce, nonce_len)?) };
-        if out.is_null() || sts_len.is_null() {
-            return Err(M800_ERR_NULL_POINTER);
-        }
+        // SAFETY: as this function's contract.
+        let (signer, request, nonce, out, sts) = unsafe {
+            let request = request(req, None)?;
+            let sts = TextOut::new(sts, sts_cap, sts_len)?;
+            (
+                signer(s)?,
+                request,
+                text(nonce, nonce_len)?,
+                Out::new(out)?,
+                sts,
+            )
+        };
         let mut buf = [0u8; STRING_TO_SIGN_MAX];
         let (signed, string) =
             signer.sign_request_with_string(&request, unix_time, nonce, &mut buf)?;
-        // SAFETY: `sts`, `sts_len` valid for writes by contract; `string` is in
-        // the local `buf`.
-        unsafe { put_text(sts, sts_cap, sts_len, string.as_bytes()) }?;
-        // SAFETY: `out` is valid for writes by contract.
-        unsafe { put_headers(out, &signed) }
+        sts.put(string)?;
+        out.put_headers(&signed)
     })
 }
 
@@ -439,28 +351,18 @@ pub struct m800_fields {
 /// # Safety
 /// A non-NULL `f` must be valid, its pointers readable for their lengths.
 unsafe fn fields<'a>(f: *const m800_fields) -> FfiResult<CanonicalFields<'a>> {
-    // SAFETY: forwarded contract.
-    let f = unsafe { get(f) }?;
-    // SAFETY: the contract covers each pointer and length of `f`.
-    let parts = unsafe {
-        [
+    // SAFETY (all): the contract covers `f` and each of its pointers and lengths.
+    unsafe {
+        let f = get(f)?;
+        Ok(CanonicalFields::new(
             text(f.method, f.method_len)?,
             text(f.uri, f.uri_len)?,
             text(f.content_md5, f.content_md5_len)?,
             text(f.content_type, f.content_type_len)?,
             text(f.x_m_date, f.x_m_date_len)?,
             text(f.nonce, f.nonce_len)?,
-        ]
-    };
-    let [method, uri, content_md5, content_type, x_m_date, nonce] = parts;
-    Ok(CanonicalFields::new(
-        method,
-        uri,
-        content_md5,
-        content_type,
-        x_m_date,
-        nonce,
-    )?)
+        )?)
+    }
 }
 
 /// Writes the string to sign of `f` (six fields joined by `\n`) into
@@ -476,16 +378,15 @@ pub unsafe extern "C" fn m800_string_to_sign(
     cap: usize,
     out_len: *mut usize,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let fields = unsafe { fields(f) }?;
-        let mut buf = [0u8; STRING_TO_SIGN_MAX];
-        let string = fields.write(&mut buf)?;
-        // SAFETY: forwarded; `string` is in the local `buf`.
-        unsafe { put_text(out, cap, out_len, string.as_bytes()) }
+    // SAFETY: as this function's contract.
+    guard(|| unsafe {
+        let fields = fields(f)?;
+        TextOut::new(out, cap, out_len)?.write(|buf| Ok((fields.write(buf)?.len(), ())))
     })
 }
 
+/// # Safety
+/// As `m800_signature_hex`.
 unsafe fn signature(
     s: *const m800_signer,
     f: *const m800_fields,
@@ -494,12 +395,10 @@ unsafe fn signature(
     cap: usize,
     out_len: *mut usize,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from the callers' contract.
-        let (signer, fields) = unsafe { (signer(s)?, fields(f)?) };
-        let encoded = signer.sign_fields(&fields).encode(encoding);
-        // SAFETY: forwarded; `encoded` is a local value.
-        unsafe { put_text(out, cap, out_len, encoded.as_str().as_bytes()) }
+    // SAFETY: as the callers' contract.
+    guard(|| unsafe {
+        let encoded = signer(s)?.sign_fields(&fields(f)?).encode(encoding);
+        TextOut::new(out, cap, out_len)?.put(encoded.as_str())
     })
 }
 

@@ -232,19 +232,16 @@ fn verify_with_cache_and_details() {
         opaque: [core::mem::MaybeUninit::new(9); 2],
     }; 1];
     let mut cache: m800_replay_cache = unsafe { core::mem::zeroed() };
+    let req = request();
     let verify = |cache: *mut m800_replay_cache, now: u64, d: *mut m800_verify_details| unsafe {
-        m800_verify_request_ex(
-            &s,
-            &request(),
-            date.as_ptr().cast(),
-            date.len(),
-            auth.as_ptr().cast(),
-            auth.len(),
-            now,
-            300,
-            cache,
-            d,
-        )
+        let p = params(|p| {
+            p.signer = &s;
+            p.request = &req;
+            (p.x_m_date, p.x_m_date_len) = (date.as_ptr().cast(), date.len());
+            (p.authorization, p.authorization_len) = (auth.as_ptr().cast(), auth.len());
+            (p.now, p.replay_cache) = (now, cache);
+        });
+        m800_verify(&p, d)
     };
     assert_eq!(
         verify(&mut cache, 1_000_000, null_mut()),
@@ -281,21 +278,24 @@ fn verify_with_cache_and_details() {
         body_len: 3,
         ..request()
     };
-    let st = unsafe {
-        m800_verify_request_ex(
-            &s,
-            &other,
-            date.as_ptr().cast(),
-            date.len(),
-            auth.as_ptr().cast(),
-            auth.len(),
-            1_000_000,
-            300,
-            null_mut(),
-            &mut d,
-        )
-    };
+    let p = params(|p| {
+        p.signer = &s;
+        p.request = &other;
+        (p.x_m_date, p.x_m_date_len) = (date.as_ptr().cast(), date.len());
+        (p.authorization, p.authorization_len) = (auth.as_ptr().cast(), auth.len());
+        p.now = 1_000_000;
+    });
+    let st = unsafe { m800_verify(&p, &mut d) };
     assert_eq!(st, m800_status::M800_ERR_SIGNATURE_MISMATCH);
+    let both = m800_verify_params {
+        lookup: lookup_fn(),
+        ..p
+    };
+    let st = unsafe { m800_verify(&both, null_mut()) };
+    assert_eq!(st, m800_status::M800_ERR_INVALID_ARGUMENT);
+    let old = m800_verify_params { size: 8, ..p };
+    let st = unsafe { m800_verify(&old, null_mut()) };
+    assert_eq!(st, m800_status::M800_ERR_INVALID_ARGUMENT);
     let expected = cstr(&d.expected_string_to_sign);
     assert_eq!(expected.len(), d.expected_string_to_sign_len);
     assert!(expected.starts_with("POST\n/api/1.0/push/alice@m800.com\n"));
@@ -335,25 +335,41 @@ unsafe extern "C" fn lookup(
     }
 }
 
+/// Defaults from `m800_verify_params_init`, then `set`.
+fn params(set: impl FnOnce(&mut m800_verify_params)) -> m800_verify_params {
+    let mut p = core::mem::MaybeUninit::uninit();
+    assert_eq!(
+        unsafe { m800_verify_params_init(p.as_mut_ptr()) },
+        m800_status::M800_OK
+    );
+    let mut p = unsafe { p.assume_init() };
+    set(&mut p);
+    p
+}
+
+/// The test callback, stored as the header's type (read back as `c_int`).
+fn lookup_fn() -> m800_key_lookup_fn {
+    type F =
+        unsafe extern "C" fn(*mut c_void, *const c_char, usize, *mut *const m800_signer) -> c_int;
+    type Declared = <m800_key_lookup_fn as IntoIterator>::Item;
+    Some(unsafe { core::mem::transmute::<F, Declared>(lookup as F) })
+}
+
 #[test]
 fn verify_multi_key() {
     let mut s = signer();
     let (_, h) = sign(&s, 1_000_000, "n-1");
     let date = cstr(&h.x_m_date).as_bytes().to_vec();
+    let req = request();
     let run = |s: &mut m800_signer, auth: &str| unsafe {
-        m800_verify_request_multi(
-            Some(lookup),
-            (s as *mut m800_signer).cast(),
-            &request(),
-            date.as_ptr().cast(),
-            date.len(),
-            auth.as_ptr().cast(),
-            auth.len(),
-            1_000_000,
-            300,
-            null_mut(),
-            null_mut(),
-        )
+        let p = params(|p| {
+            (p.lookup, p.lookup_ctx) = (lookup_fn(), (s as *mut m800_signer).cast());
+            p.request = &req;
+            (p.x_m_date, p.x_m_date_len) = (date.as_ptr().cast(), date.len());
+            (p.authorization, p.authorization_len) = (auth.as_ptr().cast(), auth.len());
+            p.now = 1_000_000;
+        });
+        m800_verify(&p, null_mut())
     };
     let auth = cstr(&h.authorization).to_owned();
     assert_eq!(run(&mut s, &auth), m800_status::M800_OK);
@@ -367,7 +383,7 @@ fn verify_multi_key() {
 
 #[test]
 fn status_texts() {
-    let all = status::all();
+    let all = m800_status::ALL;
     for (i, &st) in all.iter().enumerate() {
         assert_eq!(st as usize, i);
         let name = unsafe { CStr::from_ptr(m800_status_name(i as c_int)) }
@@ -533,40 +549,29 @@ fn push_uri_body_and_request() {
     );
     assert_eq!(st, m800_status::M800_OK);
 
-    let verify = |raw: &[c_char], now| unsafe {
-        m800_verify_http_request(&s, raw.as_ptr().cast(), raw.len(), now, 300, null_mut())
+    let http = |raw: &[c_char], now| {
+        params(|p| {
+            p.signer = &s;
+            (p.http, p.http_len, p.now) = (raw.as_ptr().cast(), raw.len(), now);
+        })
     };
+    let verify = |raw: &[c_char], now| unsafe { m800_verify(&http(raw, now), null_mut()) };
     assert_eq!(verify(&wire[..len], 1_764_334_800), m800_status::M800_OK);
     assert_eq!(
         verify(&wire[..len - 1], 1_764_334_800),
         m800_status::M800_ERR_INCOMPLETE_HTTP_REQUEST
     );
     let mut d: m800_verify_details = unsafe { core::mem::zeroed() };
-    let st = unsafe {
-        m800_verify_http_request_ex(
-            &s,
-            wire.as_ptr().cast(),
-            len,
-            1_764_335_800,
-            300,
-            null_mut(),
-            &mut d,
-        )
-    };
+    let st = unsafe { m800_verify(&http(&wire[..len], 1_764_335_800), &mut d) };
     assert_eq!((st, d.skew_s), (m800_status::M800_ERR_DATE_TOO_OLD, 1000));
     let mut table = signer();
-    let st = unsafe {
-        m800_verify_http_request_multi(
-            Some(lookup),
-            (&mut table as *mut m800_signer).cast(),
-            wire.as_ptr().cast(),
-            len,
-            1_764_334_800,
-            300,
-            null_mut(),
-            null_mut(),
-        )
+    let p = m800_verify_params {
+        signer: null(),
+        lookup: lookup_fn(),
+        lookup_ctx: (&mut table as *mut m800_signer).cast(),
+        ..http(&wire[..len], 1_764_334_800)
     };
+    let st = unsafe { m800_verify(&p, null_mut()) };
     assert_eq!(st, m800_status::M800_OK);
 }
 
@@ -661,20 +666,14 @@ fn streamed_md5_and_base64() {
     assert_eq!(st, m800_status::M800_ERR_INVALID_ARGUMENT);
     let verify = |md5: &str| unsafe {
         let (date, auth) = (cstr(&h.x_m_date), cstr(&h.authorization));
-        m800_verify_request_md5(
-            &s,
-            &head,
-            md5.as_ptr().cast(),
-            md5.len(),
-            date.as_ptr().cast(),
-            date.len(),
-            auth.as_ptr().cast(),
-            auth.len(),
-            1_764_334_800,
-            300,
-            null_mut(),
-            null_mut(),
-        )
+        let p = params(|p| {
+            (p.signer, p.request) = (&s, &head);
+            (p.content_md5, p.content_md5_len) = (md5.as_ptr().cast(), md5.len());
+            (p.x_m_date, p.x_m_date_len) = (date.as_ptr().cast(), date.len());
+            (p.authorization, p.authorization_len) = (auth.as_ptr().cast(), auth.len());
+            p.now = 1_764_334_800;
+        });
+        m800_verify(&p, null_mut())
     };
     assert_eq!(verify(md5), m800_status::M800_OK);
     assert_eq!(verify(""), m800_status::M800_ERR_SIGNATURE_MISMATCH);

@@ -1,16 +1,15 @@
-//! Verifying signed requests: one key, many keys (a C callback), and the
-//! extended form that reports clock details; the replay cache on caller slots.
+//! Verifying signed requests: `m800_verify` and its parameters (one signer or
+//! a key-lookup callback; parsed fields, a streamed body's `Content-MD5` or the
+//! raw HTTP/1.1 bytes), the simple `m800_verify_request`, and the replay cache
+//! on caller slots.
 
-use super::signer::{
-    m800_request, m800_signer, request, request_md5, signer, M800_STRING_TO_SIGN_SIZE,
-};
+use super::signer::{m800_request, m800_signer, request, signer, M800_STRING_TO_SIGN_SIZE};
 use super::status::m800_status::{self, *};
-use super::{bytes, guard, put, text, FfiResult};
+use super::{bytes, get, guard, text, FfiResult, Out};
 use crate::http::HttpRequest;
-use crate::limits::STRING_TO_SIGN_MAX;
-use crate::sign::Request;
-use crate::verify::{KeyFn, KeyStore, ReceivedRequest, ReplayCache, ReplaySlot, Verifier};
+use crate::verify::{KeyStore, ReceivedRequest, ReplayCache, ReplaySlot, ReplayStore, Verifier};
 use crate::{Error, Signer};
+use core::cell::Cell;
 use core::ffi::{c_char, c_int, c_void};
 use core::mem::{align_of, size_of, MaybeUninit};
 
@@ -57,19 +56,19 @@ pub unsafe extern "C" fn m800_replay_cache_init(
     n_slots: usize,
 ) -> m800_status {
     guard(|| {
-        if c.is_null() || (slots.is_null() && n_slots != 0) {
+        if slots.is_null() && n_slots != 0 {
             return Err(M800_ERR_NULL_POINTER);
         }
-        // SAFETY: forwarded contract; the slot memory is valid for writes.
-        let slice = unsafe { slots_mut(slots, n_slots) }?;
+        // SAFETY: as this function's contract.
+        let (slice, c) = unsafe { (slots_mut(slots, n_slots)?, Out::new(c)?) };
         ReplayCache::new(slice);
-        let cache = m800_replay_cache {
+        let magic = CACHE_MAGIC;
+        c.put(m800_replay_cache {
             slots,
             n_slots,
-            magic: CACHE_MAGIC,
-        };
-        // SAFETY: `c` valid for writes by contract.
-        unsafe { put(c, cache) }
+            magic,
+        });
+        Ok(())
     })
 }
 
@@ -115,7 +114,7 @@ unsafe fn replay_cache<'a>(
     Ok(Some(ReplayCache::resume(slots)))
 }
 
-/// What `m800_verify_request_ex` reports besides the status.
+/// What `m800_verify` reports besides the status, when asked.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct m800_verify_details {
@@ -131,106 +130,195 @@ pub struct m800_verify_details {
     pub expected_string_to_sign_len: usize,
 }
 
-/// # Safety
-/// `req` as for `request`; `x_m_date` NULL or readable for its length;
-/// `authorization` readable for its length.
-unsafe fn received<'a>(
-    req: *const m800_request,
-    x_m_date: *const c_char,
-    x_m_date_len: usize,
-    authorization: *const c_char,
-    authorization_len: usize,
-) -> FfiResult<ReceivedRequest<'a>> {
-    // SAFETY: forwarded contract.
-    let r = unsafe { request(req) }?;
-    // SAFETY: forwarded contract.
-    unsafe { received_with(r, x_m_date, x_m_date_len, authorization, authorization_len) }
+/// Finds the signer for a developer key: on success writes a pointer to an
+/// initialised signer for `key` to `*out` and returns `M800_OK`; for an unknown
+/// key returns `M800_ERR_UNKNOWN_KEY` (or `M800_OK` with `*out` NULL). Any other
+/// status aborts the verification and is returned by it as is (a value that is
+/// not an `m800_status` becomes `M800_ERR_INTERNAL`).
+///
+/// `key` is NUL-terminated and `key_len` bytes long; it is valid only during the
+/// call. The signer must stay valid and unchanged until the verify call returns.
+/// Called at most once per verification, on the verifying thread.
+pub type m800_key_lookup_fn = Option<
+    unsafe extern "C" fn(
+        ctx: *mut c_void,
+        key: *const c_char,
+        key_len: usize,
+        out: *mut *const m800_signer,
+    ) -> m800_status,
+>;
+
+/// The callback as it is called: its result read as a plain `int`, so that a
+/// value C invents is never taken for an `m800_status`.
+type LookupAbi =
+    unsafe extern "C" fn(*mut c_void, *const c_char, usize, *mut *const m800_signer) -> c_int;
+
+/// What `m800_verify` checks, and with what. Set it up with
+/// `m800_verify_params_init` (or set `size` to `sizeof(m800_verify_params)`
+/// and zero the rest), then fill in the fields the request needs:
+///
+/// - the key source: `signer`, or `lookup` (and `lookup_ctx`); both is
+///   `M800_ERR_INVALID_ARGUMENT`, neither `M800_ERR_NULL_POINTER`;
+/// - the request: `request` with the body, or `request` without a body and
+///   `content_md5` for a body digested in chunks on arrival, or `http` alone:
+///   one raw HTTP/1.1 request as received (its headers supply `X-M-Date` and
+///   `Authorization`; `http` with `request`, `content_md5`, `x_m_date` or
+///   `authorization` set is `M800_ERR_INVALID_ARGUMENT`);
+/// - `x_m_date` (NULL: the header is absent) and `authorization`, unless `http`;
+/// - `now`, `window_s`, and `replay_cache` (NULL: no replay check).
+///
+/// Growth: new fields (e.g. a replay store callback beside `replay_cache`) are
+/// only ever appended, and `size` tells the library which version of the
+/// struct the caller compiled: a later library reads the fields an older
+/// caller knows and gives the others their defaults, so old callers keep
+/// working unchanged. A `size` the library does not know (today: anything but
+/// `sizeof(m800_verify_params)`) is `M800_ERR_INVALID_ARGUMENT`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct m800_verify_params {
+    /// `sizeof(m800_verify_params)` as the caller compiled it.
+    pub size: usize,
+    /// The one signer to verify with; NULL when `lookup` is set.
+    pub signer: *const m800_signer,
+    /// Finds the signer for the request's key; NULL when `signer` is set.
+    pub lookup: m800_key_lookup_fn,
+    /// Passed to `lookup` untouched.
+    pub lookup_ctx: *mut c_void,
+    /// The request parts as received; NULL when `http` is set.
+    pub request: *const m800_request,
+    /// The `Content-MD5` value `m800_md5_final` computed from the body
+    /// *received* (never a `Content-MD5` header's value), for a body digested
+    /// in chunks; `request->body` must then be empty. NULL: the MD5 of
+    /// `request->body`.
+    pub content_md5: *const c_char,
+    /// Length of `content_md5`.
+    pub content_md5_len: usize,
+    /// One complete raw HTTP/1.1 request (request line, headers, empty line,
+    /// exactly `Content-Length` body bytes), parsed strictly; NULL: `request`.
+    pub http: *const u8,
+    /// Length of `http`.
+    pub http_len: usize,
+    /// The `X-M-Date` value; NULL: the header is absent.
+    pub x_m_date: *const c_char,
+    /// Length of `x_m_date`.
+    pub x_m_date_len: usize,
+    /// The `Authorization` value.
+    pub authorization: *const c_char,
+    /// Length of `authorization`.
+    pub authorization_len: usize,
+    /// The verifier's clock, Unix seconds.
+    pub now: u64,
+    /// How far (seconds) the request's date may lie from `now` either way
+    /// (`m800_verify_params_init` sets 300).
+    pub window_s: u32,
+    /// Remembers nonces inside the window; NULL: no replay check.
+    pub replay_cache: *mut m800_replay_cache,
 }
 
-/// The request parts `r` with the two signed headers as received.
+/// Sets `*params` to the defaults: `size` = `sizeof(m800_verify_params)`,
+/// `window_s` = 300, every other field zero / NULL.
 ///
 /// # Safety
-/// `x_m_date` NULL or readable for its length; `authorization` readable for
-/// its length.
-unsafe fn received_with<'a>(
-    r: Request<'a>,
-    x_m_date: *const c_char,
-    x_m_date_len: usize,
-    authorization: *const c_char,
-    authorization_len: usize,
-) -> FfiResult<ReceivedRequest<'a>> {
-    let x_m_date = if x_m_date.is_null() {
-        None
-    } else {
-        // SAFETY: forwarded contract.
-        Some(unsafe { text(x_m_date, x_m_date_len) }?)
-    };
-    // SAFETY: forwarded contract.
-    let authorization = unsafe { text(authorization, authorization_len) }?;
-    Ok(ReceivedRequest {
-        method: r.method,
-        uri: r.uri,
-        content_type: r.content_type,
-        body: r.body,
-        x_m_date,
-        authorization,
-    })
+/// `params` valid for writes of `m800_verify_params`.
+#[no_mangle]
+pub unsafe extern "C" fn m800_verify_params_init(params: *mut m800_verify_params) -> m800_status {
+    // SAFETY: as this function's contract.
+    guard(|| unsafe { Out::new(params) }.map(|out| out.put(DEFAULTS)))
 }
 
-/// Runs the Rust verifier and fills `details` when asked.
-fn run<K: KeyStore>(
-    keys: K,
-    received: &ReceivedRequest<'_>,
-    now: u64,
-    window_s: u32,
-    cache: Option<ReplayCache<&mut [ReplaySlot]>>,
-    details: Option<&mut m800_verify_details>,
-) -> FfiResult {
-    let verifier = Verifier::new(keys).with_window(window_s);
-    let mut cache = cache;
-    let result = verifier.verify(
-        received,
-        now,
-        cache
-            .as_mut()
-            .map(|c| c as &mut dyn crate::verify::ReplayStore),
-    );
-    if let Some(details) = details {
-        let mut out = m800_verify_details {
-            server_time: now,
-            skew_s: 0,
-            expected_string_to_sign: [0; M800_STRING_TO_SIGN_SIZE],
-            expected_string_to_sign_len: 0,
-        };
-        match result {
-            Err(Error::DateTooOld { skew_s, .. } | Error::DateInFuture { skew_s, .. }) => {
-                out.skew_s = skew_s;
-            }
-            Err(Error::SignatureMismatch) => {
-                let mut buf = [0u8; STRING_TO_SIGN_MAX];
-                // A request whose fields cannot even form a string to sign has
-                // none to report.
-                if let Ok(expected) = verifier.expected_string_to_sign(received, &mut buf) {
-                    out.expected_string_to_sign = super::fill_array(expected)?;
-                    out.expected_string_to_sign_len = expected.len();
-                }
-            }
-            _ => {}
-        }
-        *details = out;
+const DEFAULTS: m800_verify_params = m800_verify_params {
+    size: size_of::<m800_verify_params>(),
+    window_s: crate::verify::DEFAULT_WINDOW_S,
+    // SAFETY: every other field is a pointer, a length or an `Option` of a
+    // function pointer: all zero is NULL, 0 and `None`.
+    ..unsafe { core::mem::zeroed() }
+};
+
+/// The caller's parameters, as much of them as it knows (see `size`).
+///
+/// # Safety
+/// A non-NULL `p` must be valid for reads of its `size` bytes.
+unsafe fn read_params<'a>(p: *const m800_verify_params) -> FfiResult<&'a m800_verify_params> {
+    // SAFETY: as this function's contract; `size` is the first field.
+    let size = unsafe { get(p.cast::<usize>()) }?;
+    // One version so far; a later one copies the prefix an older caller
+    // knows over `DEFAULTS`, for each size it has shipped.
+    if *size != size_of::<m800_verify_params>() {
+        return Err(M800_ERR_INVALID_ARGUMENT);
     }
-    result.map(|_| ()).map_err(m800_status::from)
+    // SAFETY: `p` is valid for reads of `size` bytes, the whole struct.
+    unsafe { get(p) }
 }
 
-/// Verifies a received request with one signer (PROTOCOL.md section 3). Checks, in
-/// order: the `Authorization` header, its key against the signer's, the
-/// `X-M-Date` against `now` ± `window_s` seconds, the signature (constant time;
-/// the MD5 always from `req->body`), then — with a `cache` — the nonce (a forged
-/// request never takes a slot). Returns `M800_OK` or exactly one failure.
+/// Where the keys come from: the C layer's one `KeyStore`.
+enum Keys<'a> {
+    One(&'a Signer),
+    /// The callback, its context, and the failure it reported (other than
+    /// "unknown key"), if any.
+    Lookup(LookupAbi, *mut c_void, &'a Cell<m800_status>),
+}
+
+impl KeyStore for Keys<'_> {
+    fn signer(&self, key: &str) -> Option<&Signer> {
+        let Keys::Lookup(lookup, ctx, failure) = self else {
+            let Keys::One(signer) = self else { return None };
+            return signer.signer(key);
+        };
+        let mut name = [0u8; crate::limits::KEY_MAX + 1];
+        name.get_mut(..key.len())?.copy_from_slice(key.as_bytes());
+        let mut found: *const m800_signer = core::ptr::null();
+        // SAFETY: `lookup` follows `m800_key_lookup_fn`'s contract (the caller
+        // of `m800_verify` promises it); `name` is NUL-terminated after
+        // `key.len()` bytes and lives during the call; `found` is writable.
+        let status = unsafe { lookup(*ctx, name.as_ptr().cast(), key.len(), &mut found) };
+        let status = m800_status::from_code(status).unwrap_or(M800_ERR_INTERNAL);
+        let result = match status {
+            M800_OK if found.is_null() => Ok(None),
+            // SAFETY: by the callback's contract `found` points to a signer
+            // that stays valid and unchanged until `m800_verify` returns.
+            M800_OK => unsafe { signer(found) }.map(Some),
+            M800_ERR_UNKNOWN_KEY => Ok(None),
+            other => Err(other),
+        };
+        result.unwrap_or_else(|status| {
+            failure.set(status);
+            None
+        })
+    }
+}
+
+/// Verifies the request `params` describes (PROTOCOL.md section 3). Checks, in
+/// order: the `Authorization` header, its key (against `signer`'s, or through
+/// `lookup`), the `X-M-Date` against `now` ± `window_s` seconds, the signature
+/// (constant time; the MD5 always of the body received), then — with a
+/// `replay_cache` — the nonce (a forged request never takes a slot). With
+/// `http`, the raw request is parsed first, strictly (request smuggling starts
+/// with lenient parsers): each violation is its own status,
+/// `M800_ERR_MALFORMED_HTTP_REQUEST_LINE` to `M800_ERR_HTTP_BODY_LENGTH_MISMATCH`.
+/// Returns `M800_OK` or exactly one failure. Allocation-free.
 ///
-/// `x_m_date` NULL means the header is absent (`M800_ERR_MISSING_DATE`);
-/// `cache` NULL skips the replay check. Allocation-free. The signer may be
-/// shared between threads; the cache may not.
+/// `details` NULL asks for nothing (and costs no stack); otherwise `*details`
+/// is written on every return except argument and HTTP parser errors: the
+/// server time, the clock skew of a date failure (so a client can
+/// resynchronise) and the expected string to sign of a signature mismatch.
+///
+/// # Safety
+/// `params` valid for reads of its `size` bytes, each pointer in it NULL or
+/// valid as its field says (signers initialised, `lookup` following
+/// `m800_key_lookup_fn`'s contract, the replay cache initialised and used by no
+/// other thread); `details` NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn m800_verify(
+    params: *const m800_verify_params,
+    details: *mut m800_verify_details,
+) -> m800_status {
+    // SAFETY: as this function's contract.
+    guard(|| unsafe { verify(read_params(params)?, details) })
+}
+
+/// Verifies a received request with one signer: `m800_verify` with `signer`,
+/// `request`, `x_m_date` (NULL: absent), `authorization`, `now`, `window_s`
+/// and `cache` (NULL: no replay check), and no details.
 ///
 /// # Safety
 /// `s` as for `m800_sign_request`; `req` a valid request; `x_m_date` NULL or
@@ -248,338 +336,123 @@ pub unsafe extern "C" fn m800_verify_request(
     window_s: u32,
     cache: *mut m800_replay_cache,
 ) -> m800_status {
+    let params = m800_verify_params {
+        signer: s,
+        request: req,
+        x_m_date,
+        x_m_date_len,
+        authorization,
+        authorization_len,
+        now,
+        window_s,
+        replay_cache: cache,
+        ..DEFAULTS
+    };
     // SAFETY: same contract.
+    guard(|| unsafe { verify(&params, core::ptr::null_mut()) })
+}
+
+/// The one verify path of the C functions.
+///
+/// # Safety
+/// As `m800_verify`.
+unsafe fn verify(p: &m800_verify_params, details: *mut m800_verify_details) -> FfiResult {
+    let failure = Cell::new(M800_OK);
+    // SAFETY (all): each pointer is valid as `m800_verify`'s contract says; the
+    // callback is the same C function, its `int`-sized result read as `c_int`
+    // (see `LookupAbi`).
+    let (keys, received, cache) = unsafe {
+        let keys = match (p.signer.is_null(), p.lookup) {
+            (false, None) => Keys::One(signer(p.signer)?),
+            (true, Some(f)) => {
+                type Declared = <m800_key_lookup_fn as IntoIterator>::Item;
+                let f = core::mem::transmute::<Declared, LookupAbi>(f);
+                Keys::Lookup(f, p.lookup_ctx, &failure)
+            }
+            (true, None) => return Err(M800_ERR_NULL_POINTER),
+            (false, Some(_)) => return Err(M800_ERR_INVALID_ARGUMENT),
+        };
+        (keys, received(p)?, replay_cache(p.replay_cache)?)
+    };
+    let verifier = Verifier::new(keys).with_window(p.window_s);
+    let mut cache = cache;
+    let store = cache.as_mut().map(|c| c as &mut dyn ReplayStore);
+    let result = verifier.verify(&received, p.now, store).map(|_| ());
+    if let Some(details) = Out::optional(details) {
+        report(details, &verifier, &received, p.now, result)?;
+    }
+    match (result, failure.get()) {
+        (Err(Error::UnknownKey), status) if status != M800_OK => Err(status),
+        (result, _) => result.map_err(m800_status::from),
+    }
+}
+
+/// The request `p` describes.
+///
+/// # Safety
+/// As `m800_verify`.
+unsafe fn received<'a>(p: &m800_verify_params) -> FfiResult<ReceivedRequest<'a>> {
+    if !p.http.is_null() {
+        let others = [
+            p.request.cast(),
+            p.content_md5.cast(),
+            p.x_m_date,
+            p.authorization,
+        ];
+        if others.iter().any(|q: &*const c_char| !q.is_null()) {
+            return Err(M800_ERR_INVALID_ARGUMENT);
+        }
+        // SAFETY: as this function's contract.
+        let raw = unsafe { bytes(p.http, p.http_len) }?;
+        return Ok(HttpRequest::parse(raw)?.to_received());
+    }
+    let md5 = (!p.content_md5.is_null()).then_some((p.content_md5, p.content_md5_len));
+    let date = (!p.x_m_date.is_null()).then_some((p.x_m_date, p.x_m_date_len));
+    // SAFETY (all): as this function's contract.
     unsafe {
-        m800_verify_request_ex(
-            s,
-            req,
+        let x_m_date = date.map(|(d, len)| text(d, len)).transpose()?;
+        let authorization = text(p.authorization, p.authorization_len)?;
+        Ok(ReceivedRequest::new(
+            request(p.request, md5)?,
             x_m_date,
-            x_m_date_len,
             authorization,
-            authorization_len,
-            now,
-            window_s,
-            cache,
-            core::ptr::null_mut(),
-        )
+        ))
     }
 }
 
-/// As `m800_verify_request`, and, when `details` is not NULL, fills `*details`
-/// on every return except argument errors (`M800_ERR_NULL_POINTER`,
-/// `M800_ERR_INVALID_UTF8`, ...): the server time, the clock skew of a date
-/// failure (so a client can resynchronise) and the expected string to sign of a
-/// signature mismatch.
-///
-/// # Safety
-/// As `m800_verify_request`; `details` NULL or valid for writes.
-#[no_mangle]
-pub unsafe extern "C" fn m800_verify_request_ex(
-    s: *const m800_signer,
-    req: *const m800_request,
-    x_m_date: *const c_char,
-    x_m_date_len: usize,
-    authorization: *const c_char,
-    authorization_len: usize,
-    now: u64,
-    window_s: u32,
-    cache: *mut m800_replay_cache,
-    details: *mut m800_verify_details,
-) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let (signer, received, cache, details) = unsafe {
-            (
-                signer(s)?,
-                received(
-                    req,
-                    x_m_date,
-                    x_m_date_len,
-                    authorization,
-                    authorization_len,
-                )?,
-                replay_cache(cache)?,
-                details.as_mut(),
-            )
-        };
-        run(signer, &received, now, window_s, cache, details)
-    })
-}
-
-/// Finds the signer for a developer key: on success writes a pointer to an
-/// initialised signer for `key` to `*out` and returns `M800_OK`; for an unknown
-/// key returns `M800_ERR_UNKNOWN_KEY` (or `M800_OK` with `*out` NULL). Any other
-/// status aborts the verification and is returned as is (e.g. a database error
-/// as `M800_ERR_INTERNAL`).
-///
-/// `key` is NUL-terminated and `key_len` bytes long; it is valid only during the
-/// call. The signer must stay valid and unchanged until the verify call returns.
-/// Called at most once per verification, on the verifying thread.
-///
-/// (Declared in the header as returning `m800_status`; read as an integer, so
-/// a value the callback invents is safe.)
-pub type m800_key_lookup_fn = Option<
-    unsafe extern "C" fn(
-        ctx: *mut c_void,
-        key: *const c_char,
-        key_len: usize,
-        out: *mut *const m800_signer,
-    ) -> c_int,
->;
-
-/// Asks the C callback for the signer of `key`; a failure other than "unknown
-/// key" is kept in `failure`.
-///
-/// # Safety
-/// `lookup` must follow `m800_key_lookup_fn`'s contract for `ctx`; the signer it
-/// returns must stay valid and unchanged during `'s`.
-unsafe fn find_signer<'s>(
-    lookup: LookupFn,
-    ctx: *mut c_void,
-    key: &str,
-    failure: &core::cell::Cell<m800_status>,
-) -> Option<&'s Signer> {
-    let mut name = [0u8; crate::limits::KEY_MAX + 1];
-    name.get_mut(..key.len())?.copy_from_slice(key.as_bytes());
-    let mut found: *const m800_signer = core::ptr::null();
-    // SAFETY: `lookup` follows its contract (this function's); `name` is
-    // NUL-terminated after `key.len()` bytes and lives during the call; `found`
-    // is a valid out-pointer.
-    let status = unsafe { lookup(ctx, name.as_ptr().cast(), key.len(), &mut found) };
-    if status != M800_OK as c_int {
-        if status != M800_ERR_UNKNOWN_KEY as c_int {
-            failure.set(super::status::from_code(status));
-        }
-        return None;
-    }
-    if found.is_null() {
-        return None;
-    }
-    // SAFETY: by the callback's contract `found` points to a signer that stays
-    // valid and unchanged during 's.
-    match unsafe { signer(found) } {
-        Ok(signer) => Some(signer),
-        Err(status) => {
-            failure.set(status);
-            None
-        }
-    }
-}
-
-/// As `m800_verify_request_ex` (`details` may be NULL), with the signer found by
-/// `lookup(ctx, key, ...)` for the request's key.
-///
-/// # Safety
-/// As `m800_verify_request_ex`; `lookup` a valid function following
-/// `m800_key_lookup_fn`'s contract; `ctx` is passed to it untouched.
-#[no_mangle]
-pub unsafe extern "C" fn m800_verify_request_multi(
-    lookup: m800_key_lookup_fn,
-    ctx: *mut c_void,
-    req: *const m800_request,
-    x_m_date: *const c_char,
-    x_m_date_len: usize,
-    authorization: *const c_char,
-    authorization_len: usize,
-    now: u64,
-    window_s: u32,
-    cache: *mut m800_replay_cache,
-    details: *mut m800_verify_details,
-) -> m800_status {
-    guard(|| {
-        let lookup = lookup.ok_or(M800_ERR_NULL_POINTER)?;
-        // SAFETY: forwarded from this function's contract.
-        let (received, cache, details) = unsafe {
-            (
-                received(
-                    req,
-                    x_m_date,
-                    x_m_date_len,
-                    authorization,
-                    authorization_len,
-                )?,
-                replay_cache(cache)?,
-                details.as_mut(),
-            )
-        };
-        // SAFETY: forwarded from this function's contract.
-        unsafe { run_multi(lookup, ctx, &received, now, window_s, cache, details) }
-    })
-}
-
-/// The C callback's signature (`m800_key_lookup_fn` without the `Option`).
-type LookupFn =
-    unsafe extern "C" fn(*mut c_void, *const c_char, usize, *mut *const m800_signer) -> c_int;
-
-/// [`run`] with the signer found by the C callback; the callback's own
-/// failure is reported instead of "unknown key".
-///
-/// # Safety
-/// `lookup` must follow `m800_key_lookup_fn`'s contract for `ctx`.
-unsafe fn run_multi(
-    lookup: LookupFn,
-    ctx: *mut c_void,
+/// Writes the details of `result` into the caller's struct, in place (the
+/// expected string to sign goes straight into its array): out of line, so a
+/// call without details spends no stack on them.
+#[inline(never)]
+fn report(
+    details: Out<m800_verify_details>,
+    verifier: &Verifier<Keys<'_>>,
     received: &ReceivedRequest<'_>,
     now: u64,
-    window_s: u32,
-    cache: Option<ReplayCache<&mut [ReplaySlot]>>,
-    details: Option<&mut m800_verify_details>,
+    result: crate::Result<()>,
 ) -> FfiResult {
-    let failure = core::cell::Cell::new(M800_OK);
-    // SAFETY: forwarded from this function's contract.
-    let find = |key: &str| unsafe { find_signer(lookup, ctx, key, &failure) };
-    let result = run(KeyFn::new(find), received, now, window_s, cache, details);
-    match (result, failure.get()) {
-        (Err(M800_ERR_UNKNOWN_KEY), status) if status != M800_OK => Err(status),
-        (result, _) => result,
-    }
-}
-
-/// As `m800_verify_request_ex`, for a body digested in chunks on arrival:
-/// `content_md5` is the `Content-MD5` value `m800_md5_final` computed from the
-/// body *received* (never a `Content-MD5` header's value: the check would then
-/// prove nothing about the body), empty for no body; `req->body` must be NULL
-/// with `body_len` 0 (else `M800_ERR_INVALID_ARGUMENT`). A value that is not
-/// empty or 32 lower-case hex digits is `M800_ERR_INVALID_CONTENT_MD5`.
-/// `details` may be NULL.
-///
-/// # Safety
-/// As `m800_verify_request_ex`; `content_md5` readable for `content_md5_len`.
-#[no_mangle]
-pub unsafe extern "C" fn m800_verify_request_md5(
-    s: *const m800_signer,
-    req: *const m800_request,
-    content_md5: *const c_char,
-    content_md5_len: usize,
-    x_m_date: *const c_char,
-    x_m_date_len: usize,
-    authorization: *const c_char,
-    authorization_len: usize,
-    now: u64,
-    window_s: u32,
-    cache: *mut m800_replay_cache,
-    details: *mut m800_verify_details,
-) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let (signer, received, cache, details) = unsafe {
-            (
-                signer(s)?,
-                received_with(
-                    request_md5(req, content_md5, content_md5_len)?,
-                    x_m_date,
-                    x_m_date_len,
-                    authorization,
-                    authorization_len,
-                )?,
-                replay_cache(cache)?,
-                details.as_mut(),
-            )
-        };
-        run(signer, &received, now, window_s, cache, details)
-    })
-}
-
-/// Parses one complete raw HTTP/1.1 request (request line, headers, empty line,
-/// exactly `Content-Length` body bytes), as the Rust `http::HttpRequest` does.
-///
-/// # Safety
-/// `raw` readable for `raw_len` bytes during `'a`.
-unsafe fn http_received<'a>(raw: *const u8, raw_len: usize) -> FfiResult<ReceivedRequest<'a>> {
-    // SAFETY: forwarded contract.
-    let raw = unsafe { bytes(raw, raw_len) }?;
-    Ok(HttpRequest::parse(raw)?.to_received())
-}
-
-/// Verifies a raw HTTP/1.1 request exactly as received from the socket: the
-/// request line, the headers, the empty line and exactly `Content-Length` body
-/// bytes (`raw_len` must end where the body ends). The parser is strict
-/// (request smuggling starts with lenient parsers): each violation is its own
-/// status, `M800_ERR_MALFORMED_HTTP_REQUEST_LINE` to
-/// `M800_ERR_HTTP_BODY_LENGTH_MISMATCH` (no `Transfer-Encoding`, no obsolete
-/// line folding, CRLF only, no duplicate `Host`, `Content-Type`,
-/// `Content-Length`, `X-M-Date` or `Authorization`). Then it checks the
-/// request as `m800_verify_request` does, with the method and target of the
-/// request line, the `Content-Type`, `X-M-Date` and `Authorization` headers
-/// (absent: empty, missing, empty) and the MD5 of the body. Allocation-free.
-///
-/// # Safety
-/// `s` as for `m800_verify_request`; `raw` readable for `raw_len` bytes;
-/// `cache` NULL or initialised and exclusively used.
-#[no_mangle]
-pub unsafe extern "C" fn m800_verify_http_request(
-    s: *const m800_signer,
-    raw: *const u8,
-    raw_len: usize,
-    now: u64,
-    window_s: u32,
-    cache: *mut m800_replay_cache,
-) -> m800_status {
-    // SAFETY: same contract.
-    unsafe {
-        m800_verify_http_request_ex(s, raw, raw_len, now, window_s, cache, core::ptr::null_mut())
-    }
-}
-
-/// As `m800_verify_http_request`, and, when `details` is not NULL, fills
-/// `*details` as `m800_verify_request_ex` does (not on argument or HTTP parser
-/// errors).
-///
-/// # Safety
-/// As `m800_verify_http_request`; `details` NULL or valid for writes.
-#[no_mangle]
-pub unsafe extern "C" fn m800_verify_http_request_ex(
-    s: *const m800_signer,
-    raw: *const u8,
-    raw_len: usize,
-    now: u64,
-    window_s: u32,
-    cache: *mut m800_replay_cache,
-    details: *mut m800_verify_details,
-) -> m800_status {
-    guard(|| {
-        // SAFETY: forwarded from this function's contract.
-        let (signer, received, cache, details) = unsafe {
-            (
-                signer(s)?,
-                http_received(raw, raw_len)?,
-                replay_cache(cache)?,
-                details.as_mut(),
-            )
-        };
-        run(signer, &received, now, window_s, cache, details)
-    })
-}
-
-/// As `m800_verify_http_request_ex` (`details` may be NULL), with the signer
-/// found by `lookup(ctx, key, ...)` for the request's key, as
-/// `m800_verify_request_multi` does.
-///
-/// # Safety
-/// As `m800_verify_http_request_ex`; `lookup` a valid function following
-/// `m800_key_lookup_fn`'s contract; `ctx` is passed to it untouched.
-#[no_mangle]
-pub unsafe extern "C" fn m800_verify_http_request_multi(
-    lookup: m800_key_lookup_fn,
-    ctx: *mut c_void,
-    raw: *const u8,
-    raw_len: usize,
-    now: u64,
-    window_s: u32,
-    cache: *mut m800_replay_cache,
-    details: *mut m800_verify_details,
-) -> m800_status {
-    guard(|| {
-        let lookup = lookup.ok_or(M800_ERR_NULL_POINTER)?;
-        // SAFETY: forwarded from this function's contract.
-        let (received, cache, details) = unsafe {
-            (
-                http_received(raw, raw_len)?,
-                replay_cache(cache)?,
-                details.as_mut(),
-            )
-        };
-        // SAFETY: forwarded from this function's contract.
-        unsafe { run_multi(lookup, ctx, &received, now, window_s, cache, details) }
-    })
+    let skew_s = match result {
+        Err(Error::DateTooOld { skew_s, .. } | Error::DateInFuture { skew_s, .. }) => skew_s,
+        _ => 0,
+    };
+    // SAFETY (the four projections): `&raw mut` of a field of the valid struct.
+    details
+        .field(|d| unsafe { &raw mut (*d).server_time })?
+        .put(now);
+    details
+        .field(|d| unsafe { &raw mut (*d).skew_s })?
+        .put(skew_s);
+    let sts = details.field(|d| unsafe { &raw mut (*d).expected_string_to_sign })?;
+    let len = details.field(|d| unsafe { &raw mut (*d).expected_string_to_sign_len })?;
+    let expected = match result {
+        // A request whose fields cannot even form a string to sign has none
+        // to report.
+        Err(Error::SignatureMismatch) => sts.put_with(|buf| {
+            let expected = verifier.expected_string_to_sign(received, buf);
+            expected.map_or(0, str::len)
+        }),
+        _ => sts.put_with(|_| 0),
+    };
+    len.put(expected);
+    Ok(())
 }

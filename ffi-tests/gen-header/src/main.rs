@@ -45,6 +45,8 @@ fn generate(dir: &Path) -> String {
     cbindgen::Builder::new()
         .with_config(config)
         .with_src(dir.join("src/ffi/mod.rs"))
+        // The status enum: the one failure table, literal for cbindgen.
+        .with_src(dir.join("src/error.rs"))
         .generate()
         .expect("cbindgen parses src/ffi")
         .write(&mut out);
@@ -126,8 +128,8 @@ const PREAMBLE: &str = r#"
 
 /// The declarations that take a status *from* C: written by hand so that the
 /// header shows `m800_status` while Rust reads a plain `int` (a value C invents
-/// must never become a Rust enum). `src/ffi/status.rs` and `src/ffi/verify.rs`
-/// define them; ffi-tests compile and call every one.
+/// must never become a Rust enum). `src/ffi/status.rs` defines them; ffi-tests
+/// compile and call every one.
 const TRAILER: &str = r#"
 #ifdef __cplusplus
 extern "C" {
@@ -140,44 +142,6 @@ const char *m800_status_str(m800_status status);
 /* A static, NUL-terminated machine-readable name of `status`, e.g.
  * "signature_mismatch"; "unknown" for other values. Never NULL. */
 const char *m800_status_name(m800_status status);
-
-/* Finds the signer for a developer key: on success writes a pointer to an
- * initialised signer for `key` to *out and returns M800_OK; for an unknown key
- * returns M800_ERR_UNKNOWN_KEY (or M800_OK with *out NULL). Any other status
- * aborts the verification and is returned by it as is (a value that is not an
- * m800_status becomes M800_ERR_INTERNAL). `key` is NUL-terminated and key_len
- * bytes long, valid only during the call. The signer must stay valid and
- * unchanged until the verify call returns. Called at most once per
- * verification, on the verifying thread. */
-typedef m800_status (*m800_key_lookup_fn)(void *ctx, const char *key, size_t key_len,
-                                          const m800_signer **out);
-
-/* As m800_verify_request_ex (`details` may be NULL), with the signer found by
- * lookup(ctx, key, ...) for the request's key; `ctx` is passed through
- * untouched. */
-m800_status m800_verify_request_multi(m800_key_lookup_fn lookup,
-                                      void *ctx,
-                                      const m800_request *req,
-                                      const char *x_m_date,
-                                      size_t x_m_date_len,
-                                      const char *authorization,
-                                      size_t authorization_len,
-                                      uint64_t now,
-                                      uint32_t window_s,
-                                      m800_replay_cache *cache,
-                                      m800_verify_details *details);
-
-/* As m800_verify_http_request_ex (`details` may be NULL), with the signer found
- * by lookup(ctx, key, ...) for the request's key, as in
- * m800_verify_request_multi. */
-m800_status m800_verify_http_request_multi(m800_key_lookup_fn lookup,
-                                           void *ctx,
-                                           const uint8_t *raw,
-                                           size_t raw_len,
-                                           uint64_t now,
-                                           uint32_t window_s,
-                                           m800_replay_cache *cache,
-                                           m800_verify_details *details);
 
 #ifdef __cplusplus
 }  /* extern "C" */

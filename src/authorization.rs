@@ -24,23 +24,11 @@ pub struct Authorization(heapless::String<AUTHORIZATION_MAX>);
 
 impl Authorization {
     /// Formats the header from its three parts. `key` and `nonce` are checked
-    /// (see [`check_key`](crate::signature::check_key) and
+    /// (see [`check_key`](crate::signer::check_key) and
     /// [`nonce::check`](crate::nonce::check)); `signature` must be non-empty
     /// printable ASCII without `"` or `\`, at most [`SIGNATURE_MAX`] bytes.
     pub fn new(key: &str, nonce: &str, signature: &str) -> Result<Authorization> {
-        let mut out = Authorization::EMPTY;
-        out.write(key, nonce, signature)?;
-        Ok(out)
-    }
-
-    /// No value yet: storage for [`write`](Self::write).
-    pub(crate) const EMPTY: Authorization = Authorization(heapless::String::new());
-
-    /// [`new`](Self::new) in place: on the signing path the header is written
-    /// straight into the caller's storage, not built and then moved (300
-    /// bytes of stack on a microcontroller).
-    pub(crate) fn write(&mut self, key: &str, nonce: &str, signature: &str) -> Result<()> {
-        crate::signature::check_key(key)?;
+        crate::signer::check_key(key)?;
         crate::nonce::check(nonce)?;
         if signature.is_empty()
             || signature.len() > SIGNATURE_MAX
@@ -48,12 +36,19 @@ impl Authorization {
         {
             return Err(Error::InvalidSignatureEncoding);
         }
-        self.write_checked(key, nonce, signature)
+        let mut out = Authorization::EMPTY;
+        out.write_checked(key, nonce, signature)?;
+        Ok(out)
     }
 
-    /// [`write`](Self::write) for parts already checked: a `Signer`'s key, a
-    /// nonce that passed [`nonce::check`](crate::nonce::check), a signature this
-    /// library encoded. Never truncates: overflow is still an error.
+    /// No value yet: storage for [`write_checked`](Self::write_checked).
+    pub(crate) const EMPTY: Authorization = Authorization(heapless::String::new());
+
+    /// [`new`](Self::new) in place, for parts already checked: a `Signer`'s
+    /// key, a nonce that passed [`nonce::check`](crate::nonce::check), a
+    /// signature this library encoded. The signing path writes the header
+    /// straight into the caller's storage. Never truncates: overflow is still
+    /// an error.
     pub(crate) fn write_checked(&mut self, key: &str, nonce: &str, signature: &str) -> Result<()> {
         let s = &mut self.0;
         s.clear();

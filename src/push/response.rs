@@ -1,0 +1,51 @@
+//! The push endpoint's answer: `{"requestId"}` or `{"error"}`.
+
+use super::json::JsonText;
+use super::wire;
+use crate::{Error, Result};
+
+/// The error object of an API error response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ApiError<'a> {
+    /// `error.status`: the HTTP status (100..=599).
+    pub status: u16,
+    /// `error.code`: the API's error code.
+    pub code: i64,
+    /// `error.message`.
+    pub message: JsonText<'a>,
+}
+
+/// A push response body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Response<'a> {
+    /// `{"requestId": "..."}`: the push was accepted.
+    Accepted {
+        /// The request id.
+        request_id: JsonText<'a>,
+    },
+    /// `{"error": {"status": N, "code": N, "message": "..."}}`.
+    Failed(ApiError<'a>),
+}
+
+/// Parses a push response body: `{"requestId": "..."}` or
+/// `{"error": {"status": N, "code": N, "message": "..."}}`.
+///
+/// Whitespace between tokens is allowed; anything else — unknown or
+/// duplicated members, both or neither of `requestId` and `error`, `null`,
+/// wrong types, a status outside 100..=599, invalid escapes or UTF-8, trailing
+/// bytes — is [`Error::MalformedResponse`]. The strings stay in `body`.
+pub fn parse_response(body: &[u8]) -> Result<Response<'_>> {
+    let malformed = Error::MalformedResponse;
+    let (reply, _) = serde_json_core::from_slice::<wire::Reply<'_>>(body).map_err(|_| malformed)?;
+    match (reply.request_id.0, reply.error.0) {
+        (Some(id), None) => Ok(Response::Accepted {
+            request_id: JsonText::new(id.0)?,
+        }),
+        (None, Some(e)) if (100..=599).contains(&e.status) => Ok(Response::Failed(ApiError {
+            status: e.status,
+            code: e.code,
+            message: JsonText::new(e.message.0)?,
+        })),
+        _ => Err(malformed),
+    }
+}
