@@ -247,7 +247,7 @@ typedef struct m800_push {
   const char *push_content;
   // Length of `push_content` in bytes.
   size_t push_content_len;
-  // `sender`: `user@carrier` (or empty); NULL: none.
+  // `sender`: `user@carrier` (an empty sender is `M800_ERR_INVALID_SENDER`); NULL: none.
   const char *sender;
   // Length of `sender` in bytes.
   size_t sender_len;
@@ -297,7 +297,7 @@ typedef struct m800_received_push {
   const char *push_content;
   // Length of `push_content` in bytes.
   size_t push_content_len;
-  // `sender` (raw JSON text, checked to be `user@carrier` or empty); NULL
+  // `sender` (raw JSON text, checked to be `user@carrier`); NULL
   // when absent.
   const char *sender;
   // Length of `sender` in bytes.

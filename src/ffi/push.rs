@@ -34,7 +34,7 @@ pub struct m800_push {
     pub push_content: *const c_char,
     /// Length of `push_content` in bytes.
     pub push_content_len: usize,
-    /// `sender`: `user@carrier` (or empty); NULL: none.
+    /// `sender`: `user@carrier` (an empty sender is `M800_ERR_INVALID_SENDER`); NULL: none.
     pub sender: *const c_char,
     /// Length of `sender` in bytes.
     pub sender_len: usize,
@@ -305,7 +305,7 @@ pub struct m800_received_push {
     pub push_content: *const c_char,
     /// Length of `push_content` in bytes.
     pub push_content_len: usize,
-    /// `sender` (raw JSON text, checked to be `user@carrier` or empty); NULL
+    /// `sender` (raw JSON text, checked to be `user@carrier`); NULL
     /// when absent.
     pub sender: *const c_char,
     /// Length of `sender` in bytes.
