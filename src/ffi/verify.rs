@@ -97,24 +97,20 @@ unsafe fn slots_mut<'a>(slots: *mut m800_replay_slot, n: usize) -> FfiResult<&'a
     Ok(unsafe { core::slice::from_raw_parts_mut(slots.cast::<ReplaySlot>(), n) })
 }
 
-/// The replay cache of an initialised `m800_replay_cache`, or `None` for NULL.
+/// The replay cache of an initialised `m800_replay_cache`.
 ///
 /// # Safety
 /// A non-NULL `c` must be a valid `m800_replay_cache`, zeroed or initialised by
 /// `m800_replay_cache_init`, used by no one else during `'a`.
-unsafe fn replay_cache<'a>(
-    c: *mut m800_replay_cache,
-) -> FfiResult<Option<ReplayCache<&'a mut [ReplaySlot]>>> {
+unsafe fn replay_cache<'a>(c: *mut m800_replay_cache) -> FfiResult<Replay<'a>> {
     // SAFETY: forwarded contract.
-    let Some(c) = (unsafe { c.as_ref() }) else {
-        return Ok(None);
-    };
+    let c = unsafe { get(c) }?;
     if c.magic != CACHE_MAGIC {
         return Err(M800_ERR_NOT_INITIALIZED);
     }
     // SAFETY: init stored a slot pointer and count valid for the cache's life.
     let slots = unsafe { slots_mut(c.slots, c.n_slots) }?;
-    Ok(Some(ReplayCache::resume(slots)))
+    Ok(Replay::Cache(ReplayCache::resume(slots)))
 }
 
 /// What a replay store's `check_and_record` answers.
@@ -168,70 +164,70 @@ pub struct m800_replay_store {
     pub check_and_record: m800_replay_check_fn,
 }
 
-/// A caller's store as the Rust `ReplayStore`.
-struct CallbackStore(CheckAbi, *mut c_void);
+/// The replay check a verification asks for: the C layer's one `ReplayStore`.
+enum Replay<'a> {
+    Cache(ReplayCache<&'a mut [ReplaySlot]>),
+    /// A caller's `m800_replay_store`: its callback and context.
+    Callback(CheckAbi, *mut c_void),
+}
 
-impl ReplayStore for CallbackStore {
-    fn check_and_record(
-        &mut self,
-        key: &str,
-        nonce: &str,
-        timestamp: u64,
-        _now: u64,
-        window_s: u32,
-    ) -> Freshness {
-        let (Some(k), Some(n)) = (
-            nul_terminated::<{ KEY_MAX + 1 }>(key),
-            nul_terminated::<{ NONCE_MAX + 1 }>(nonce),
-        ) else {
-            return Freshness::Full;
-        };
-        let keep_until = timestamp.saturating_add(u64::from(window_s));
-        let (key_len, nonce_len) = (key.len(), nonce.len());
-        // SAFETY: the callback follows `m800_replay_check_fn`'s contract (the
-        // caller of `m800_verify` promises it); `k` and `n` are NUL-terminated
-        // after `key_len` / `nonce_len` bytes and live during the call.
-        let answer = unsafe {
-            (self.0)(
-                self.1,
-                k.as_ptr().cast(),
-                key_len,
-                n.as_ptr().cast(),
-                nonce_len,
-                keep_until,
-            )
-        };
-        match answer {
-            a if a == m800_freshness::M800_FRESH as c_int => Freshness::Fresh,
-            a if a == m800_freshness::M800_REPLAYED as c_int => Freshness::Replay,
-            _ => Freshness::Full,
+impl ReplayStore for Replay<'_> {
+    fn check_and_record(&mut self, key: &str, nonce: &str, at: u64, now: u64, w: u32) -> Freshness {
+        match self {
+            Replay::Cache(c) => c.check_and_record(key, nonce, at, now, w),
+            Replay::Callback(f, ctx) => {
+                ask_store(*f, *ctx, key, nonce, at.saturating_add(w.into()))
+            }
         }
     }
 }
 
-/// `text` and a NUL, zero-padded to `N` bytes; `None` if it does not fit.
-fn nul_terminated<const N: usize>(text: &str) -> Option<[u8; N]> {
-    let mut buf = [0; N];
-    let dst = buf.get_mut(..text.len()).filter(|_| text.len() < N)?;
-    dst.copy_from_slice(text.as_bytes());
-    Some(buf)
+/// Asks a caller's store (out of line: its copies stay off the cache's path).
+#[inline(never)]
+fn ask_store(f: CheckAbi, ctx: *mut c_void, key: &str, nonce: &str, keep_until: u64) -> Freshness {
+    let (mut k, mut n) = ([0; KEY_MAX + 1], [0; NONCE_MAX + 1]);
+    let (Some(k), Some(n)) = (nul_terminated(key, &mut k), nul_terminated(nonce, &mut n)) else {
+        return Freshness::Full;
+    };
+    // SAFETY: the callback follows `m800_replay_check_fn`'s contract (the
+    // caller of `m800_verify` promises it); `k` and `n` are NUL-terminated
+    // after `key.len()` / `nonce.len()` bytes and live during the call.
+    match unsafe { f(ctx, k, key.len(), n, nonce.len(), keep_until) } {
+        a if a == m800_freshness::M800_FRESH as c_int => Freshness::Fresh,
+        a if a == m800_freshness::M800_REPLAYED as c_int => Freshness::Replay,
+        _ => Freshness::Full,
+    }
 }
 
-/// The store of a non-NULL `s`, or `None` for NULL.
+/// Writes `text` and a NUL into `buf`, in place; `None` if it does not fit.
+fn nul_terminated(text: &str, buf: &mut [u8]) -> Option<*const c_char> {
+    let (dst, nul) = buf.split_at_mut_checked(text.len())?;
+    dst.copy_from_slice(text.as_bytes());
+    *nul.first_mut()? = 0;
+    Some(buf.as_ptr().cast())
+}
+
+/// The replay check `p` asks for: its cache, its store, or none.
 ///
 /// # Safety
-/// A non-NULL `s` must be a valid `m800_replay_store` whose callback follows
-/// `m800_replay_check_fn`'s contract.
-unsafe fn callback_store(s: *const m800_replay_store) -> FfiResult<Option<CallbackStore>> {
+/// As `m800_verify`.
+unsafe fn replay<'a>(p: &m800_verify_params) -> FfiResult<Option<Replay<'a>>> {
+    if p.replay_store.is_null() {
+        // SAFETY: as this function's contract.
+        return (!p.replay_cache.is_null())
+            .then(|| unsafe { replay_cache(p.replay_cache) })
+            .transpose();
+    }
+    if !p.replay_cache.is_null() {
+        return Err(M800_ERR_INVALID_ARGUMENT);
+    }
     // SAFETY: as this function's contract.
-    let Some(s) = (unsafe { s.as_ref() }) else {
-        return Ok(None);
-    };
-    let f = s.check_and_record.ok_or(M800_ERR_NULL_POINTER)?;
+    let store = unsafe { get(p.replay_store) }?;
+    let f = store.check_and_record.ok_or(M800_ERR_NULL_POINTER)?;
     type Declared = <m800_replay_check_fn as IntoIterator>::Item;
     // SAFETY: the same C function, its `int`-sized result read as `c_int`.
     let f = unsafe { core::mem::transmute::<Declared, CheckAbi>(f) };
-    Ok(Some(CallbackStore(f, s.ctx)))
+    Ok(Some(Replay::Callback(f, store.ctx)))
 }
 
 /// What `m800_verify` reports besides the status, when asked.
@@ -368,24 +364,48 @@ const KNOWN_SIZES: [usize; 2] = [
     size_of::<m800_verify_params>(),
 ];
 
-/// The caller's parameters: the prefix its `size` covers, over `DEFAULTS`.
+/// Verifies with the caller's parameters, as much of them as its `size`
+/// covers.
 ///
 /// # Safety
-/// A non-NULL `p` must be valid for reads of its `size` bytes.
-unsafe fn read_params(p: *const m800_verify_params) -> FfiResult<m800_verify_params> {
+/// A non-NULL `p` must be valid for reads of its `size` bytes; the rest as
+/// `m800_verify`.
+unsafe fn verify_sized(
+    p: *const m800_verify_params,
+    details: *mut m800_verify_details,
+) -> FfiResult {
     // SAFETY: as this function's contract; `size` is the first field.
     let size = *unsafe { get(p.cast::<usize>()) }?;
+    if size == size_of::<m800_verify_params>() {
+        // SAFETY: `p` is valid for reads of the whole struct.
+        return unsafe { verify(get(p)?, details) };
+    }
     if !KNOWN_SIZES.contains(&size) {
         return Err(M800_ERR_INVALID_ARGUMENT);
     }
+    // SAFETY: as this function's contract.
+    unsafe { verify_older(p, size, details) }
+}
+
+/// An older caller's parameters: the prefix its `size` covers, copied over
+/// `DEFAULTS` (out of line: the copy costs the current callers no stack).
+///
+/// # Safety
+/// As [`verify_sized`], with `size` one of `KNOWN_SIZES`.
+#[inline(never)]
+unsafe fn verify_older(
+    p: *const m800_verify_params,
+    size: usize,
+    details: *mut m800_verify_details,
+) -> FfiResult {
     let mut params = DEFAULTS;
     // SAFETY: `p` is valid for reads of `size` bytes; `size` is at most the
     // struct's, and each known size ends on a field boundary, so the copy
     // writes whole fields of `params` with the caller's values of them.
     unsafe {
         core::ptr::copy_nonoverlapping(p.cast::<u8>(), (&raw mut params).cast::<u8>(), size);
+        verify(&params, details)
     }
-    Ok(params)
 }
 
 /// Where the keys come from: the C layer's one `KeyStore`.
@@ -402,12 +422,13 @@ impl KeyStore for Keys<'_> {
             let Keys::One(signer) = self else { return None };
             return signer.signer(key);
         };
-        let name = nul_terminated::<{ KEY_MAX + 1 }>(key)?;
+        let mut name = [0; KEY_MAX + 1];
+        let name = nul_terminated(key, &mut name)?;
         let mut found: *const m800_signer = core::ptr::null();
         // SAFETY: `lookup` follows `m800_key_lookup_fn`'s contract (the caller
         // of `m800_verify` promises it); `name` is NUL-terminated after
         // `key.len()` bytes and lives during the call; `found` is writable.
-        let status = unsafe { lookup(*ctx, name.as_ptr().cast(), key.len(), &mut found) };
+        let status = unsafe { lookup(*ctx, name, key.len(), &mut found) };
         let status = m800_status::from_code(status).unwrap_or(M800_ERR_INTERNAL);
         let result = match status {
             M800_OK if found.is_null() => Ok(None),
@@ -452,7 +473,7 @@ pub unsafe extern "C" fn m800_verify(
     details: *mut m800_verify_details,
 ) -> m800_status {
     // SAFETY: as this function's contract.
-    guard(|| unsafe { verify(&read_params(params)?, details) })
+    guard(|| unsafe { verify_sized(params, details) })
 }
 
 /// Verifies a received request with one signer: `m800_verify` with `signer`,
@@ -500,7 +521,7 @@ unsafe fn verify(p: &m800_verify_params, details: *mut m800_verify_details) -> F
     // SAFETY (all): each pointer is valid as `m800_verify`'s contract says; the
     // callback is the same C function, its `int`-sized result read as `c_int`
     // (see `LookupAbi`).
-    let (keys, received, mut cache) = unsafe {
+    let (keys, received, cache) = unsafe {
         let keys = match (p.signer.is_null(), p.lookup) {
             (false, None) => Keys::One(signer(p.signer)?),
             (true, Some(f)) => {
@@ -511,21 +532,11 @@ unsafe fn verify(p: &m800_verify_params, details: *mut m800_verify_details) -> F
             (true, None) => return Err(M800_ERR_NULL_POINTER),
             (false, Some(_)) => return Err(M800_ERR_INVALID_ARGUMENT),
         };
-        if !p.replay_cache.is_null() && !p.replay_store.is_null() {
-            return Err(M800_ERR_INVALID_ARGUMENT);
-        }
-        let cache = (
-            replay_cache(p.replay_cache)?,
-            callback_store(p.replay_store)?,
-        );
-        (keys, received(p)?, cache)
+        (keys, received(p)?, replay(p)?)
     };
     let verifier = Verifier::new(keys).with_window(p.window_s);
-    let store: Option<&mut dyn ReplayStore> = match cache {
-        (Some(ref mut c), _) => Some(c),
-        (_, Some(ref mut s)) => Some(s),
-        _ => None,
-    };
+    let mut cache = cache;
+    let store = cache.as_mut().map(|c| c as &mut dyn ReplayStore);
     let result = verifier.verify(&received, p.now, store).map(|_| ());
     if let Some(details) = Out::optional(details) {
         report(details, &verifier, &received, p.now, result)?;
