@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the C Redis replay store example (redis_store.c) against a real
 # redis-server started here on a free loopback port: a valid request passes,
-# the same again is replayed, the entry holds the window as its TTL; then,
-# with the server stopped, a fresh request is refused (replay_cache_full).
+# the same again is replayed, the entry holds the window as its TTL; then a
+# fresh request is refused (replay_cache_full) by a full Redis (an OOM error
+# reply) and by a stopped one (no connection).
 set -euo pipefail
 example=$1
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -18,7 +19,12 @@ keys=$(redis-cli -p "$port" --scan --pattern 'm800:a-demo-key:*')
 ttl=$(redis-cli -p "$port" ttl "$keys")
 [ "$ttl" -ge 298 ] && [ "$ttl" -le 300 ] || { echo "TTL $ttl, expected the 300 s window" >&2; exit 1; }
 
+redis-cli -p "$port" config set maxmemory-policy noeviction >/dev/null
+redis-cli -p "$port" config set maxmemory 1 >/dev/null
+"$example" "$port" refused
+redis-cli -p "$port" config set maxmemory 0 >/dev/null
+
 kill "$pid"
 wait "$pid" || true
-"$example" "$port" down
+"$example" "$port" refused
 echo "redis_store: ok"

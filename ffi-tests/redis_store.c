@@ -5,8 +5,8 @@
  * connection, a timeout) is M800_STORE_FAILED: the request is refused.
  *
  *   cc redis_store.c $(pkg-config --cflags --libs m800_sign hiredis) -o redis_store
- *   ./redis_store PORT up    # verify a signed request (ok), then the same again (replayed)
- *   ./redis_store PORT down  # with Redis stopped: a fresh request is refused */
+ *   ./redis_store PORT up       # verify a signed request (ok), then the same again (replayed)
+ *   ./redis_store PORT refused  # Redis full or stopped: a fresh request is refused */
 #include <m800_sign.h>
 
 #include <hiredis/hiredis.h>
@@ -53,8 +53,8 @@ static m800_freshness redis_check(void *ctx, const char *key, size_t key_len, co
 
 /* The demo: signs a request as a client would, then verifies it as a server. */
 int main(int argc, char **argv) {
-  if (argc != 3 || (strcmp(argv[2], "up") != 0 && strcmp(argv[2], "down") != 0)) {
-    fprintf(stderr, "usage: %s PORT up|down\n", argv[0]);
+  if (argc != 3 || (strcmp(argv[2], "up") != 0 && strcmp(argv[2], "refused") != 0)) {
+    fprintf(stderr, "usage: %s PORT up|refused\n", argv[0]);
     return 2;
   }
   redis_store redis = {"127.0.0.1", atoi(argv[1]), NULL};
