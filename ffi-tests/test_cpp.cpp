@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -91,6 +92,20 @@ int main() {
   vp.http_len = wire.size();
   vp.now = 1764334800;
   check(m800_verify(&vp, nullptr) == M800_OK, "verify raw");
+  // A replay store from C++: a lambda without captures over a std::set.
+  std::set<std::string> seen;
+  m800_replay_store store{&seen, [](void *ctx, const char *key, std::size_t, const char *nonce,
+                                    std::size_t, std::uint64_t) {
+                            auto *s = static_cast<std::set<std::string> *>(ctx);
+                            return s->insert(std::string(key) + ':' + nonce).second
+                                       ? M800_FRESH
+                                       : M800_REPLAYED;
+                          }};
+  vp.replay_store = &store;
+  check(m800_verify(&vp, nullptr) == M800_OK, "verify with a store");
+  check(m800_verify(&vp, nullptr) == M800_ERR_REPLAYED_NONCE && seen.size() == 1,
+        "store replay");
+  vp.replay_store = nullptr;
   m800_verify_details details{};
   vp.now += 1000;
   check(m800_verify(&vp, &details) == M800_ERR_DATE_TOO_OLD && details.skew_s == 1000,

@@ -75,25 +75,52 @@ lib.m800_push_body.argtypes = [C.c_char_p, sz, C.c_char_p, sz, C.c_char_p, sz, C
 lib.m800_push_request.argtypes = [C.POINTER(Signer), C.POINTER(Push), C.c_char_p, sz, C.c_uint64,
                                   C.c_char_p, sz, C.c_char_p, sz, C.POINTER(sz), C.POINTER(sz),
                                   C.POINTER(Headers)]
+CheckFn = C.CFUNCTYPE(C.c_int, C.c_void_p, C.c_char_p, sz, C.c_char_p, sz, C.c_uint64)
+
+
+class ReplayStore(C.Structure):
+    _fields_ = [("ctx", C.c_void_p), ("check_and_record", CheckFn)]
+
+
 class VerifyParams(C.Structure):
     _fields_ = [("size", sz), ("signer", C.POINTER(Signer)), ("lookup", C.c_void_p),
                 ("lookup_ctx", C.c_void_p), ("request", C.POINTER(Request)),
                 ("content_md5", C.c_char_p), ("content_md5_len", sz), ("http", C.c_char_p),
                 ("http_len", sz), ("x_m_date", C.c_char_p), ("x_m_date_len", sz),
                 ("authorization", C.c_char_p), ("authorization_len", sz), ("now", C.c_uint64),
-                ("window_s", C.c_uint32), ("replay_cache", C.POINTER(Cache))]
+                ("window_s", C.c_uint32), ("replay_cache", C.POINTER(Cache)),
+                ("replay_store", C.POINTER(ReplayStore))]
 
 
 lib.m800_verify_params_init.argtypes = [C.POINTER(VerifyParams)]
 lib.m800_verify.argtypes = [C.POINTER(VerifyParams), C.c_void_p]
 
 
-def verify_http(signer, raw, now):
+def verify_http(signer, raw, now, store=None):
     p = VerifyParams()
     check(lib.m800_verify_params_init(C.byref(p)) == 0, "params init")
     check(p.size == C.sizeof(VerifyParams) and p.window_s == 300, "params layout")
     p.signer, p.http, p.http_len, p.now = C.pointer(signer), raw, len(raw), now
+    if store is not None:
+        p.replay_store = C.pointer(store)
     return lib.m800_verify(C.byref(p), None)
+
+
+class PyStore:
+    """A replay store in Python: a set of (key, nonce); `answer` overrides."""
+
+    def __init__(self):
+        self.seen, self.answer = set(), None
+        self.store = ReplayStore(None, CheckFn(self.check))
+
+    def check(self, _ctx, key, key_len, nonce, nonce_len, keep_until):
+        pair = (key[:key_len], nonce[:nonce_len])
+        if self.answer is not None:
+            return self.answer
+        if pair in self.seen:
+            return 1  # M800_REPLAYED
+        self.seen.add(pair)
+        return 0  # M800_FRESH
 
 failures = 0
 
@@ -257,6 +284,15 @@ for v in V["request"]:
     check(h.authorization.decode() == e["authorization"], v["name"])
     check(verify_http(s, raw, v["unix_time"]) == 0, "verify raw %s" % v["name"])
     check(verify_http(s, raw, v["unix_time"] + 301) == 33, "date too old %s" % v["name"])
+    st = PyStore()
+    check(verify_http(s, raw, v["unix_time"], st.store) == 0, "store fresh %s" % v["name"])
+    got = name(verify_http(s, raw, v["unix_time"], st.store))
+    check(got == "replayed_nonce", "store replayed %s: %s" % (v["name"], got))
+    st.seen.clear()
+    for answer in (2, 99):  # M800_STORE_FAILED, and a value that is none
+        st.answer = answer
+        got = name(verify_http(s, raw, v["unix_time"], st.store))
+        check(got == "replay_cache_full", "store failed %s: %s" % (v["name"], got))
     lib.m800_signer_wipe(C.byref(s))
 
 check(lib.m800_version().decode().count(".") == 2, "version")

@@ -5,6 +5,7 @@
 #include <m800_sign.h>
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,6 +372,105 @@ static void test_replay_cache(void) {
   EXPECT(verify_h(&s, &r, &h1, t, &zero), M800_ERR_NOT_INITIALIZED);
   EXPECT(m800_replay_cache_init(NULL, slots, 2), M800_ERR_NULL_POINTER);
   EXPECT(m800_replay_cache_init(&c, NULL, 2), M800_ERR_NULL_POINTER);
+  m800_signer_wipe(&s);
+}
+
+/* ---- replay store (the caller's own, through a callback) ---------------- */
+
+/* A replay store over an array: (key, nonce, keep_until) per entry. `answer`
+ * >= 0 replaces the store's reply (a failure, or a value that is no
+ * m800_freshness). */
+typedef struct {
+  char keys[4][M800_KEY_SIZE];
+  char nonces[4][M800_NONCE_SIZE];
+  uint64_t keep_until[4];
+  int n, calls, answer, bad_args;
+} array_store;
+
+static m800_freshness array_check(void *ctx, const char *key, size_t key_len, const char *nonce,
+                                  size_t nonce_len, uint64_t keep_until) {
+  array_store *a = (array_store *)ctx;
+  a->calls++;
+  /* Contract: NUL-terminated at the given lengths. */
+  if (key[key_len] != '\0' || nonce[nonce_len] != '\0' || strlen(key) != key_len ||
+      strlen(nonce) != nonce_len)
+    a->bad_args++;
+  if (a->answer >= 0) return (m800_freshness)a->answer;
+  for (int i = 0; i < a->n; i++)
+    if (strcmp(a->keys[i], key) == 0 && strcmp(a->nonces[i], nonce) == 0) return M800_REPLAYED;
+  if (a->n == 4) return M800_STORE_FAILED;
+  memcpy(a->keys[a->n], key, key_len + 1);
+  memcpy(a->nonces[a->n], nonce, nonce_len + 1);
+  a->keep_until[a->n++] = keep_until;
+  return M800_FRESH;
+}
+
+static m800_status verify_store(const m800_signer *s, const m800_request *r,
+                                const m800_signed_headers *h, uint64_t now,
+                                const m800_replay_store *store, m800_replay_cache *cache) {
+  m800_verify_params p = vp_keys(s, NULL, NULL, now, 300, cache);
+  p.request = r;
+  p.x_m_date = h->x_m_date;
+  p.x_m_date_len = strlen(h->x_m_date);
+  p.authorization = h->authorization;
+  p.authorization_len = strlen(h->authorization);
+  p.replay_store = store;
+  return m800_verify(&p, NULL);
+}
+
+static void test_replay_store(void) {
+  m800_signer s = {{0}};
+  EXPECT(m800_signer_init(&s, "k", 1, (const uint8_t *)"secret", 6), M800_OK);
+  m800_request r = make_request((str_t){"GET", 3}, (str_t){"/x", 2}, (str_t){NULL, 0},
+                                (str_t){NULL, 0});
+  array_store a;
+  memset(&a, 0, sizeof a);
+  a.answer = -1;
+  m800_replay_store store = {&a, array_check};
+  m800_signed_headers h1, h2, forged;
+  uint64_t t = 1700000000;
+  sign_nonce(&s, &r, t, "n1", &h1);
+  sign_nonce(&s, &r, t, "n2", &h2);
+  /* A forged request never reaches the store. */
+  forged = h1;
+  forged.authorization[strlen(forged.authorization) - 2] ^= 1;
+  EXPECT(verify_store(&s, &r, &forged, t, &store, NULL), M800_ERR_SIGNATURE_MISMATCH);
+  CHECK(a.calls == 0);
+  /* Fresh, then replayed; kept until the date plus the window. */
+  EXPECT(verify_store(&s, &r, &h1, t + 10, &store, NULL), M800_OK);
+  EXPECT(verify_store(&s, &r, &h1, t + 20, &store, NULL), M800_ERR_REPLAYED_NONCE);
+  CHECK(a.calls == 2 && a.n == 1 && a.bad_args == 0);
+  CHECK(strcmp(a.keys[0], "k") == 0 && strcmp(a.nonces[0], "n1") == 0);
+  CHECK(a.keep_until[0] == t + 300);
+  /* A store failure, and a value that is no m800_freshness, are refused. */
+  a.answer = M800_STORE_FAILED;
+  EXPECT(verify_store(&s, &r, &h2, t, &store, NULL), M800_ERR_REPLAY_CACHE_FULL);
+  a.answer = 7;
+  EXPECT(verify_store(&s, &r, &h2, t, &store, NULL), M800_ERR_REPLAY_CACHE_FULL);
+  a.answer = -1;
+  EXPECT(verify_store(&s, &r, &h2, t, &store, NULL), M800_OK);
+  /* Both a cache and a store; a store without a callback. */
+  m800_replay_slot slots[2];
+  m800_replay_cache c;
+  EXPECT(m800_replay_cache_init(&c, slots, 2), M800_OK);
+  int calls = a.calls;
+  EXPECT(verify_store(&s, &r, &h1, t, &store, &c), M800_ERR_INVALID_ARGUMENT);
+  m800_replay_store none = {&a, NULL};
+  EXPECT(verify_store(&s, &r, &h1, t, &none, NULL), M800_ERR_NULL_POINTER);
+  CHECK(a.calls == calls);
+  /* A caller compiled before replay_store: its size ends at replay_cache. */
+  m800_verify_params p = vp_keys(&s, NULL, NULL, t, 300, &c);
+  p.size = offsetof(m800_verify_params, replay_store);
+  p.request = &r;
+  p.x_m_date = h1.x_m_date;
+  p.x_m_date_len = strlen(h1.x_m_date);
+  p.authorization = h1.authorization;
+  p.authorization_len = strlen(h1.authorization);
+  p.replay_store = &none; /* past its struct: never read */
+  EXPECT(m800_verify(&p, NULL), M800_OK);
+  EXPECT(m800_verify(&p, NULL), M800_ERR_REPLAYED_NONCE);
+  p.size += 1;
+  EXPECT(m800_verify(&p, NULL), M800_ERR_INVALID_ARGUMENT);
   m800_signer_wipe(&s);
 }
 
@@ -1280,6 +1380,7 @@ int main(void) {
   test_verify_vectors();
   test_multi_key();
   test_replay_cache();
+  test_replay_store();
   test_buffers();
   test_statuses();
   test_push_uri_vectors();

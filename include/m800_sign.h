@@ -189,6 +189,17 @@ typedef enum m800_push_outcome {
   M800_PUSH_FAILED = 2,
 } m800_push_outcome;
 
+// What a replay store's `check_and_record` answers.
+typedef enum m800_freshness {
+  // Not seen before; now recorded until `keep_until`: the request passes.
+  M800_FRESH = 0,
+  // Already recorded and not yet expired: `M800_ERR_REPLAYED_NONCE`.
+  M800_REPLAYED = 1,
+  // Could not check or record it (store unreachable, full, timed out):
+  // `M800_ERR_REPLAY_CACHE_FULL`, as is any value not listed here.
+  M800_STORE_FAILED = 2,
+} m800_freshness;
+
 // A streaming `Content-MD5` context (128 bytes, 8-byte aligned), for bodies read in chunks, in memory the
 // caller owns. `m800_md5_init`, any number of `m800_md5_update`, then
 // `m800_md5_final`. One context belongs to one thread at a time. It holds no
@@ -391,6 +402,33 @@ typedef enum m800_status (*m800_key_lookup_fn)(void *ctx,
                                                size_t key_len,
                                                const struct m800_signer **out);
 
+// Checks whether the pair `(key, nonce)` is recorded and, if not, records it
+// until `keep_until` (Unix seconds: the request's date plus the window), in
+// one atomic step when several verifiers share the store. `key` and `nonce`
+// are NUL-terminated and `key_len` / `nonce_len` bytes long (ASCII, no NUL
+// inside); both are valid only during the call. Returns `M800_FRESH` only
+// when the pair was recorded: anything that could not be recorded must be
+// `M800_STORE_FAILED`, never `M800_FRESH`.
+typedef enum m800_freshness (*m800_replay_check_fn)(void *ctx,
+                                                    const char *key,
+                                                    size_t key_len,
+                                                    const char *nonce,
+                                                    size_t nonce_len,
+                                                    uint64_t keep_until);
+
+// A replay store of the caller's own (e.g. shared by several servers, on
+// Redis): usable wherever an `m800_replay_cache` is, through
+// `m800_verify_params.replay_store`. `check_and_record` is called at most
+// once per verification, on the verifying thread, and only for a request
+// whose signature, key and date have passed (a forged request never reaches
+// it). A store shared by threads must be thread-safe itself.
+typedef struct m800_replay_store {
+  // Passed to `check_and_record` untouched.
+  void *ctx;
+  // Checks and records one pair; NULL is `M800_ERR_NULL_POINTER`.
+  m800_replay_check_fn check_and_record;
+} m800_replay_store;
+
 // What `m800_verify` checks, and with what. Set it up with
 // `m800_verify_params_init` (or set `size` to `sizeof(m800_verify_params)`
 // and zero the rest), then fill in the fields the request needs:
@@ -403,14 +441,17 @@ typedef enum m800_status (*m800_key_lookup_fn)(void *ctx,
 //   `Authorization`; `http` with `request`, `content_md5`, `x_m_date` or
 //   `authorization` set is `M800_ERR_INVALID_ARGUMENT`);
 // - `x_m_date` (NULL: the header is absent) and `authorization`, unless `http`;
-// - `now`, `window_s`, and `replay_cache` (NULL: no replay check).
+// - `now`, `window_s`, and for the replay check either `replay_cache` or
+//   `replay_store` (both NULL: no replay check; both set:
+//   `M800_ERR_INVALID_ARGUMENT`).
 //
-// Growth: new fields (e.g. a replay store callback beside `replay_cache`) are
-// only ever appended, and `size` tells the library which version of the
-// struct the caller compiled: a later library reads the fields an older
-// caller knows and gives the others their defaults, so old callers keep
-// working unchanged. A `size` the library does not know (today: anything but
-// `sizeof(m800_verify_params)`) is `M800_ERR_INVALID_ARGUMENT`.
+// Growth: new fields are only ever appended, and `size` tells the library
+// which version of the struct the caller compiled: the library reads the
+// fields an older caller knows and gives the others their defaults, so old
+// callers keep working unchanged. Known sizes: `sizeof(m800_verify_params)`,
+// and `offsetof(m800_verify_params, replay_store)` (the struct before
+// `replay_store` was appended); any other `size` is
+// `M800_ERR_INVALID_ARGUMENT`.
 typedef struct m800_verify_params {
   // `sizeof(m800_verify_params)` as the caller compiled it.
   size_t size;
@@ -447,8 +488,12 @@ typedef struct m800_verify_params {
   // How far (seconds) the request's date may lie from `now` either way
   // (`m800_verify_params_init` sets 300).
   uint32_t window_s;
-  // Remembers nonces inside the window; NULL: no replay check.
+  // Remembers nonces inside the window; NULL: no replay check (or
+  // `replay_store`'s).
   struct m800_replay_cache *replay_cache;
+  // The caller's own replay store, instead of `replay_cache`; NULL: none.
+  // Appended after `replay_cache` (see "Growth").
+  const struct m800_replay_store *replay_store;
 } m800_verify_params;
 
 // What `m800_verify` reports besides the status, when asked.
@@ -808,7 +853,8 @@ enum m800_status m800_verify_params_init(struct m800_verify_params *params);
 // order: the `Authorization` header, its key (against `signer`'s, or through
 // `lookup`), the `X-M-Date` against `now` ± `window_s` seconds, the signature
 // (constant time; the MD5 always of the body received), then — with a
-// `replay_cache` — the nonce (a forged request never takes a slot). With
+// `replay_cache` or a `replay_store` — the nonce (a forged request never
+// takes a slot nor reaches the store). With
 // `http`, the raw request is parsed first, strictly (request smuggling starts
 // with lenient parsers): each violation is its own status,
 // `M800_ERR_MALFORMED_HTTP_REQUEST_LINE` to `M800_ERR_HTTP_BODY_LENGTH_MISMATCH`.
@@ -823,7 +869,8 @@ enum m800_status m800_verify_params_init(struct m800_verify_params *params);
 // `params` valid for reads of its `size` bytes, each pointer in it NULL or
 // valid as its field says (signers initialised, `lookup` following
 // `m800_key_lookup_fn`'s contract, the replay cache initialised and used by no
-// other thread); `details` NULL or valid for writes.
+// other thread, the replay store's callback following
+// `m800_replay_check_fn`'s); `details` NULL or valid for writes.
 enum m800_status m800_verify(const struct m800_verify_params *params,
                              struct m800_verify_details *details);
 

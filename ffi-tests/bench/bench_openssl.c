@@ -32,6 +32,16 @@
  * string to sign and HMAC (one-shot, or the reused EVP_MAC context), and
  * compare the hex with CRYPTO_memcmp.
  *
+ * Issue 13, interleaved in one run (200 B): A, DA, and verification of fresh
+ * valid requests through m800_verify_request with a replay cache of 64 slots
+ * (R64) and of 600,000 slots (R600K), each half full of live entries (filled
+ * through m800_verify_request before timing, dated far in the future so that
+ * they never expire). Each fresh request has its own nonce; they are signed
+ * (not timed) in batches of 8, each batch dated 601 s after the previous one so
+ * that its entries have expired when the next batch runs and the caches stay
+ * half full (as benches/sign.rs does). Targets: DA / A <= 1.25 and
+ * R600K / R64 <= 1.35, as cost ratios from the medians and the minimums.
+ *
  * Before timing, every method's output is compared with A's for each body
  * (X-M-Date, Content-MD5, Authorization) and every verifier must accept the
  * valid request and reject a forged one; any difference aborts with status 2.
@@ -366,9 +376,9 @@ static void run_interleaved(struct method *m, int n_methods, const struct bench_
 static void print_methods(const char *label, const struct method *m, int n_methods, int rounds)
 {
     printf("\n%s\n", label);
-    printf("  %-3s %-44s %10s %10s %10s\n", "", "method", "median ns", "min ns", "p90 ns");
+    printf("  %-5s %-44s %10s %10s %10s\n", "", "method", "median ns", "min ns", "p90 ns");
     for (int k = 0; k < n_methods; k++)
-        printf("  %-3s %-44s %10.1f %10.1f %10.1f\n", m[k].tag, m[k].what, m[k].median,
+        printf("  %-5s %-44s %10.1f %10.1f %10.1f\n", m[k].tag, m[k].what, m[k].median,
                m[k].min, quantile(m[k].ns, rounds, 0.9));
 }
 
@@ -397,6 +407,107 @@ static void ratio_header(const char *note)
     char label[64];
     snprintf(label, sizeof label, "throughput ratios%s", note);
     printf("  %-44s %7s %7s   %s\n", label, "median", "min", "target");
+}
+
+/* Cost of `num` over `den` (= num's ns / den's ns), from the medians (the
+ * verdict) and from the minimums, against a maximum ratio. */
+static void cost_target(const char *name, const struct method *num, const struct method *den,
+                        double max)
+{
+    double ratio = num->median / den->median;
+    int pass = ratio <= max;
+    if (!pass)
+        g_missed = 1;
+    printf("  %-44s %6.3fx %6.3fx   <= %.2fx  %s\n", name, ratio, num->min / den->min, max,
+           pass ? "PASS" : "MISS");
+}
+
+/* ---- replay caches (issue 13) ------------------------------------------------- */
+
+/* Resident entries: dated near the end of the representable time, never expired. */
+static const uint64_t FAR = 253402000000u;
+#define FRESH_BATCH 8
+
+struct replay_bench {
+    m800_replay_cache cache;
+    m800_replay_slot *slots;
+    uint64_t batch, nonce; /* fresh requests so far */
+};
+
+static m800_status sign_verify(const struct bench_input *in, const char *nonce, uint64_t t,
+                               m800_replay_cache *cache)
+{
+    m800_request req = {
+        METHOD, sizeof METHOD - 1, URI, sizeof URI - 1,
+        CONTENT_TYPE, sizeof CONTENT_TYPE - 1, in->body, in->body_len,
+    };
+    m800_signed_headers h;
+    m800_status st = m800_sign_request(&g_signer, &req, t, nonce, strlen(nonce), &h);
+    if (st != M800_OK)
+        return st;
+    return m800_verify_request(&g_signer, &req, h.x_m_date, strlen(h.x_m_date), h.authorization,
+                               strlen(h.authorization), t, WINDOW_S, cache);
+}
+
+/* A cache of `n` slots, half of them holding live entries (recorded through
+ * m800_verify_request). */
+static void replay_bench_init(struct replay_bench *b, size_t n, const struct bench_input *in)
+{
+    memset(b, 0, sizeof *b);
+    b->slots = malloc(n * sizeof *b->slots);
+    if (b->slots == NULL || m800_replay_cache_init(&b->cache, b->slots, n) != M800_OK) {
+        fprintf(stderr, "replay cache setup failed\n");
+        exit(2);
+    }
+    for (size_t i = 0; i < n / 2; i++) {
+        char nonce[32];
+        snprintf(nonce, sizeof nonce, "resident-%zu", i);
+        m800_status st = sign_verify(in, nonce, FAR, &b->cache);
+        if (st != M800_OK) {
+            fprintf(stderr, "filling %zu slots: entry %zu: %s\n", n, i, m800_status_name(st));
+            exit(2);
+        }
+    }
+}
+
+/* `iters` verifications of fresh valid requests against `b`'s cache, in
+ * batches signed before timing; the mean ns per verification. */
+static double time_fresh(struct replay_bench *b, const struct bench_input *in, long iters)
+{
+    m800_request req = {
+        METHOD, sizeof METHOD - 1, URI, sizeof URI - 1,
+        CONTENT_TYPE, sizeof CONTENT_TYPE - 1, in->body, in->body_len,
+    };
+    m800_signed_headers h[FRESH_BATCH];
+    size_t date_len[FRESH_BATCH], auth_len[FRESH_BATCH];
+    double total = 0;
+    for (long done = 0; done < iters;) {
+        int k = iters - done < FRESH_BATCH ? (int)(iters - done) : FRESH_BATCH;
+        uint64_t t = NOW + ++b->batch * 601;
+        for (int i = 0; i < k; i++) {
+            char nonce[32];
+            snprintf(nonce, sizeof nonce, "fresh-%llu", (unsigned long long)++b->nonce);
+            if (m800_sign_request(&g_signer, &req, t, nonce, strlen(nonce), &h[i]) != M800_OK) {
+                fprintf(stderr, "signing a fresh request failed\n");
+                exit(2);
+            }
+            date_len[i] = strlen(h[i].x_m_date);
+            auth_len[i] = strlen(h[i].authorization);
+        }
+        double t0 = now_ns();
+        for (int i = 0; i < k; i++) {
+            m800_status st = m800_verify_request(&g_signer, &req, h[i].x_m_date, date_len[i],
+                                                 h[i].authorization, auth_len[i], t, WINDOW_S,
+                                                 &b->cache);
+            if (st != M800_OK) {
+                fprintf(stderr, "a fresh request was refused: %s\n", m800_status_name(st));
+                exit(2);
+            }
+        }
+        total += now_ns() - t0;
+        done += k;
+    }
+    return total / (double)iters;
 }
 
 /* ---- correctness before timing ------------------------------------------------ */
@@ -524,7 +635,7 @@ int main(int argc, char **argv)
     make_body(body_small, sizeof body_small);
     make_body(body_large, sizeof body_large);
 
-    double *ns = calloc((size_t)rounds * 11, sizeof *ns);
+    double *ns = calloc((size_t)rounds * 15, sizeof *ns);
     if (ns == NULL) {
         perror("calloc");
         return 2;
@@ -615,6 +726,42 @@ int main(int argc, char **argv)
     ratio_header("");
     info_ratio("DA over DB (one-shot OpenSSL verify)", &verify[0], &verify[1]);
     info_ratio("DA over DC (reused-context OpenSSL verify)", &verify[0], &verify[2]);
+
+    /* Issue 13: verify against sign, and a 600,000-slot cache against a
+     * 64-slot one, all four interleaved. */
+    struct replay_bench small_cache, large_cache;
+    replay_bench_init(&small_cache, 64, &small);
+    replay_bench_init(&large_cache, 600000, &small);
+    struct method scale[] = {
+        {.tag = "A", .what = "m800_sign_request", .ns = ns + 11 * rounds},
+        {.tag = "DA", .what = "m800_verify_request (no replay cache)", .ns = ns + 12 * rounds},
+        {.tag = "R64", .what = "verify fresh, 64-slot cache half full", .ns = ns + 13 * rounds},
+        {.tag = "R600K",
+         .what = "verify fresh, 600,000-slot cache half full",
+         .ns = ns + 14 * rounds},
+    };
+    const int n_scale = (int)(sizeof scale / sizeof scale[0]);
+    (void)time_batch(sign_m800, &small, iters / 4 + 1);
+    (void)time_batch(verify_m800, &valid, iters / 4 + 1);
+    (void)time_fresh(&small_cache, &small, iters / 4 + 1);
+    (void)time_fresh(&large_cache, &small, iters / 4 + 1);
+    for (int r = 0; r < rounds; r++) {
+        scale[0].ns[r] = time_batch(sign_m800, &small, iters);
+        scale[1].ns[r] = time_batch(verify_m800, &valid, iters);
+        scale[2].ns[r] = time_fresh(&small_cache, &small, iters);
+        scale[3].ns[r] = time_fresh(&large_cache, &small, iters);
+    }
+    for (int k = 0; k < n_scale; k++) {
+        scale[k].median = quantile(scale[k].ns, rounds, 0.5);
+        scale[k].min = quantile(scale[k].ns, rounds, 0.0);
+    }
+    print_methods("verify vs sign, and replay caches (issue 13), 200-byte JSON body", scale,
+                  n_scale, rounds);
+    printf("  %-44s %7s %7s   %s\n", "cost ratios", "median", "min", "target");
+    cost_target("DA / A (verify / sign)", &scale[1], &scale[0], 1.25);
+    cost_target("R600K / R64 (600,000 / 64 slots)", &scale[3], &scale[2], 1.35);
+    free(small_cache.slots);
+    free(large_cache.slots);
 
     printf("\nresult (median ratios): %s\n",
            g_missed ? "at least one target MISSED" : "all targets PASS");

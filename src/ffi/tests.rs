@@ -381,6 +381,157 @@ fn verify_multi_key() {
     assert_eq!(run(&mut s, &auth), m800_status::M800_ERR_NOT_INITIALIZED);
 }
 
+/// A replay store over a list, for `m800_replay_store`: records each pair
+/// with its `keep_until`; `answer` overrides the reply when set.
+#[derive(Default)]
+struct ListStore {
+    seen: std::vec::Vec<(std::string::String, std::string::String, u64)>,
+    answer: Option<c_int>,
+}
+
+unsafe extern "C" fn check_in_list(
+    ctx: *mut c_void,
+    key: *const c_char,
+    key_len: usize,
+    nonce: *const c_char,
+    nonce_len: usize,
+    keep_until: u64,
+) -> c_int {
+    let store = unsafe { &mut *ctx.cast::<ListStore>() };
+    let text = |p: *const c_char, len: usize| {
+        let with_nul = unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len + 1) };
+        assert_eq!(with_nul[len], 0, "NUL-terminated");
+        std::str::from_utf8(&with_nul[..len]).unwrap().to_owned()
+    };
+    let pair = (text(key, key_len), text(nonce, nonce_len));
+    if let Some(answer) = store.answer {
+        return answer;
+    }
+    if store
+        .seen
+        .iter()
+        .any(|(k, n, _)| (k, n) == (&pair.0, &pair.1))
+    {
+        return m800_freshness::M800_REPLAYED as c_int;
+    }
+    store.seen.push((pair.0, pair.1, keep_until));
+    m800_freshness::M800_FRESH as c_int
+}
+
+/// The test store's callback, stored as the header's type (read back as `c_int`).
+fn check_fn() -> m800_replay_check_fn {
+    type F =
+        unsafe extern "C" fn(*mut c_void, *const c_char, usize, *const c_char, usize, u64) -> c_int;
+    type Declared = <m800_replay_check_fn as IntoIterator>::Item;
+    Some(unsafe { core::mem::transmute::<F, Declared>(check_in_list as F) })
+}
+
+#[test]
+fn verify_with_replay_store() {
+    let s = signer();
+    let req = request();
+    let mut list = ListStore::default();
+    let store = m800_replay_store {
+        ctx: (&raw mut list).cast(),
+        check_and_record: check_fn(),
+    };
+    let run = |h: &m800_signed_headers, set: &dyn Fn(&mut m800_verify_params)| {
+        let (date, auth) = (cstr(&h.x_m_date), cstr(&h.authorization));
+        let p = params(|p| {
+            p.signer = &s;
+            p.request = &req;
+            (p.x_m_date, p.x_m_date_len) = (date.as_ptr().cast(), date.len());
+            (p.authorization, p.authorization_len) = (auth.as_ptr().cast(), auth.len());
+            (p.now, p.replay_store) = (1_000_000, &store);
+            set(p);
+        });
+        unsafe { m800_verify(&p, null_mut()) }
+    };
+    let (_, h) = sign(&s, 1_000_000, "n-1");
+    let mut forged = h;
+    forged.authorization[80] ^= 1;
+    assert_eq!(
+        run(&forged, &|_| ()),
+        m800_status::M800_ERR_SIGNATURE_MISMATCH
+    );
+    assert_eq!(run(&h, &|_| ()), m800_status::M800_OK);
+    assert_eq!(run(&h, &|_| ()), m800_status::M800_ERR_REPLAYED_NONCE);
+    assert_eq!(
+        run(&h, &|p| p.window_s = 60),
+        m800_status::M800_ERR_REPLAYED_NONCE
+    );
+    // Only the valid request reached the store, kept until date + window.
+    assert_eq!(
+        unsafe { &*store.ctx.cast::<ListStore>() }.seen,
+        [(KEY.to_owned(), "n-1".to_owned(), 1_000_300)]
+    );
+    // A failure, and any value that is not an m800_freshness, refuse.
+    let (_, h2) = sign(&s, 1_000_000, "n-2");
+    for answer in [
+        m800_freshness::M800_STORE_FAILED as c_int,
+        3,
+        -1,
+        c_int::MAX,
+    ] {
+        unsafe { (*store.ctx.cast::<ListStore>()).answer = Some(answer) };
+        assert_eq!(run(&h2, &|_| ()), m800_status::M800_ERR_REPLAY_CACHE_FULL);
+    }
+    unsafe { (*store.ctx.cast::<ListStore>()).answer = None };
+    // Both a cache and a store; a store without a callback.
+    let mut cache: m800_replay_cache = unsafe { core::mem::zeroed() };
+    let st = unsafe { m800_replay_cache_init(&mut cache, null_mut(), 0) };
+    assert_eq!(st, m800_status::M800_OK);
+    let cache: *mut m800_replay_cache = &raw mut cache;
+    let both = move |p: &mut m800_verify_params| p.replay_cache = cache;
+    assert_eq!(run(&h2, &both), m800_status::M800_ERR_INVALID_ARGUMENT);
+    let empty = m800_replay_store {
+        ctx: null_mut(),
+        check_and_record: None,
+    };
+    let st = run(&h2, &|p| p.replay_store = &empty);
+    assert_eq!(st, m800_status::M800_ERR_NULL_POINTER);
+    assert_eq!(run(&h2, &|_| ()), m800_status::M800_OK);
+}
+
+#[test]
+fn verify_params_of_an_older_size() {
+    // A caller compiled before `replay_store` existed: its struct ends at
+    // `replay_cache`, and whatever follows in memory is not read.
+    let s = signer();
+    let (_, h) = sign(&s, 1_000_000, "n-1");
+    let (date, auth) = (cstr(&h.x_m_date), cstr(&h.authorization));
+    let req = request();
+    let old_size = core::mem::offset_of!(m800_verify_params, replay_store);
+    let mut slots = [m800_replay_slot {
+        opaque: [core::mem::MaybeUninit::new(0); 2],
+    }; 4];
+    let mut cache: m800_replay_cache = unsafe { core::mem::zeroed() };
+    let st = unsafe { m800_replay_cache_init(&mut cache, slots.as_mut_ptr(), slots.len()) };
+    assert_eq!(st, m800_status::M800_OK);
+    let garbage = m800_replay_store {
+        ctx: null_mut(),
+        check_and_record: None,
+    };
+    let p = params(|p| {
+        p.size = old_size;
+        p.signer = &s;
+        p.request = &req;
+        (p.x_m_date, p.x_m_date_len) = (date.as_ptr().cast(), date.len());
+        (p.authorization, p.authorization_len) = (auth.as_ptr().cast(), auth.len());
+        (p.now, p.replay_cache) = (1_000_000, &raw mut cache);
+        p.replay_store = &garbage; // past the old struct: ignored
+    });
+    assert_eq!(unsafe { m800_verify(&p, null_mut()) }, m800_status::M800_OK);
+    let st = unsafe { m800_verify(&p, null_mut()) };
+    assert_eq!(st, m800_status::M800_ERR_REPLAYED_NONCE);
+    let between = m800_verify_params {
+        size: old_size + 1,
+        ..p
+    };
+    let st = unsafe { m800_verify(&between, null_mut()) };
+    assert_eq!(st, m800_status::M800_ERR_INVALID_ARGUMENT);
+}
+
 #[test]
 fn status_texts() {
     let all = m800_status::ALL;

@@ -1,13 +1,16 @@
 //! Verifying signed requests: `m800_verify` and its parameters (one signer or
 //! a key-lookup callback; parsed fields, a streamed body's `Content-MD5` or the
-//! raw HTTP/1.1 bytes), the simple `m800_verify_request`, and the replay cache
-//! on caller slots.
+//! raw HTTP/1.1 bytes), the simple `m800_verify_request`, the replay cache
+//! on caller slots, and the caller's own replay store (a callback).
 
 use super::signer::{m800_request, m800_signer, request, signer, M800_STRING_TO_SIGN_SIZE};
 use super::status::m800_status::{self, *};
 use super::{bytes, get, guard, text, FfiResult, Out};
 use crate::http::HttpRequest;
-use crate::verify::{KeyStore, ReceivedRequest, ReplayCache, ReplaySlot, ReplayStore, Verifier};
+use crate::limits::{KEY_MAX, NONCE_MAX};
+use crate::verify::{
+    Freshness, KeyStore, ReceivedRequest, ReplayCache, ReplaySlot, ReplayStore, Verifier,
+};
 use crate::{Error, Signer};
 use core::cell::Cell;
 use core::ffi::{c_char, c_int, c_void};
@@ -94,24 +97,137 @@ unsafe fn slots_mut<'a>(slots: *mut m800_replay_slot, n: usize) -> FfiResult<&'a
     Ok(unsafe { core::slice::from_raw_parts_mut(slots.cast::<ReplaySlot>(), n) })
 }
 
-/// The replay cache of an initialised `m800_replay_cache`, or `None` for NULL.
+/// The replay cache of an initialised `m800_replay_cache`.
 ///
 /// # Safety
 /// A non-NULL `c` must be a valid `m800_replay_cache`, zeroed or initialised by
 /// `m800_replay_cache_init`, used by no one else during `'a`.
-unsafe fn replay_cache<'a>(
-    c: *mut m800_replay_cache,
-) -> FfiResult<Option<ReplayCache<&'a mut [ReplaySlot]>>> {
+unsafe fn replay_cache<'a>(c: *mut m800_replay_cache) -> FfiResult<Replay<'a>> {
     // SAFETY: forwarded contract.
-    let Some(c) = (unsafe { c.as_ref() }) else {
-        return Ok(None);
-    };
+    let c = unsafe { get(c) }?;
     if c.magic != CACHE_MAGIC {
         return Err(M800_ERR_NOT_INITIALIZED);
     }
     // SAFETY: init stored a slot pointer and count valid for the cache's life.
     let slots = unsafe { slots_mut(c.slots, c.n_slots) }?;
-    Ok(Some(ReplayCache::resume(slots)))
+    Ok(Replay::Cache(ReplayCache::resume(slots)))
+}
+
+/// What a replay store's `check_and_record` answers.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum m800_freshness {
+    /// Not seen before; now recorded until `keep_until`: the request passes.
+    M800_FRESH = 0,
+    /// Already recorded and not yet expired: `M800_ERR_REPLAYED_NONCE`.
+    M800_REPLAYED = 1,
+    /// Could not check or record it (store unreachable, full, timed out):
+    /// `M800_ERR_REPLAY_CACHE_FULL`, as is any value not listed here.
+    M800_STORE_FAILED = 2,
+}
+
+/// Checks whether the pair `(key, nonce)` is recorded and, if not, records it
+/// until `keep_until` (Unix seconds: the request's date plus the window), in
+/// one atomic step when several verifiers share the store. `key` and `nonce`
+/// are NUL-terminated and `key_len` / `nonce_len` bytes long (ASCII, no NUL
+/// inside); both are valid only during the call. Returns `M800_FRESH` only
+/// when the pair was recorded: anything that could not be recorded must be
+/// `M800_STORE_FAILED`, never `M800_FRESH`.
+pub type m800_replay_check_fn = Option<
+    unsafe extern "C" fn(
+        ctx: *mut c_void,
+        key: *const c_char,
+        key_len: usize,
+        nonce: *const c_char,
+        nonce_len: usize,
+        keep_until: u64,
+    ) -> m800_freshness,
+>;
+
+/// The callback as it is called: its result read as a plain `int`, so that a
+/// value C invents is never taken for an `m800_freshness`.
+type CheckAbi =
+    unsafe extern "C" fn(*mut c_void, *const c_char, usize, *const c_char, usize, u64) -> c_int;
+
+/// A replay store of the caller's own (e.g. shared by several servers, on
+/// Redis): usable wherever an `m800_replay_cache` is, through
+/// `m800_verify_params.replay_store`. `check_and_record` is called at most
+/// once per verification, on the verifying thread, and only for a request
+/// whose signature, key and date have passed (a forged request never reaches
+/// it). A store shared by threads must be thread-safe itself.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct m800_replay_store {
+    /// Passed to `check_and_record` untouched.
+    pub ctx: *mut c_void,
+    /// Checks and records one pair; NULL is `M800_ERR_NULL_POINTER`.
+    pub check_and_record: m800_replay_check_fn,
+}
+
+/// The replay check a verification asks for: the C layer's one `ReplayStore`.
+enum Replay<'a> {
+    Cache(ReplayCache<&'a mut [ReplaySlot]>),
+    /// A caller's `m800_replay_store`: its callback and context.
+    Callback(CheckAbi, *mut c_void),
+}
+
+impl ReplayStore for Replay<'_> {
+    fn check_and_record(&mut self, key: &str, nonce: &str, at: u64, now: u64, w: u32) -> Freshness {
+        match self {
+            Replay::Cache(c) => c.check_and_record(key, nonce, at, now, w),
+            Replay::Callback(f, ctx) => {
+                ask_store(*f, *ctx, key, nonce, at.saturating_add(w.into()))
+            }
+        }
+    }
+}
+
+/// Asks a caller's store (out of line: its copies stay off the cache's path).
+#[inline(never)]
+fn ask_store(f: CheckAbi, ctx: *mut c_void, key: &str, nonce: &str, keep_until: u64) -> Freshness {
+    let (mut k, mut n) = ([0; KEY_MAX + 1], [0; NONCE_MAX + 1]);
+    let (Some(k), Some(n)) = (nul_terminated(key, &mut k), nul_terminated(nonce, &mut n)) else {
+        return Freshness::Full;
+    };
+    // SAFETY: the callback follows `m800_replay_check_fn`'s contract (the
+    // caller of `m800_verify` promises it); `k` and `n` are NUL-terminated
+    // after `key.len()` / `nonce.len()` bytes and live during the call.
+    match unsafe { f(ctx, k, key.len(), n, nonce.len(), keep_until) } {
+        a if a == m800_freshness::M800_FRESH as c_int => Freshness::Fresh,
+        a if a == m800_freshness::M800_REPLAYED as c_int => Freshness::Replay,
+        _ => Freshness::Full,
+    }
+}
+
+/// Writes `text` and a NUL into `buf`, in place; `None` if it does not fit.
+fn nul_terminated(text: &str, buf: &mut [u8]) -> Option<*const c_char> {
+    let (dst, nul) = buf.split_at_mut_checked(text.len())?;
+    dst.copy_from_slice(text.as_bytes());
+    *nul.first_mut()? = 0;
+    Some(buf.as_ptr().cast())
+}
+
+/// The replay check `p` asks for: its cache, its store, or none.
+///
+/// # Safety
+/// As `m800_verify`.
+unsafe fn replay<'a>(p: &m800_verify_params) -> FfiResult<Option<Replay<'a>>> {
+    if p.replay_store.is_null() {
+        // SAFETY: as this function's contract.
+        return (!p.replay_cache.is_null())
+            .then(|| unsafe { replay_cache(p.replay_cache) })
+            .transpose();
+    }
+    if !p.replay_cache.is_null() {
+        return Err(M800_ERR_INVALID_ARGUMENT);
+    }
+    // SAFETY: as this function's contract.
+    let store = unsafe { get(p.replay_store) }?;
+    let f = store.check_and_record.ok_or(M800_ERR_NULL_POINTER)?;
+    type Declared = <m800_replay_check_fn as IntoIterator>::Item;
+    // SAFETY: the same C function, its `int`-sized result read as `c_int`.
+    let f = unsafe { core::mem::transmute::<Declared, CheckAbi>(f) };
+    Ok(Some(Replay::Callback(f, store.ctx)))
 }
 
 /// What `m800_verify` reports besides the status, when asked.
@@ -165,14 +281,17 @@ type LookupAbi =
 ///   `Authorization`; `http` with `request`, `content_md5`, `x_m_date` or
 ///   `authorization` set is `M800_ERR_INVALID_ARGUMENT`);
 /// - `x_m_date` (NULL: the header is absent) and `authorization`, unless `http`;
-/// - `now`, `window_s`, and `replay_cache` (NULL: no replay check).
+/// - `now`, `window_s`, and for the replay check either `replay_cache` or
+///   `replay_store` (both NULL: no replay check; both set:
+///   `M800_ERR_INVALID_ARGUMENT`).
 ///
-/// Growth: new fields (e.g. a replay store callback beside `replay_cache`) are
-/// only ever appended, and `size` tells the library which version of the
-/// struct the caller compiled: a later library reads the fields an older
-/// caller knows and gives the others their defaults, so old callers keep
-/// working unchanged. A `size` the library does not know (today: anything but
-/// `sizeof(m800_verify_params)`) is `M800_ERR_INVALID_ARGUMENT`.
+/// Growth: new fields are only ever appended, and `size` tells the library
+/// which version of the struct the caller compiled: the library reads the
+/// fields an older caller knows and gives the others their defaults, so old
+/// callers keep working unchanged. Known sizes: `sizeof(m800_verify_params)`,
+/// and `offsetof(m800_verify_params, replay_store)` (the struct before
+/// `replay_store` was appended); any other `size` is
+/// `M800_ERR_INVALID_ARGUMENT`.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct m800_verify_params {
@@ -211,8 +330,12 @@ pub struct m800_verify_params {
     /// How far (seconds) the request's date may lie from `now` either way
     /// (`m800_verify_params_init` sets 300).
     pub window_s: u32,
-    /// Remembers nonces inside the window; NULL: no replay check.
+    /// Remembers nonces inside the window; NULL: no replay check (or
+    /// `replay_store`'s).
     pub replay_cache: *mut m800_replay_cache,
+    /// The caller's own replay store, instead of `replay_cache`; NULL: none.
+    /// Appended after `replay_cache` (see "Growth").
+    pub replay_store: *const m800_replay_store,
 }
 
 /// Sets `*params` to the defaults: `size` = `sizeof(m800_verify_params)`,
@@ -234,20 +357,55 @@ const DEFAULTS: m800_verify_params = m800_verify_params {
     ..unsafe { core::mem::zeroed() }
 };
 
-/// The caller's parameters, as much of them as it knows (see `size`).
+/// Every `size` a caller may have compiled, oldest first: the struct up to
+/// each appended field, then the whole struct.
+const KNOWN_SIZES: [usize; 2] = [
+    core::mem::offset_of!(m800_verify_params, replay_store),
+    size_of::<m800_verify_params>(),
+];
+
+/// Verifies with the caller's parameters, as much of them as its `size`
+/// covers.
 ///
 /// # Safety
-/// A non-NULL `p` must be valid for reads of its `size` bytes.
-unsafe fn read_params<'a>(p: *const m800_verify_params) -> FfiResult<&'a m800_verify_params> {
+/// A non-NULL `p` must be valid for reads of its `size` bytes; the rest as
+/// `m800_verify`.
+unsafe fn verify_sized(
+    p: *const m800_verify_params,
+    details: *mut m800_verify_details,
+) -> FfiResult {
     // SAFETY: as this function's contract; `size` is the first field.
-    let size = unsafe { get(p.cast::<usize>()) }?;
-    // One version so far; a later one copies the prefix an older caller
-    // knows over `DEFAULTS`, for each size it has shipped.
-    if *size != size_of::<m800_verify_params>() {
+    let size = *unsafe { get(p.cast::<usize>()) }?;
+    if size == size_of::<m800_verify_params>() {
+        // SAFETY: `p` is valid for reads of the whole struct.
+        return unsafe { verify(get(p)?, details) };
+    }
+    if !KNOWN_SIZES.contains(&size) {
         return Err(M800_ERR_INVALID_ARGUMENT);
     }
-    // SAFETY: `p` is valid for reads of `size` bytes, the whole struct.
-    unsafe { get(p) }
+    // SAFETY: as this function's contract.
+    unsafe { verify_older(p, size, details) }
+}
+
+/// An older caller's parameters: the prefix its `size` covers, copied over
+/// `DEFAULTS` (out of line: the copy costs the current callers no stack).
+///
+/// # Safety
+/// As [`verify_sized`], with `size` one of `KNOWN_SIZES`.
+#[inline(never)]
+unsafe fn verify_older(
+    p: *const m800_verify_params,
+    size: usize,
+    details: *mut m800_verify_details,
+) -> FfiResult {
+    let mut params = DEFAULTS;
+    // SAFETY: `p` is valid for reads of `size` bytes; `size` is at most the
+    // struct's, and each known size ends on a field boundary, so the copy
+    // writes whole fields of `params` with the caller's values of them.
+    unsafe {
+        core::ptr::copy_nonoverlapping(p.cast::<u8>(), (&raw mut params).cast::<u8>(), size);
+        verify(&params, details)
+    }
 }
 
 /// Where the keys come from: the C layer's one `KeyStore`.
@@ -264,13 +422,13 @@ impl KeyStore for Keys<'_> {
             let Keys::One(signer) = self else { return None };
             return signer.signer(key);
         };
-        let mut name = [0u8; crate::limits::KEY_MAX + 1];
-        name.get_mut(..key.len())?.copy_from_slice(key.as_bytes());
+        let mut name = [0; KEY_MAX + 1];
+        let name = nul_terminated(key, &mut name)?;
         let mut found: *const m800_signer = core::ptr::null();
         // SAFETY: `lookup` follows `m800_key_lookup_fn`'s contract (the caller
         // of `m800_verify` promises it); `name` is NUL-terminated after
         // `key.len()` bytes and lives during the call; `found` is writable.
-        let status = unsafe { lookup(*ctx, name.as_ptr().cast(), key.len(), &mut found) };
+        let status = unsafe { lookup(*ctx, name, key.len(), &mut found) };
         let status = m800_status::from_code(status).unwrap_or(M800_ERR_INTERNAL);
         let result = match status {
             M800_OK if found.is_null() => Ok(None),
@@ -291,7 +449,8 @@ impl KeyStore for Keys<'_> {
 /// order: the `Authorization` header, its key (against `signer`'s, or through
 /// `lookup`), the `X-M-Date` against `now` ± `window_s` seconds, the signature
 /// (constant time; the MD5 always of the body received), then — with a
-/// `replay_cache` — the nonce (a forged request never takes a slot). With
+/// `replay_cache` or a `replay_store` — the nonce (a forged request never
+/// takes a slot nor reaches the store). With
 /// `http`, the raw request is parsed first, strictly (request smuggling starts
 /// with lenient parsers): each violation is its own status,
 /// `M800_ERR_MALFORMED_HTTP_REQUEST_LINE` to `M800_ERR_HTTP_BODY_LENGTH_MISMATCH`.
@@ -306,14 +465,15 @@ impl KeyStore for Keys<'_> {
 /// `params` valid for reads of its `size` bytes, each pointer in it NULL or
 /// valid as its field says (signers initialised, `lookup` following
 /// `m800_key_lookup_fn`'s contract, the replay cache initialised and used by no
-/// other thread); `details` NULL or valid for writes.
+/// other thread, the replay store's callback following
+/// `m800_replay_check_fn`'s); `details` NULL or valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn m800_verify(
     params: *const m800_verify_params,
     details: *mut m800_verify_details,
 ) -> m800_status {
     // SAFETY: as this function's contract.
-    guard(|| unsafe { verify(read_params(params)?, details) })
+    guard(|| unsafe { verify_sized(params, details) })
 }
 
 /// Verifies a received request with one signer: `m800_verify` with `signer`,
@@ -372,7 +532,7 @@ unsafe fn verify(p: &m800_verify_params, details: *mut m800_verify_details) -> F
             (true, None) => return Err(M800_ERR_NULL_POINTER),
             (false, Some(_)) => return Err(M800_ERR_INVALID_ARGUMENT),
         };
-        (keys, received(p)?, replay_cache(p.replay_cache)?)
+        (keys, received(p)?, replay(p)?)
     };
     let verifier = Verifier::new(keys).with_window(p.window_s);
     let mut cache = cache;
