@@ -52,16 +52,7 @@ impl Authorization {
     pub(crate) fn write_checked(&mut self, key: &str, nonce: &str, signature: &str) -> Result<()> {
         let s = &mut self.0;
         s.clear();
-        for part in [
-            SCHEME,
-            " key=\"",
-            key,
-            "\", nonce=\"",
-            nonce,
-            "\", signature=\"",
-            signature,
-            "\"",
-        ] {
+        for part in pieces(key, nonce, signature) {
             // The checks bound the total by AUTHORIZATION_MAX.
             s.push_str(part).map_err(|_| Error::BufferTooSmall {
                 needed: AUTHORIZATION_MAX,
@@ -74,6 +65,43 @@ impl Authorization {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The header from already checked parts (as [`Authorization::write_checked`])
+/// written into `buf`, storage the caller lays out (the C layer's
+/// `m800_signed_headers`); its length. Never truncates: a short `buf` is
+/// [`Error::BufferTooSmall`].
+pub(crate) fn write_checked_into(
+    buf: &mut [u8],
+    key: &str,
+    nonce: &str,
+    signature: &str,
+) -> Result<usize> {
+    let mut len: usize = 0;
+    for part in pieces(key, nonce, signature) {
+        let end = len.checked_add(part.len());
+        let dst = end.and_then(|end| buf.get_mut(len..end));
+        let dst = dst.ok_or(Error::BufferTooSmall {
+            needed: AUTHORIZATION_MAX,
+        })?;
+        crate::text::copy(dst, part.as_bytes());
+        len = len.saturating_add(part.len());
+    }
+    Ok(len)
+}
+
+/// The header's pieces, in order (PROTOCOL.md section 2).
+fn pieces<'p>(key: &'p str, nonce: &'p str, signature: &'p str) -> [&'p str; 8] {
+    [
+        SCHEME,
+        " key=\"",
+        key,
+        "\", nonce=\"",
+        nonce,
+        "\", signature=\"",
+        signature,
+        "\"",
+    ]
 }
 
 impl core::fmt::Debug for Authorization {

@@ -265,7 +265,7 @@ impl KeyStore for Keys<'_> {
             return signer.signer(key);
         };
         let mut name = [0u8; crate::limits::KEY_MAX + 1];
-        name.get_mut(..key.len())?.copy_from_slice(key.as_bytes());
+        crate::text::copy(name.get_mut(..key.len())?, key.as_bytes());
         let mut found: *const m800_signer = core::ptr::null();
         // SAFETY: `lookup` follows `m800_key_lookup_fn`'s contract (the caller
         // of `m800_verify` promises it); `name` is NUL-terminated after
@@ -348,8 +348,14 @@ pub unsafe extern "C" fn m800_verify_request(
         replay_cache: cache,
         ..DEFAULTS
     };
-    // SAFETY: same contract.
-    guard(|| unsafe { verify(&params, core::ptr::null_mut()) })
+    // SAFETY (all): same contract. One signer, the request's parts and no
+    // details: nothing of the HTTP parser, the lookup callback or the report
+    // is linked into an image that calls only this function.
+    guard(|| unsafe {
+        let verifier = Verifier::new(signer(s)?).with_window(window_s);
+        let received = parts_received(&params)?;
+        check(&verifier, &received, &params)?.map_err(m800_status::from)
+    })
 }
 
 /// The one verify path of the C functions.
@@ -361,7 +367,7 @@ unsafe fn verify(p: &m800_verify_params, details: *mut m800_verify_details) -> F
     // SAFETY (all): each pointer is valid as `m800_verify`'s contract says; the
     // callback is the same C function, its `int`-sized result read as `c_int`
     // (see `LookupAbi`).
-    let (keys, received, cache) = unsafe {
+    let (keys, received) = unsafe {
         let keys = match (p.signer.is_null(), p.lookup) {
             (false, None) => Keys::One(signer(p.signer)?),
             (true, Some(f)) => {
@@ -372,12 +378,11 @@ unsafe fn verify(p: &m800_verify_params, details: *mut m800_verify_details) -> F
             (true, None) => return Err(M800_ERR_NULL_POINTER),
             (false, Some(_)) => return Err(M800_ERR_INVALID_ARGUMENT),
         };
-        (keys, received(p)?, replay_cache(p.replay_cache)?)
+        (keys, received(p)?)
     };
     let verifier = Verifier::new(keys).with_window(p.window_s);
-    let mut cache = cache;
-    let store = cache.as_mut().map(|c| c as &mut dyn ReplayStore);
-    let result = verifier.verify(&received, p.now, store).map(|_| ());
+    // SAFETY: as this function's contract.
+    let result = unsafe { check(&verifier, &received, p) }?;
     if let Some(details) = Out::optional(details) {
         report(details, &verifier, &received, p.now, result)?;
     }
@@ -406,6 +411,16 @@ unsafe fn received<'a>(p: &m800_verify_params) -> FfiResult<ReceivedRequest<'a>>
         let raw = unsafe { bytes(p.http, p.http_len) }?;
         return Ok(HttpRequest::parse(raw)?.to_received());
     }
+    // SAFETY: as this function's contract.
+    unsafe { parts_received(p) }
+}
+
+/// The request of `p`'s `request`, `content_md5`, `x_m_date` and
+/// `authorization` fields.
+///
+/// # Safety
+/// As `m800_verify`.
+unsafe fn parts_received<'a>(p: &m800_verify_params) -> FfiResult<ReceivedRequest<'a>> {
     let md5 = (!p.content_md5.is_null()).then_some((p.content_md5, p.content_md5_len));
     let date = (!p.x_m_date.is_null()).then_some((p.x_m_date, p.x_m_date_len));
     // SAFETY (all): as this function's contract.
@@ -418,6 +433,22 @@ unsafe fn received<'a>(p: &m800_verify_params) -> FfiResult<ReceivedRequest<'a>>
             authorization,
         ))
     }
+}
+
+/// Runs `verifier` on `received` at `p.now`, with `p.replay_cache`: the
+/// verification's own result inside, an argument failure outside.
+///
+/// # Safety
+/// As `m800_verify`.
+unsafe fn check<K: KeyStore>(
+    verifier: &Verifier<K>,
+    received: &ReceivedRequest<'_>,
+    p: &m800_verify_params,
+) -> FfiResult<crate::Result<()>> {
+    // SAFETY: as this function's contract.
+    let mut cache = unsafe { replay_cache(p.replay_cache) }?;
+    let store = cache.as_mut().map(|c| c as &mut dyn ReplayStore);
+    Ok(verifier.verify(received, p.now, store).map(|_| ()))
 }
 
 /// Writes the details of `result` into the caller's struct, in place (the
