@@ -169,9 +169,6 @@ pub struct m800_signed_headers {
 /// # Safety
 /// A non-NULL `req` must be a valid `m800_request` whose pointers are readable
 /// for their lengths during `'a`; `content_md5`'s pointer readable for its length.
-// The compact build inlines it: the request is built where it is used, not
-// returned and copied (see the commit that added this for the figures).
-#[cfg_attr(m800_footprint = "compact", inline(always))]
 pub(crate) unsafe fn request<'a>(
     req: *const m800_request,
     content_md5: Option<(*const c_char, usize)>,
