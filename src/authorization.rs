@@ -71,6 +71,7 @@ impl Authorization {
 /// written into `buf`, storage the caller lays out (the C layer's
 /// `m800_signed_headers`); its length. Never truncates: a short `buf` is
 /// [`Error::BufferTooSmall`].
+#[cfg(feature = "ffi")]
 pub(crate) fn write_checked_into(
     buf: &mut [u8],
     key: &str,
@@ -549,6 +550,34 @@ mod tests {
     extern crate std;
     use std::string::String;
     use std::vec::Vec;
+
+    /// The in-place writer of the C layer writes exactly what
+    /// `Authorization::write_checked` does, and refuses a buffer one byte
+    /// short instead of truncating.
+    #[cfg(feature = "ffi")]
+    #[test]
+    fn write_checked_into_matches_write_checked() {
+        let key = "k".repeat(crate::limits::KEY_MAX);
+        let nonce = "n".repeat(crate::limits::NONCE_MAX);
+        let sig = "s".repeat(crate::limits::SIGNATURE_MAX);
+        for (k, n, s) in [
+            ("a-demo-key", "19aca559e000", "de728d2b"),
+            (&key, &nonce, &sig),
+        ] {
+            let mut a = super::Authorization::EMPTY;
+            a.write_checked(k, n, s).unwrap();
+            let mut buf = [0u8; crate::limits::AUTHORIZATION_MAX];
+            let len = super::write_checked_into(&mut buf, k, n, s).unwrap();
+            assert_eq!(&buf[..len], a.as_str().as_bytes());
+            let short = &mut buf[..len - 1];
+            assert_eq!(
+                super::write_checked_into(short, k, n, s),
+                Err(crate::Error::BufferTooSmall {
+                    needed: crate::limits::AUTHORIZATION_MAX
+                })
+            );
+        }
+    }
 
     /// Wherever the canonical reading answers, the general grammar gives the
     /// same parameters: canonical headers, and each of them with every byte

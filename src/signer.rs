@@ -244,6 +244,7 @@ impl Signer {
     /// As [`sign_request_into`](Self::sign_request_into), for headers the
     /// caller lays out itself: `write` gets the parts once every check has
     /// passed (see [`SignedParts::write_authorization`]).
+    #[cfg(feature = "ffi")]
     pub(crate) fn sign_request_parts(
         &self,
         request: &Request<'_>,
@@ -271,6 +272,7 @@ pub(crate) struct SignedParts<'a> {
 impl SignedParts<'_> {
     /// Writes the `Authorization` value of `signer` (the signer that made
     /// these parts) into `buf`; its length.
+    #[cfg(feature = "ffi")]
     pub(crate) fn write_authorization(&self, signer: &Signer, buf: &mut [u8]) -> Result<usize> {
         let encoded = self.signature.encode(signer.encoding());
         crate::authorization::write_checked_into(buf, signer.key(), self.nonce, encoded.as_str())

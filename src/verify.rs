@@ -239,6 +239,7 @@ impl<K: KeyStore> Verifier<K> {
     /// [`verify`](Self::verify) for a caller that wants the outcome only (the
     /// C layer): no [`Verified`] (with room for an unescaped nonce) is built,
     /// returned or held on the stack above the MAC.
+    #[cfg(feature = "ffi")]
     pub(crate) fn check<'a>(
         &'a self,
         request: &ReceivedRequest<'a>,
