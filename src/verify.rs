@@ -259,12 +259,18 @@ impl<K: KeyStore> Verifier<K> {
         replay: Option<&mut dyn ReplayStore>,
         done: fn(&'a str, Param<'a, NONCE_MAX>, u64) -> T,
     ) -> Result<T> {
-        // 1. The header, borrowed: nothing is copied unless it holds an escape.
-        let auth = AuthParams::parse(request.authorization)?;
+        // 1. The header, borrowed: nothing is copied unless it holds an escape
+        // (read in place in the result: moving it out is a second copy on the
+        // stack).
+        let parsed = AuthParams::parse(request.authorization);
+        let auth = match &parsed {
+            Ok(auth) => auth,
+            Err(e) => return Err(*e),
+        };
         // 2. The key.
         let signer = self.lookup(&auth.key)?;
         let Some(nonce) = auth.nonce.borrowed() else {
-            return self.verify_unescaped_nonce(request, now, replay, signer, &auth, done);
+            return self.verify_unescaped_nonce(request, now, replay, signer, auth, done);
         };
         // 3 to 5.
         let timestamp = self.check_rest(request, now, replay, signer, &auth.signature, nonce)?;
