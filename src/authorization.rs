@@ -270,10 +270,14 @@ impl<'a> AuthParams<'a> {
     /// frame: the parser's state is gone before the verifier's next step.
     #[inline(never)]
     pub(crate) fn parse(header: &'a str) -> Result<AuthParams<'a>> {
-        match Self::parse_canonical(header) {
-            Some(params) => Ok(params),
-            None => Self::parse_general(header),
+        // The compact (firmware) build reads every header with the grammar
+        // alone: the canonical reading is speed, not behaviour (the tests
+        // hold the two to the same answers).
+        #[cfg(not(m800_footprint = "compact"))]
+        if let Some(params) = Self::parse_canonical(header) {
+            return Ok(params);
         }
+        Self::parse_general(header)
     }
 
     /// The form this library writes, `MAAIISDK10 key="K", nonce="N",
@@ -281,6 +285,7 @@ impl<'a> AuthParams<'a> {
     /// the general grammar's state machine; `None` for anything else, which
     /// [`parse_general`](Self::parse_general) then reads (the same answer
     /// for every header this accepts: see the tests).
+    #[cfg(any(test, not(m800_footprint = "compact")))]
     fn parse_canonical(header: &'a str) -> Option<AuthParams<'a>> {
         let b = header.as_bytes();
         let rest = b.get(SCHEME.len()..)?;
@@ -411,10 +416,27 @@ fn present(value: Option<RawParam<'_>>) -> Result<RawParam<'_>> {
     }
 }
 
-/// How many leading bytes of `b` are plain quoted-string text: SP, VCHAR
-/// other than `"` and `\\`, or obs-text (HTAB, allowed but rare, ends the
-/// run: the byte loop takes it). Eight bytes at a time, without a branch per
-/// byte: a byte loop was the largest part of the `Authorization` parse.
+/// Whether `c` is plain quoted-string text: SP, VCHAR other than `"` and
+/// `\\`, or obs-text (HTAB, allowed but rare, is left to the byte loop).
+fn is_plain(c: u8) -> bool {
+    c == b' ' || ((0x21..=0x7e).contains(&c) && c != b'"' && c != b'\\') || c >= 0x80
+}
+
+/// How many leading bytes of `b` are plain ([`is_plain`]), one at a time: the
+/// compact build's [`plain_run`], and the rule the word-wise one is tested
+/// against.
+#[cfg(any(test, m800_footprint = "compact"))]
+fn plain_run_bytewise(b: &[u8]) -> usize {
+    b.iter().position(|&c| !is_plain(c)).unwrap_or(b.len())
+}
+
+#[cfg(m800_footprint = "compact")]
+use plain_run_bytewise as plain_run;
+
+/// How many leading bytes of `b` are plain ([`is_plain`]). Eight bytes at a
+/// time, without a branch per byte: a byte loop was the largest part of the
+/// `Authorization` parse.
+#[cfg(not(m800_footprint = "compact"))]
 fn plain_run(b: &[u8]) -> usize {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -439,9 +461,11 @@ fn plain_run(b: &[u8]) -> usize {
         n = n.wrapping_add(8);
     }
     let rest = chunks.remainder();
-    let plain =
-        |c: u8| c == b' ' || ((0x21..=0x7e).contains(&c) && c != b'"' && c != b'\\') || c >= 0x80;
-    n.wrapping_add(rest.iter().position(|&c| !plain(c)).unwrap_or(rest.len()))
+    n.wrapping_add(
+        rest.iter()
+            .position(|&c| !is_plain(c))
+            .unwrap_or(rest.len()),
+    )
 }
 
 struct Parser<'a> {
@@ -546,7 +570,7 @@ impl<'a> Parser<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{plain_run, AuthParams};
+    use super::{plain_run, plain_run_bytewise, AuthParams};
     extern crate std;
     use std::string::String;
     use std::vec::Vec;
@@ -648,12 +672,19 @@ mod tests {
                 b[at] = c;
                 let want = if plain(c) { 20 } else { at };
                 assert_eq!(plain_run(&b), want, "byte {c:#x} at {at}");
+                assert_eq!(plain_run_bytewise(&b), want, "byte {c:#x} at {at}");
                 // Bytes >= 0x80 around it do not disturb the words.
                 let mut b = [0xffu8; 20];
                 b[at] = c;
                 assert_eq!(plain_run(&b), want, "byte {c:#x} at {at} among 0xff");
+                assert_eq!(
+                    plain_run_bytewise(&b),
+                    want,
+                    "byte {c:#x} at {at} among 0xff"
+                );
             }
         }
         assert_eq!(plain_run(b""), 0);
+        assert_eq!(plain_run_bytewise(b""), 0);
     }
 }
