@@ -52,16 +52,7 @@ impl Authorization {
     pub(crate) fn write_checked(&mut self, key: &str, nonce: &str, signature: &str) -> Result<()> {
         let s = &mut self.0;
         s.clear();
-        for part in [
-            SCHEME,
-            " key=\"",
-            key,
-            "\", nonce=\"",
-            nonce,
-            "\", signature=\"",
-            signature,
-            "\"",
-        ] {
+        for part in pieces(key, nonce, signature) {
             // The checks bound the total by AUTHORIZATION_MAX.
             s.push_str(part).map_err(|_| Error::BufferTooSmall {
                 needed: AUTHORIZATION_MAX,
@@ -74,6 +65,44 @@ impl Authorization {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The header from already checked parts (as [`Authorization::write_checked`])
+/// written into `buf`, storage the caller lays out (the C layer's
+/// `m800_signed_headers`); its length. Never truncates: a short `buf` is
+/// [`Error::BufferTooSmall`].
+#[cfg(feature = "ffi")]
+pub(crate) fn write_checked_into(
+    buf: &mut [u8],
+    key: &str,
+    nonce: &str,
+    signature: &str,
+) -> Result<usize> {
+    let mut len: usize = 0;
+    for part in pieces(key, nonce, signature) {
+        let end = len.checked_add(part.len());
+        let dst = end.and_then(|end| buf.get_mut(len..end));
+        let dst = dst.ok_or(Error::BufferTooSmall {
+            needed: AUTHORIZATION_MAX,
+        })?;
+        crate::text::copy(dst, part.as_bytes());
+        len = len.saturating_add(part.len());
+    }
+    Ok(len)
+}
+
+/// The header's pieces, in order (PROTOCOL.md section 2).
+fn pieces<'p>(key: &'p str, nonce: &'p str, signature: &'p str) -> [&'p str; 8] {
+    [
+        SCHEME,
+        " key=\"",
+        key,
+        "\", nonce=\"",
+        nonce,
+        "\", signature=\"",
+        signature,
+        "\"",
+    ]
 }
 
 impl core::fmt::Debug for Authorization {
@@ -241,10 +270,14 @@ impl<'a> AuthParams<'a> {
     /// frame: the parser's state is gone before the verifier's next step.
     #[inline(never)]
     pub(crate) fn parse(header: &'a str) -> Result<AuthParams<'a>> {
-        match Self::parse_canonical(header) {
-            Some(params) => Ok(params),
-            None => Self::parse_general(header),
+        // The compact (firmware) build reads every header with the grammar
+        // alone: the canonical reading is speed, not behaviour (the tests
+        // hold the two to the same answers).
+        #[cfg(not(m800_footprint = "compact"))]
+        if let Some(params) = Self::parse_canonical(header) {
+            return Ok(params);
         }
+        Self::parse_general(header)
     }
 
     /// The form this library writes, `MAAIISDK10 key="K", nonce="N",
@@ -252,6 +285,7 @@ impl<'a> AuthParams<'a> {
     /// the general grammar's state machine; `None` for anything else, which
     /// [`parse_general`](Self::parse_general) then reads (the same answer
     /// for every header this accepts: see the tests).
+    #[cfg(any(test, not(m800_footprint = "compact")))]
     fn parse_canonical(header: &'a str) -> Option<AuthParams<'a>> {
         let b = header.as_bytes();
         let rest = b.get(SCHEME.len()..)?;
@@ -382,10 +416,27 @@ fn present(value: Option<RawParam<'_>>) -> Result<RawParam<'_>> {
     }
 }
 
-/// How many leading bytes of `b` are plain quoted-string text: SP, VCHAR
-/// other than `"` and `\\`, or obs-text (HTAB, allowed but rare, ends the
-/// run: the byte loop takes it). Eight bytes at a time, without a branch per
-/// byte: a byte loop was the largest part of the `Authorization` parse.
+/// Whether `c` is plain quoted-string text: SP, VCHAR other than `"` and
+/// `\\`, or obs-text (HTAB, allowed but rare, is left to the byte loop).
+fn is_plain(c: u8) -> bool {
+    c == b' ' || ((0x21..=0x7e).contains(&c) && c != b'"' && c != b'\\') || c >= 0x80
+}
+
+/// How many leading bytes of `b` are plain ([`is_plain`]), one at a time: the
+/// compact build's [`plain_run`], and the rule the word-wise one is tested
+/// against.
+#[cfg(any(test, m800_footprint = "compact"))]
+fn plain_run_bytewise(b: &[u8]) -> usize {
+    b.iter().position(|&c| !is_plain(c)).unwrap_or(b.len())
+}
+
+#[cfg(m800_footprint = "compact")]
+use plain_run_bytewise as plain_run;
+
+/// How many leading bytes of `b` are plain ([`is_plain`]). Eight bytes at a
+/// time, without a branch per byte: a byte loop was the largest part of the
+/// `Authorization` parse.
+#[cfg(not(m800_footprint = "compact"))]
 fn plain_run(b: &[u8]) -> usize {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -410,9 +461,11 @@ fn plain_run(b: &[u8]) -> usize {
         n = n.wrapping_add(8);
     }
     let rest = chunks.remainder();
-    let plain =
-        |c: u8| c == b' ' || ((0x21..=0x7e).contains(&c) && c != b'"' && c != b'\\') || c >= 0x80;
-    n.wrapping_add(rest.iter().position(|&c| !plain(c)).unwrap_or(rest.len()))
+    n.wrapping_add(
+        rest.iter()
+            .position(|&c| !is_plain(c))
+            .unwrap_or(rest.len()),
+    )
 }
 
 struct Parser<'a> {
@@ -517,10 +570,38 @@ impl<'a> Parser<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{plain_run, AuthParams};
+    use super::{plain_run, plain_run_bytewise, AuthParams};
     extern crate std;
     use std::string::String;
     use std::vec::Vec;
+
+    /// The in-place writer of the C layer writes exactly what
+    /// `Authorization::write_checked` does, and refuses a buffer one byte
+    /// short instead of truncating.
+    #[cfg(feature = "ffi")]
+    #[test]
+    fn write_checked_into_matches_write_checked() {
+        let key = "k".repeat(crate::limits::KEY_MAX);
+        let nonce = "n".repeat(crate::limits::NONCE_MAX);
+        let sig = "s".repeat(crate::limits::SIGNATURE_MAX);
+        for (k, n, s) in [
+            ("a-demo-key", "19aca559e000", "de728d2b"),
+            (&key, &nonce, &sig),
+        ] {
+            let mut a = super::Authorization::EMPTY;
+            a.write_checked(k, n, s).unwrap();
+            let mut buf = [0u8; crate::limits::AUTHORIZATION_MAX];
+            let len = super::write_checked_into(&mut buf, k, n, s).unwrap();
+            assert_eq!(&buf[..len], a.as_str().as_bytes());
+            let short = &mut buf[..len - 1];
+            assert_eq!(
+                super::write_checked_into(short, k, n, s),
+                Err(crate::Error::BufferTooSmall {
+                    needed: crate::limits::AUTHORIZATION_MAX
+                })
+            );
+        }
+    }
 
     /// Wherever the canonical reading answers, the general grammar gives the
     /// same parameters: canonical headers, and each of them with every byte
@@ -591,12 +672,19 @@ mod tests {
                 b[at] = c;
                 let want = if plain(c) { 20 } else { at };
                 assert_eq!(plain_run(&b), want, "byte {c:#x} at {at}");
+                assert_eq!(plain_run_bytewise(&b), want, "byte {c:#x} at {at}");
                 // Bytes >= 0x80 around it do not disturb the words.
                 let mut b = [0xffu8; 20];
                 b[at] = c;
                 assert_eq!(plain_run(&b), want, "byte {c:#x} at {at} among 0xff");
+                assert_eq!(
+                    plain_run_bytewise(&b),
+                    want,
+                    "byte {c:#x} at {at} among 0xff"
+                );
             }
         }
         assert_eq!(plain_run(b""), 0);
+        assert_eq!(plain_run_bytewise(b""), 0);
     }
 }

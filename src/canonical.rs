@@ -74,6 +74,7 @@ impl<'a> CanonicalFields<'a> {
     /// from [`ContentMd5`](crate::ContentMd5) and [`HttpDate`](crate::HttpDate)
     /// when signing); a verifier passes what it received, so they are only
     /// checked for line breaks and length here.
+    #[inline(always)]
     pub fn new(
         method: &'a str,
         uri: &'a str,

@@ -25,7 +25,7 @@ impl ContentMd5 {
     pub fn of(body: &[u8]) -> ContentMd5 {
         let mut stream = Md5Stream::new();
         stream.update(body);
-        stream.finish()
+        stream.finish_in_place()
     }
 
     fn from_digest(digest: &[u8]) -> ContentMd5 {
@@ -116,6 +116,12 @@ impl Md5Stream {
 
     /// The value for everything added; [`ContentMd5::NONE`] when nothing was.
     pub fn finish(mut self) -> ContentMd5 {
+        self.finish_in_place()
+    }
+
+    /// [`finish`](Self::finish) without moving the stream (on a Cortex-M a
+    /// move is a second copy of it on the stack); the stream is spent.
+    fn finish_in_place(&mut self) -> ContentMd5 {
         if self.0.is_empty() {
             return ContentMd5::NONE;
         }

@@ -73,14 +73,31 @@ fn next_line(raw: &[u8], pos: usize) -> Result<(&[u8], usize)> {
     }
 }
 
+// The splitting below works on bytes with `position` and `get`, never with
+// `str`'s pattern searches: those link core's panicking index paths
+// (`panic_bounds_check`, `slice_index_fail`) into a firmware image.
+
+/// `text` around its first `sep` (an ASCII byte), or `None` without one.
+fn split_at_byte(text: &str, sep: u8) -> Option<(&str, &str)> {
+    let i = text.bytes().position(|c| c == sep)?;
+    Some((text.get(..i)?, text.get(i.saturating_add(1)..)?))
+}
+
 /// Trims optional whitespace (SP, HTAB) from both ends.
 fn trim_ows(value: &str) -> &str {
-    value.trim_matches([' ', '\t'])
+    let bytes = value.as_bytes();
+    let ows = |c: &u8| *c == b' ' || *c == b'\t';
+    let start = bytes.iter().position(|c| !ows(c)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|c| !ows(c))
+        .map_or(start, |i| i.saturating_add(1));
+    value.get(start..end).unwrap_or_default()
 }
 
 /// Splits a checked header line into its name and its OWS-trimmed value.
 fn split_header(line: &str) -> (&str, &str) {
-    match line.split_once(':') {
+    match split_at_byte(line, b':') {
         Some((name, value)) => (name, trim_ows(value)),
         None => (line, ""),
     }
@@ -126,12 +143,12 @@ fn parse_content_length(value: &str) -> Result<usize> {
 fn parse_request_line(line: &[u8]) -> Result<(&str, &str, &str)> {
     let malformed = Error::MalformedHttpRequestLine;
     let text = core::str::from_utf8(line).map_err(|_| malformed)?;
-    let mut parts = text.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    // Exactly three parts, split at single spaces.
+    let (method, rest) = split_at_byte(text, b' ').ok_or(malformed)?;
+    let (target, version) = split_at_byte(rest, b' ').ok_or(malformed)?;
+    if version.bytes().any(|c| c == b' ') {
         return Err(malformed);
-    };
+    }
     if method.is_empty() || !method.bytes().all(is_tchar) {
         return Err(malformed);
     }
@@ -243,10 +260,22 @@ impl<'a> HttpRequest<'a> {
 
     /// Every header as `(name, value)` in order, values trimmed.
     pub fn headers(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
-        self.headers
-            .split_terminator("\r\n")
-            .filter(|line| !line.is_empty())
-            .map(split_header)
+        // Every line ends with CRLF, and no CR or LF stands alone (checked).
+        let mut rest = self.headers;
+        core::iter::from_fn(move || {
+            while !rest.is_empty() {
+                let (line, after) = split_at_byte(rest, b'\n').unwrap_or((rest, ""));
+                rest = after;
+                let line = match line.as_bytes().last() {
+                    Some(b'\r') => line.get(..line.len().saturating_sub(1)).unwrap_or(line),
+                    _ => line,
+                };
+                if !line.is_empty() {
+                    return Some(split_header(line));
+                }
+            }
+            None
+        })
     }
 
     /// The body: exactly `Content-Length` bytes (empty without it).

@@ -150,11 +150,17 @@ impl<S: AsMut<[ReplaySlot]>> ReplayCache<S> {
     }
 }
 
+/// The byte between key and nonce in a fingerprint. A named static, not a
+/// `&[0]` literal: the compiler would merge that one-byte constant, as a C
+/// string, into the section holding every NUL-terminated text of the library
+/// (the C status texts), and a linker keeps that section whole.
+static SEPARATOR: [u8; 1] = [0];
+
 /// The fingerprint of a `(key, nonce)` pair.
 fn fingerprint(key: &str, nonce: &str) -> u64 {
     let digest = crate::hmac::sha256(|sha| {
         sha.update(key.as_bytes());
-        sha.update(&[0]);
+        sha.update(&SEPARATOR);
         sha.update(nonce.as_bytes());
     });
     let mut id = [0u8; 8];

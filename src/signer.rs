@@ -4,6 +4,7 @@
 
 use crate::canonical::CanonicalFields;
 use crate::date::HttpDate;
+use crate::digest::ContentMd5;
 use crate::hmac::HmacKey;
 use crate::limits::KEY_MAX;
 use crate::sign::{Request, SignedHeaders};
@@ -187,7 +188,6 @@ impl Signer {
     /// place rather than assembled here and moved out (on a microcontroller
     /// each move of the 400-byte [`SignedHeaders`] is stack). `out` is only
     /// meaningful when this returns `Ok`.
-    #[inline(never)]
     fn sign_into(
         &self,
         request: &Request<'_>,
@@ -196,23 +196,85 @@ impl Signer {
         out: &mut SignedHeaders,
         inspect: &mut dyn FnMut(&CanonicalFields<'_>) -> Result<()>,
     ) -> Result<()> {
+        self.sign_parts(request, unix_time, nonce, inspect, &mut |parts| {
+            out.x_m_date = *parts.x_m_date;
+            out.content_md5 = *parts.content_md5;
+            out.signature = *parts.signature;
+            let encoded = parts.signature.encode(self.encoding());
+            out.authorization
+                .write_checked(self.key(), parts.nonce, encoded.as_str())
+        })
+    }
+
+    /// The signing procedure: every check, then the MAC; `write` receives the
+    /// parts of the headers only once all checks have passed, and writes them
+    /// wherever the caller keeps its headers ([`SignedHeaders`], or the C
+    /// layer's `m800_signed_headers` in the caller's memory, so that no copy
+    /// of the headers is staged on the stack).
+    #[inline(never)]
+    pub(crate) fn sign_parts(
+        &self,
+        request: &Request<'_>,
+        unix_time: u64,
+        nonce: &str,
+        inspect: &mut dyn FnMut(&CanonicalFields<'_>) -> Result<()>,
+        write: &mut dyn FnMut(&SignedParts<'_>) -> Result<()>,
+    ) -> Result<()> {
         crate::nonce::check(nonce)?;
-        out.x_m_date = HttpDate::from_unix(unix_time)?;
-        out.content_md5 = request.body.content_md5();
+        let x_m_date = HttpDate::from_unix(unix_time)?;
+        let content_md5 = request.body.content_md5();
         let fields = CanonicalFields::for_signing(
             request.method,
             request.uri,
-            &out.content_md5,
+            &content_md5,
             request.content_type,
-            &out.x_m_date,
+            &x_m_date,
             nonce,
         )?;
         inspect(&fields)?;
-        out.signature = self.sign_fields(&fields);
-        out.authorization.write_checked(
-            self.key(),
+        let signature = self.sign_fields(&fields);
+        write(&SignedParts {
+            x_m_date: &x_m_date,
+            content_md5: &content_md5,
+            signature: &signature,
             nonce,
-            out.signature.encode(self.encoding()).as_str(),
-        )
+        })
+    }
+
+    /// As [`sign_request_into`](Self::sign_request_into), for headers the
+    /// caller lays out itself: `write` gets the parts once every check has
+    /// passed (see [`SignedParts::write_authorization`]).
+    #[cfg(feature = "ffi")]
+    pub(crate) fn sign_request_parts(
+        &self,
+        request: &Request<'_>,
+        unix_time: u64,
+        nonce: &str,
+        write: &mut dyn FnMut(&SignedParts<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.sign_parts(request, unix_time, nonce, &mut |_| Ok(()), write)
+    }
+}
+
+/// A signature's header values before they are stored: what
+/// [`Signer::sign_request_parts`] hands to its writer.
+pub(crate) struct SignedParts<'a> {
+    /// The `X-M-Date` value.
+    pub(crate) x_m_date: &'a HttpDate,
+    /// The `Content-MD5` value (empty: no body).
+    pub(crate) content_md5: &'a ContentMd5,
+    /// The MAC.
+    pub(crate) signature: &'a Signature,
+    /// The request's nonce (checked).
+    pub(crate) nonce: &'a str,
+}
+
+impl SignedParts<'_> {
+    /// Writes the `Authorization` value of `signer` (the signer that made
+    /// these parts) into `buf`; its length.
+    #[cfg(feature = "ffi")]
+    pub(crate) fn write_authorization(&self, signer: &Signer, buf: &mut [u8]) -> Result<usize> {
+        let encoded = self.signature.encode(signer.encoding());
+        crate::authorization::write_checked_into(buf, signer.key(), self.nonce, encoded.as_str())
     }
 }

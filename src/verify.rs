@@ -229,41 +229,70 @@ impl<K: KeyStore> Verifier<K> {
         now: u64,
         replay: Option<&mut dyn ReplayStore>,
     ) -> Result<Verified<'a>> {
-        // 1. The header, borrowed: nothing is copied unless it holds an escape.
-        let auth = AuthParams::parse(request.authorization)?;
+        self.verify_with(request, now, replay, |key, nonce, timestamp| Verified {
+            key,
+            nonce,
+            timestamp,
+        })
+    }
+
+    /// [`verify`](Self::verify) for a caller that wants the outcome only (the
+    /// C layer): no [`Verified`] (with room for an unescaped nonce) is built,
+    /// returned or held on the stack above the MAC.
+    #[cfg(feature = "ffi")]
+    pub(crate) fn check<'a>(
+        &'a self,
+        request: &ReceivedRequest<'a>,
+        now: u64,
+        replay: Option<&mut dyn ReplayStore>,
+    ) -> Result<()> {
+        self.verify_with(request, now, replay, |_, _, _| ())
+    }
+
+    /// The steps of [`verify`](Self::verify); `done` makes the answer from
+    /// the key, the nonce and the request's date.
+    #[inline(always)]
+    fn verify_with<'a, T>(
+        &'a self,
+        request: &ReceivedRequest<'a>,
+        now: u64,
+        replay: Option<&mut dyn ReplayStore>,
+        done: fn(&'a str, Param<'a, NONCE_MAX>, u64) -> T,
+    ) -> Result<T> {
+        // 1. The header, borrowed: nothing is copied unless it holds an escape
+        // (read in place in the result: moving it out is a second copy on the
+        // stack).
+        let parsed = AuthParams::parse(request.authorization);
+        let auth = match &parsed {
+            Ok(auth) => auth,
+            Err(e) => return Err(*e),
+        };
         // 2. The key.
         let signer = self.lookup(&auth.key)?;
         let Some(nonce) = auth.nonce.borrowed() else {
-            return self.verify_unescaped_nonce(request, now, replay, signer, &auth);
+            return self.verify_unescaped_nonce(request, now, replay, signer, auth, done);
         };
         // 3 to 5.
         let timestamp = self.check_rest(request, now, replay, signer, &auth.signature, nonce)?;
-        Ok(Verified {
-            key: signer.key(),
-            nonce: Param::Borrowed(nonce),
-            timestamp,
-        })
+        Ok(done(signer.key(), Param::Borrowed(nonce), timestamp))
     }
 
     /// [`verify`](Self::verify) from step 3 for a nonce sent with an escape:
     /// its own frame holds the unescaped copy, which `verify`'s does not.
     #[cold]
     #[inline(never)]
-    fn verify_unescaped_nonce<'a>(
+    fn verify_unescaped_nonce<'a, T>(
         &'a self,
         request: &ReceivedRequest<'a>,
         now: u64,
         replay: Option<&mut dyn ReplayStore>,
         signer: &'a Signer,
         auth: &AuthParams<'a>,
-    ) -> Result<Verified<'a>> {
+        done: fn(&'a str, Param<'a, NONCE_MAX>, u64) -> T,
+    ) -> Result<T> {
         let nonce = auth.nonce.unescape::<NONCE_MAX>()?;
         let timestamp = self.check_rest(request, now, replay, signer, &auth.signature, &nonce)?;
-        Ok(Verified {
-            key: signer.key(),
-            nonce: Param::Unescaped(nonce),
-            timestamp,
-        })
+        Ok(done(signer.key(), Param::Unescaped(nonce), timestamp))
     }
 
     /// Steps 3 to 5: the date window, the signature, the replay store; the

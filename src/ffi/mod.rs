@@ -218,7 +218,7 @@ impl TextOut {
             let dst = buf
                 .get_mut(..text.len())
                 .ok_or(crate::Error::BufferTooSmall { needed: text.len() })?;
-            dst.copy_from_slice(text.as_bytes());
+            crate::text::copy(dst, text.as_bytes());
             Ok((text.len(), ()))
         })
     }

@@ -4,6 +4,7 @@ use super::status::m800_status::{self, *};
 use super::{bytes, get, guard, opaque, opaque_init, opaque_wipe, text};
 use super::{FfiResult, Opaque, Out, TextOut};
 use crate::limits::{AUTHORIZATION_MAX, CONTENT_MD5_LEN, STRING_TO_SIGN_MAX, X_M_DATE_LEN};
+use crate::signer::SignedParts;
 use crate::{Body, CanonicalFields, ContentMd5, Encoding, Request, SignedHeaders, Signer};
 use core::ffi::c_char;
 use core::mem::MaybeUninit;
@@ -194,6 +195,24 @@ pub(crate) unsafe fn request<'a>(
 }
 
 impl Out<m800_signed_headers> {
+    /// Writes the headers of a signature `signer` made, each in place.
+    fn put_parts(&self, signer: &Signer, parts: &SignedParts<'_>) -> FfiResult {
+        // SAFETY (all three): `&raw mut` of a field of the valid struct.
+        self.field(|p| unsafe { &raw mut (*p).x_m_date })?
+            .put_text(parts.x_m_date.as_str())?;
+        self.field(|p| unsafe { &raw mut (*p).content_md5 })?
+            .put_text(parts.content_md5.as_str())?;
+        let authorization = self.field(|p| unsafe { &raw mut (*p).authorization })?;
+        let mut written = Ok(());
+        authorization.put_with(|buf| {
+            parts.write_authorization(signer, buf).unwrap_or_else(|_| {
+                written = Err(M800_ERR_INTERNAL);
+                0
+            })
+        });
+        written
+    }
+
     /// Writes `h` straight into the caller's arrays (no copy of the struct on
     /// the stack). The three values always fit (sizes from the limits).
     pub(crate) fn put_headers(self, h: &SignedHeaders) -> FfiResult {
@@ -226,9 +245,13 @@ unsafe fn sign(
             let request = request(req, content_md5)?;
             (signer(s)?, request, text(nonce, nonce_len)?, Out::new(out)?)
         };
-        let mut signed = SignedHeaders::EMPTY;
-        signer.sign_request_into(&request, unix_time, nonce, &mut signed)?;
-        out.put_headers(&signed)
+        // Straight into the caller's struct: no copy of the headers is staged.
+        let mut written = Err(M800_ERR_INTERNAL);
+        signer.sign_request_parts(&request, unix_time, nonce, &mut |parts| {
+            written = out.put_parts(signer, parts);
+            Ok(())
+        })?;
+        written
     })
 }
 

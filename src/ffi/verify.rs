@@ -418,31 +418,43 @@ enum Keys<'a> {
 
 impl KeyStore for Keys<'_> {
     fn signer(&self, key: &str) -> Option<&Signer> {
-        let Keys::Lookup(lookup, ctx, failure) = self else {
-            let Keys::One(signer) = self else { return None };
-            return signer.signer(key);
-        };
-        let mut name = [0; KEY_MAX + 1];
-        let name = nul_terminated(key, &mut name)?;
-        let mut found: *const m800_signer = core::ptr::null();
-        // SAFETY: `lookup` follows `m800_key_lookup_fn`'s contract (the caller
-        // of `m800_verify` promises it); `name` is NUL-terminated after
-        // `key.len()` bytes and lives during the call; `found` is writable.
-        let status = unsafe { lookup(*ctx, name, key.len(), &mut found) };
-        let status = m800_status::from_code(status).unwrap_or(M800_ERR_INTERNAL);
-        let result = match status {
-            M800_OK if found.is_null() => Ok(None),
-            // SAFETY: by the callback's contract `found` points to a signer
-            // that stays valid and unchanged until `m800_verify` returns.
-            M800_OK => unsafe { signer(found) }.map(Some),
-            M800_ERR_UNKNOWN_KEY => Ok(None),
-            other => Err(other),
-        };
-        result.unwrap_or_else(|status| {
-            failure.set(status);
-            None
-        })
+        match self {
+            Keys::One(signer) => signer.signer(key),
+            Keys::Lookup(lookup, ctx, failure) => look_up(*lookup, *ctx, failure, key),
+        }
     }
+}
+
+/// Asks the C callback for `key`'s signer; a failure other than "unknown
+/// key" is kept in `failure`. Out of line: the NUL-terminated copy of the
+/// key is stack only during the call, never under the verification.
+#[inline(never)]
+fn look_up<'a>(
+    lookup: LookupAbi,
+    ctx: *mut c_void,
+    failure: &Cell<m800_status>,
+    key: &str,
+) -> Option<&'a Signer> {
+    let mut name = [0u8; crate::limits::KEY_MAX + 1];
+    crate::text::copy(name.get_mut(..key.len())?, key.as_bytes());
+    let mut found: *const m800_signer = core::ptr::null();
+    // SAFETY: `lookup` follows `m800_key_lookup_fn`'s contract (the caller
+    // of `m800_verify` promises it); `name` is NUL-terminated after
+    // `key.len()` bytes and lives during the call; `found` is writable.
+    let status = unsafe { lookup(ctx, name.as_ptr().cast(), key.len(), &mut found) };
+    let status = m800_status::from_code(status).unwrap_or(M800_ERR_INTERNAL);
+    let result = match status {
+        M800_OK if found.is_null() => Ok(None),
+        // SAFETY: by the callback's contract `found` points to a signer
+        // that stays valid and unchanged until `m800_verify` returns.
+        M800_OK => unsafe { signer(found) }.map(Some),
+        M800_ERR_UNKNOWN_KEY => Ok(None),
+        other => Err(other),
+    };
+    result.unwrap_or_else(|status| {
+        failure.set(status);
+        None
+    })
 }
 
 /// Verifies the request `params` describes (PROTOCOL.md section 3). Checks, in
@@ -496,20 +508,19 @@ pub unsafe extern "C" fn m800_verify_request(
     window_s: u32,
     cache: *mut m800_replay_cache,
 ) -> m800_status {
-    let params = m800_verify_params {
-        signer: s,
-        request: req,
-        x_m_date,
-        x_m_date_len,
-        authorization,
-        authorization_len,
-        now,
-        window_s,
-        replay_cache: cache,
-        ..DEFAULTS
-    };
-    // SAFETY: same contract.
-    guard(|| unsafe { verify(&params, core::ptr::null_mut()) })
+    // SAFETY (all): same contract. One signer, the request's parts and no
+    // details: nothing of the HTTP parser, the lookup callback or the report
+    // is linked into an image that calls only this function (and no
+    // `m800_verify_params` is staged on the stack).
+    guard(|| unsafe {
+        let verifier = Verifier::new(signer(s)?).with_window(window_s);
+        let date = (!x_m_date.is_null()).then_some((x_m_date, x_m_date_len));
+        let received = parts_received(req, None, date, (authorization, authorization_len))?;
+        let replay = (!cache.is_null())
+            .then(|| replay_cache(cache))
+            .transpose()?;
+        check(&verifier, &received, now, replay).map_err(m800_status::from)
+    })
 }
 
 /// The one verify path of the C functions.
@@ -521,7 +532,7 @@ unsafe fn verify(p: &m800_verify_params, details: *mut m800_verify_details) -> F
     // SAFETY (all): each pointer is valid as `m800_verify`'s contract says; the
     // callback is the same C function, its `int`-sized result read as `c_int`
     // (see `LookupAbi`).
-    let (keys, received, cache) = unsafe {
+    let (keys, received, replay) = unsafe {
         let keys = match (p.signer.is_null(), p.lookup) {
             (false, None) => Keys::One(signer(p.signer)?),
             (true, Some(f)) => {
@@ -535,9 +546,7 @@ unsafe fn verify(p: &m800_verify_params, details: *mut m800_verify_details) -> F
         (keys, received(p)?, replay(p)?)
     };
     let verifier = Verifier::new(keys).with_window(p.window_s);
-    let mut cache = cache;
-    let store = cache.as_mut().map(|c| c as &mut dyn ReplayStore);
-    let result = verifier.verify(&received, p.now, store).map(|_| ());
+    let result = check(&verifier, &received, p.now, replay);
     if let Some(details) = Out::optional(details) {
         report(details, &verifier, &received, p.now, result)?;
     }
@@ -547,37 +556,80 @@ unsafe fn verify(p: &m800_verify_params, details: *mut m800_verify_details) -> F
     }
 }
 
-/// The request `p` describes.
+/// The request `p` describes. Inlined, as [`parts_received`].
 ///
 /// # Safety
 /// As `m800_verify`.
+#[inline(always)]
 unsafe fn received<'a>(p: &m800_verify_params) -> FfiResult<ReceivedRequest<'a>> {
     if !p.http.is_null() {
-        let others = [
-            p.request.cast(),
-            p.content_md5.cast(),
-            p.x_m_date,
-            p.authorization,
-        ];
-        if others.iter().any(|q: &*const c_char| !q.is_null()) {
-            return Err(M800_ERR_INVALID_ARGUMENT);
-        }
         // SAFETY: as this function's contract.
-        let raw = unsafe { bytes(p.http, p.http_len) }?;
-        return Ok(HttpRequest::parse(raw)?.to_received());
+        return unsafe { http_received(p) };
     }
     let md5 = (!p.content_md5.is_null()).then_some((p.content_md5, p.content_md5_len));
     let date = (!p.x_m_date.is_null()).then_some((p.x_m_date, p.x_m_date_len));
+    let authorization = (p.authorization, p.authorization_len);
+    // SAFETY: as this function's contract.
+    unsafe { parts_received(p.request, md5, date, authorization) }
+}
+
+/// The request of `p`'s raw HTTP/1.1 bytes, parsed strictly; out of line, so
+/// that the parser's frame is gone before the verification runs.
+///
+/// # Safety
+/// As `m800_verify`.
+#[inline(never)]
+unsafe fn http_received<'a>(p: &m800_verify_params) -> FfiResult<ReceivedRequest<'a>> {
+    let others = [
+        p.request.cast(),
+        p.content_md5.cast(),
+        p.x_m_date,
+        p.authorization,
+    ];
+    if others.iter().any(|q: &*const c_char| !q.is_null()) {
+        return Err(M800_ERR_INVALID_ARGUMENT);
+    }
+    // SAFETY: as this function's contract.
+    let raw = unsafe { bytes(p.http, p.http_len) }?;
+    Ok(HttpRequest::parse(raw)?.to_received())
+}
+
+/// The request of `req` (with `content_md5`, a streamed body's digest, if
+/// given), `x_m_date` (absent: `None`) and `authorization`, each a pointer
+/// and a length. Inlined: the request is built where it is used, not
+/// returned and copied (on a Cortex-M, stack).
+///
+/// # Safety
+/// As `m800_verify`, for these fields.
+#[inline(always)]
+unsafe fn parts_received<'a>(
+    req: *const m800_request,
+    content_md5: Option<(*const c_char, usize)>,
+    x_m_date: Option<(*const c_char, usize)>,
+    authorization: (*const c_char, usize),
+) -> FfiResult<ReceivedRequest<'a>> {
     // SAFETY (all): as this function's contract.
     unsafe {
-        let x_m_date = date.map(|(d, len)| text(d, len)).transpose()?;
-        let authorization = text(p.authorization, p.authorization_len)?;
+        let x_m_date = x_m_date.map(|(d, len)| text(d, len)).transpose()?;
+        let authorization = text(authorization.0, authorization.1)?;
         Ok(ReceivedRequest::new(
-            request(p.request, md5)?,
+            request(req, content_md5)?,
             x_m_date,
             authorization,
         ))
     }
+}
+
+/// Runs `verifier` on `received` at `now`, with `replay` (`None`: no replay
+/// check).
+fn check<K: KeyStore>(
+    verifier: &Verifier<K>,
+    received: &ReceivedRequest<'_>,
+    now: u64,
+    mut replay: Option<Replay<'_>>,
+) -> crate::Result<()> {
+    let store = replay.as_mut().map(|r| r as &mut dyn ReplayStore);
+    verifier.check(received, now, store)
 }
 
 /// Writes the details of `result` into the caller's struct, in place (the
