@@ -207,22 +207,25 @@ fn nul_terminated(text: &str, buf: &mut [u8]) -> Option<*const c_char> {
     Some(buf.as_ptr().cast())
 }
 
-/// The replay check `p` asks for: its cache, its store, or none.
+/// The replay check asked for: `cache`, `store`, or none (both NULL).
 ///
 /// # Safety
-/// As `m800_verify`.
-unsafe fn replay<'a>(p: &m800_verify_params) -> FfiResult<Option<Replay<'a>>> {
-    if p.replay_store.is_null() {
+/// As `m800_verify`, for `cache` and `store`.
+unsafe fn replay<'a>(
+    cache: *mut m800_replay_cache,
+    store: *const m800_replay_store,
+) -> FfiResult<Option<Replay<'a>>> {
+    if store.is_null() {
         // SAFETY: as this function's contract.
-        return (!p.replay_cache.is_null())
-            .then(|| unsafe { replay_cache(p.replay_cache) })
+        return (!cache.is_null())
+            .then(|| unsafe { replay_cache(cache) })
             .transpose();
     }
-    if !p.replay_cache.is_null() {
+    if !cache.is_null() {
         return Err(M800_ERR_INVALID_ARGUMENT);
     }
     // SAFETY: as this function's contract.
-    let store = unsafe { get(p.replay_store) }?;
+    let store = unsafe { get(store) }?;
     let f = store.check_and_record.ok_or(M800_ERR_NULL_POINTER)?;
     type Declared = <m800_replay_check_fn as IntoIterator>::Item;
     // SAFETY: the same C function, its `int`-sized result read as `c_int`.
@@ -516,10 +519,7 @@ pub unsafe extern "C" fn m800_verify_request(
         let verifier = Verifier::new(signer(s)?).with_window(window_s);
         let date = (!x_m_date.is_null()).then_some((x_m_date, x_m_date_len));
         let received = parts_received(req, None, date, (authorization, authorization_len))?;
-        let replay = (!cache.is_null())
-            .then(|| replay_cache(cache))
-            .transpose()?;
-        check(&verifier, &received, now, replay).map_err(m800_status::from)
+        check(&verifier, &received, now, cache, core::ptr::null())?.map_err(m800_status::from)
     })
 }
 
@@ -532,7 +532,7 @@ unsafe fn verify(p: &m800_verify_params, details: *mut m800_verify_details) -> F
     // SAFETY (all): each pointer is valid as `m800_verify`'s contract says; the
     // callback is the same C function, its `int`-sized result read as `c_int`
     // (see `LookupAbi`).
-    let (keys, received, replay) = unsafe {
+    let (keys, received) = unsafe {
         let keys = match (p.signer.is_null(), p.lookup) {
             (false, None) => Keys::One(signer(p.signer)?),
             (true, Some(f)) => {
@@ -543,10 +543,11 @@ unsafe fn verify(p: &m800_verify_params, details: *mut m800_verify_details) -> F
             (true, None) => return Err(M800_ERR_NULL_POINTER),
             (false, Some(_)) => return Err(M800_ERR_INVALID_ARGUMENT),
         };
-        (keys, received(p)?, replay(p)?)
+        (keys, received(p)?)
     };
     let verifier = Verifier::new(keys).with_window(p.window_s);
-    let result = check(&verifier, &received, p.now, replay);
+    // SAFETY: as this function's contract.
+    let result = unsafe { check(&verifier, &received, p.now, p.replay_cache, p.replay_store) }?;
     if let Some(details) = Out::optional(details) {
         report(details, &verifier, &received, p.now, result)?;
     }
@@ -620,16 +621,23 @@ unsafe fn parts_received<'a>(
     }
 }
 
-/// Runs `verifier` on `received` at `now`, with `replay` (`None`: no replay
-/// check).
-fn check<K: KeyStore>(
+/// Runs `verifier` on `received` at `now`, with the replay check of `cache`
+/// or `store` (both NULL: none): the verification's own result inside, an
+/// argument failure outside.
+///
+/// # Safety
+/// As `m800_verify`, for `cache` and `store`.
+unsafe fn check<K: KeyStore>(
     verifier: &Verifier<K>,
     received: &ReceivedRequest<'_>,
     now: u64,
-    mut replay: Option<Replay<'_>>,
-) -> crate::Result<()> {
+    cache: *mut m800_replay_cache,
+    store: *const m800_replay_store,
+) -> FfiResult<crate::Result<()>> {
+    // SAFETY: as this function's contract.
+    let mut replay = unsafe { replay(cache, store) }?;
     let store = replay.as_mut().map(|r| r as &mut dyn ReplayStore);
-    verifier.check(received, now, store)
+    Ok(verifier.check(received, now, store))
 }
 
 /// Writes the details of `result` into the caller's struct, in place (the
