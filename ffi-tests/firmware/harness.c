@@ -9,7 +9,7 @@
  *   (none)            the harness alone: the baseline for libc attribution
  *   FW_SIGN           m800_signer_init + m800_sign_request
  *   FW_VERIFY         + m800_replay_cache_init + m800_verify_request
- *   FW_EXTRA          + m800_sign_request_md5 + m800_signature_hex
+ *   FW_EXTRA          + m800_sign_request_md5 + m800_signature_hex (+ m800_verify)
  *   FW_PEER           the Mbed TLS peer instead of m800-sign
  *
  * Output (semihosting): one "measure LABEL" line per measured call, in the order of the
@@ -207,6 +207,27 @@ static __attribute__((noinline)) void run(void) {
             st = m800_verify_request(&signer, &req200, date, slen(date), auth, slen(auth), T200,
                                      300, &fresh));
     check("verify tampered", st == M800_ERR_SIGNATURE_MISMATCH);
+#ifdef FW_EXTRA
+    /* m800_verify through its params struct, no details: within sign + 25% of stack. */
+    static m800_replay_slot slots3[8];
+    static m800_replay_cache third;
+    static m800_verify_params vp;
+    st = m800_replay_cache_init(&third, slots3, 8);
+    check("third replay cache", st == STATUS_OK);
+    req200.body = (const uint8_t *)BODY200;
+    st = m800_verify_params_init(&vp);
+    check("m800_verify_params_init", st == STATUS_OK);
+    vp.signer = &signer;
+    vp.request = &req200;
+    vp.x_m_date = date;
+    vp.x_m_date_len = slen(date);
+    vp.authorization = auth;
+    vp.authorization_len = slen(auth);
+    vp.now = T200;
+    vp.replay_cache = &third;
+    MEASURE("m800_verify/valid", st = m800_verify(&vp, NULL));
+    check("m800_verify valid", st == STATUS_OK);
+#endif
 #endif
 }
 #endif

@@ -102,7 +102,9 @@ unsafe fn slots_mut<'a>(slots: *mut m800_replay_slot, n: usize) -> FfiResult<&'a
 /// # Safety
 /// A non-NULL `c` must be a valid `m800_replay_cache`, zeroed or initialised by
 /// `m800_replay_cache_init`, used by no one else during `'a`.
-unsafe fn replay_cache<'a>(c: *mut m800_replay_cache) -> FfiResult<Replay<'a>> {
+unsafe fn replay_cache<'a>(
+    c: *mut m800_replay_cache,
+) -> FfiResult<ReplayCache<&'a mut [ReplaySlot]>> {
     // SAFETY: forwarded contract.
     let c = unsafe { get(c) }?;
     if c.magic != CACHE_MAGIC {
@@ -110,7 +112,7 @@ unsafe fn replay_cache<'a>(c: *mut m800_replay_cache) -> FfiResult<Replay<'a>> {
     }
     // SAFETY: init stored a slot pointer and count valid for the cache's life.
     let slots = unsafe { slots_mut(c.slots, c.n_slots) }?;
-    Ok(Replay::Cache(ReplayCache::resume(slots)))
+    Ok(ReplayCache::resume(slots))
 }
 
 /// What a replay store's `check_and_record` answers.
@@ -202,7 +204,7 @@ fn ask_store(f: CheckAbi, ctx: *mut c_void, key: &str, nonce: &str, keep_until: 
 /// Writes `text` and a NUL into `buf`, in place; `None` if it does not fit.
 fn nul_terminated(text: &str, buf: &mut [u8]) -> Option<*const c_char> {
     let (dst, nul) = buf.split_at_mut_checked(text.len())?;
-    dst.copy_from_slice(text.as_bytes());
+    crate::text::copy(dst, text.as_bytes());
     *nul.first_mut()? = 0;
     Some(buf.as_ptr().cast())
 }
@@ -218,7 +220,7 @@ unsafe fn replay<'a>(
     if store.is_null() {
         // SAFETY: as this function's contract.
         return (!cache.is_null())
-            .then(|| unsafe { replay_cache(cache) })
+            .then(|| unsafe { replay_cache(cache) }.map(Replay::Cache))
             .transpose();
     }
     if !cache.is_null() {
@@ -511,15 +513,21 @@ pub unsafe extern "C" fn m800_verify_request(
     window_s: u32,
     cache: *mut m800_replay_cache,
 ) -> m800_status {
-    // SAFETY (all): same contract. One signer, the request's parts and no
-    // details: nothing of the HTTP parser, the lookup callback or the report
-    // is linked into an image that calls only this function (and no
-    // `m800_verify_params` is staged on the stack).
+    // SAFETY (all): same contract. One signer, the request's parts, the cache
+    // and no details: nothing of the HTTP parser, the lookup callback, the
+    // caller's store or the report is linked into an image that calls only
+    // this function (and no `m800_verify_params` is staged on the stack).
     guard(|| unsafe {
         let verifier = Verifier::new(signer(s)?).with_window(window_s);
         let date = (!x_m_date.is_null()).then_some((x_m_date, x_m_date_len));
         let received = parts_received(req, None, date, (authorization, authorization_len))?;
-        check(&verifier, &received, now, cache, core::ptr::null())?.map_err(m800_status::from)
+        let mut cache = (!cache.is_null())
+            .then(|| replay_cache(cache))
+            .transpose()?;
+        let store = cache.as_mut().map(|c| c as &mut dyn ReplayStore);
+        verifier
+            .check(&received, now, store)
+            .map_err(m800_status::from)
     })
 }
 
