@@ -2,8 +2,13 @@
 //! `sign` (all formats), `verify`, `push` against `sandbox`, and a plain curl
 //! command built by `sign --format curl`.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Output, Stdio};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+#[path = "support/sandbox.rs"]
+mod sandbox;
+
+use sandbox::Sandbox;
 
 const BIN: &str = env!("CARGO_BIN_EXE_m800-sign");
 
@@ -242,41 +247,6 @@ fn verify_reads_a_raw_request_from_stdin() {
     );
 }
 
-/// A sandbox on a free loopback port; killed on drop.
-struct Sandbox {
-    child: Child,
-    url: String,
-}
-
-impl Sandbox {
-    fn start(extra: &[&str]) -> Sandbox {
-        let mut args = vec!["sandbox", "--listen", "127.0.0.1:0"];
-        args.extend_from_slice(extra);
-        let mut child = cmd(&args, "a-demo-secret")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
-        Sandbox { child, url }
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn push(url: &str, secret: &str, extra: &[&str]) -> Output {
     let mut args = vec![
         "push",
@@ -295,14 +265,14 @@ fn push(url: &str, secret: &str, extra: &[&str]) -> Output {
 fn push_to_the_sandbox_gets_a_request_id_and_each_failure_its_401() {
     let sandbox = Sandbox::start(&[]);
     let ok = push(
-        &sandbox.url,
+        &sandbox.url(),
         "a-demo-secret",
         &["--push", "new message", "--sender", "bob@m800.com"],
     );
     assert!(ok.status.success(), "{}", stderr(&ok));
     assert!(stdout(&ok).starts_with("requestId: "), "{}", stdout(&ok));
 
-    let wrong = push(&sandbox.url, "not-the-secret", &[]);
+    let wrong = push(&sandbox.url(), "not-the-secret", &[]);
     assert!(!wrong.status.success());
     let err = stderr(&wrong);
     assert!(
@@ -311,7 +281,7 @@ fn push_to_the_sandbox_gets_a_request_id_and_each_failure_its_401() {
     );
     assert!(err.contains("expected string to sign"), "{err}");
 
-    let stale = push(&sandbox.url, "a-demo-secret", &["--time", "1000000000"]);
+    let stale = push(&sandbox.url(), "a-demo-secret", &["--time", "1000000000"]);
     assert!(
         stderr(&stale).contains("401") && stderr(&stale).contains("date_too_old"),
         "{}",
@@ -319,9 +289,9 @@ fn push_to_the_sandbox_gets_a_request_id_and_each_failure_its_401() {
     );
 
     let nonce = "fixed-nonce-for-replay";
-    let first = push(&sandbox.url, "a-demo-secret", &["--nonce", nonce]);
+    let first = push(&sandbox.url(), "a-demo-secret", &["--nonce", nonce]);
     assert!(first.status.success(), "{}", stderr(&first));
-    let again = push(&sandbox.url, "a-demo-secret", &["--nonce", nonce]);
+    let again = push(&sandbox.url(), "a-demo-secret", &["--nonce", nonce]);
     assert!(
         stderr(&again).contains("401") && stderr(&again).contains("replayed_nonce"),
         "{}",
@@ -514,7 +484,7 @@ fn curl_from_sign(url: &str, body: &str) -> Output {
 fn sandbox_rejects_a_malformed_body_with_400() {
     let sandbox = Sandbox::start(&[]);
     // Signed correctly, but not a push body.
-    let curl = curl_from_sign(&sandbox.url, "{\"text\":1}");
+    let curl = curl_from_sign(&sandbox.url(), "{\"text\":1}");
     let out = stdout(&curl);
     assert!(out.ends_with(" 400"), "{out}");
     assert!(out.contains("malformed body"), "{out}");
@@ -523,7 +493,7 @@ fn sandbox_rejects_a_malformed_body_with_400() {
 #[test]
 fn a_curl_command_from_sign_is_accepted_by_the_sandbox() {
     let sandbox = Sandbox::start(&[]);
-    let curl = curl_from_sign(&sandbox.url, BODY);
+    let curl = curl_from_sign(&sandbox.url(), BODY);
     assert!(curl.status.success(), "{}", stderr(&curl));
     let out = stdout(&curl);
     assert!(

@@ -6,53 +6,19 @@
 #[cfg(feature = "redis")]
 #[path = "support/redis_server.rs"]
 mod redis_server;
+#[path = "support/sandbox.rs"]
+mod sandbox;
 
 use m800_sign::{Body, Request, Signer};
-use std::io::{BufRead, BufReader, Read, Write};
+use sandbox::Sandbox;
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_m800-sign");
 const URI: &str = "/api/1.0/push/alice@m800.com";
 const BODY: &str = r#"{"appMessage":{"content":"Hello from M800"},"push":{"content":"You have a new message"},"sender":"bob@m800.com"}"#;
-
-/// A sandbox on a free loopback port, its log discarded; killed on drop.
-struct Sandbox {
-    child: Child,
-    addr: String,
-}
-
-impl Sandbox {
-    fn start(extra: &[&str]) -> Sandbox {
-        let mut child = Command::new(BIN)
-            .args(["sandbox", "--listen", "127.0.0.1:0"])
-            .args(extra)
-            .env("M800_SECRET", "a-demo-secret")
-            .env("M800_KEY", "a-demo-key")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
-        Sandbox { child, addr }
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn now() -> u64 {
     std::time::SystemTime::now()
