@@ -202,7 +202,10 @@ fn ask_store(f: CheckAbi, ctx: *mut c_void, key: &str, nonce: &str, keep_until: 
 /// Writes `text` and a NUL into `buf`, in place; `None` if it does not fit.
 fn nul_terminated(text: &str, buf: &mut [u8]) -> Option<*const c_char> {
     let (dst, nul) = buf.split_at_mut_checked(text.len())?;
-    dst.copy_from_slice(text.as_bytes());
+    // Element-wise: `copy_from_slice` links a length-mismatch panic here.
+    for (d, s) in dst.iter_mut().zip(text.as_bytes()) {
+        *d = *s;
+    }
     *nul.first_mut()? = 0;
     Some(buf.as_ptr().cast())
 }
