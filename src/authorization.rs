@@ -52,7 +52,7 @@ impl Authorization {
     pub(crate) fn write_checked(&mut self, key: &str, nonce: &str, signature: &str) -> Result<()> {
         let s = &mut self.0;
         s.clear();
-        for part in pieces(key, nonce, signature) {
+        for part in pieces(key, nonce, signature, |s| s) {
             // The checks bound the total by AUTHORIZATION_MAX.
             s.push_str(part).map_err(|_| Error::BufferTooSmall {
                 needed: AUTHORIZATION_MAX,
@@ -76,32 +76,40 @@ pub(crate) fn write_checked_into(
     buf: &mut [u8],
     key: &str,
     nonce: &str,
-    signature: &str,
+    signature: &[u8],
 ) -> Result<usize> {
     let mut len: usize = 0;
-    for part in pieces(key, nonce, signature) {
+    for part in pieces(key.as_bytes(), nonce.as_bytes(), signature, |s| {
+        s.as_bytes()
+    }) {
         let end = len.checked_add(part.len());
         let dst = end.and_then(|end| buf.get_mut(len..end));
         let dst = dst.ok_or(Error::BufferTooSmall {
             needed: AUTHORIZATION_MAX,
         })?;
-        crate::text::copy(dst, part.as_bytes());
+        crate::text::copy(dst, part);
         len = len.saturating_add(part.len());
     }
     Ok(len)
 }
 
-/// The header's pieces, in order (PROTOCOL.md section 2).
-fn pieces<'p>(key: &'p str, nonce: &'p str, signature: &'p str) -> [&'p str; 8] {
+/// The header's pieces, in order (PROTOCOL.md section 2), as text or as bytes
+/// (`lit` turns the literal pieces into `T`s).
+fn pieces<'p, T: ?Sized>(
+    key: &'p T,
+    nonce: &'p T,
+    signature: &'p T,
+    lit: impl Fn(&'static str) -> &'p T,
+) -> [&'p T; 8] {
     [
-        SCHEME,
-        " key=\"",
+        lit(SCHEME),
+        lit(" key=\""),
         key,
-        "\", nonce=\"",
+        lit("\", nonce=\""),
         nonce,
-        "\", signature=\"",
+        lit("\", signature=\""),
         signature,
-        "\"",
+        lit("\""),
     ]
 }
 
@@ -591,11 +599,11 @@ mod tests {
             let mut a = super::Authorization::EMPTY;
             a.write_checked(k, n, s).unwrap();
             let mut buf = [0u8; crate::limits::AUTHORIZATION_MAX];
-            let len = super::write_checked_into(&mut buf, k, n, s).unwrap();
+            let len = super::write_checked_into(&mut buf, k, n, s.as_bytes()).unwrap();
             assert_eq!(&buf[..len], a.as_str().as_bytes());
             let short = &mut buf[..len - 1];
             assert_eq!(
-                super::write_checked_into(short, k, n, s),
+                super::write_checked_into(short, k, n, s.as_bytes()),
                 Err(crate::Error::BufferTooSmall {
                     needed: crate::limits::AUTHORIZATION_MAX
                 })
