@@ -241,25 +241,29 @@ impl<'a> RawParam<'a> {
         }
     }
 
-    /// The value, unescaped into at most `N` bytes.
+    /// The value, unescaped into at most `N` bytes: a character at a time,
+    /// each quoted-pair's backslash dropped (text all the way, so no UTF-8
+    /// check of the result is linked).
     pub(crate) fn unescape<const N: usize>(&self) -> Result<heapless::String<N>> {
-        let mut buf = [0u8; N];
-        let text = self.unescape_into(&mut buf)?;
-        heapless::String::try_from(text).map_err(|_| Error::MalformedAuthorization)
+        let mut out = heapless::String::new();
+        self.unescape_into(out.as_mut_view())?;
+        Ok(out)
     }
 
-    /// The value, unescaped into `buf` (one copy of the code for every
-    /// parameter). Only ASCII backslashes are dropped, so the bytes stay UTF-8.
+    /// [`unescape`](Self::unescape) into any capacity: one copy of the code
+    /// for every parameter.
     #[cold]
     #[inline(never)]
-    pub(crate) fn unescape_into<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
-        let out = buf
-            .get_mut(..self.len)
-            .ok_or(Error::MalformedAuthorization)?;
-        for (dst, src) in out.iter_mut().zip(self.bytes()) {
-            *dst = src;
+    fn unescape_into(&self, out: &mut heapless::string::StringView) -> Result<()> {
+        let mut quoted = false;
+        for c in self.text.chars() {
+            let backslash = c == '\\' && !quoted;
+            quoted = backslash;
+            if !backslash {
+                out.push(c).map_err(|_| Error::MalformedAuthorization)?;
+            }
         }
-        crate::text::utf8(out).map_err(|_| Error::MalformedAuthorization)
+        Ok(())
     }
 }
 

@@ -332,8 +332,7 @@ impl<K: KeyStore> Verifier<K> {
     #[cold]
     #[inline(never)]
     fn lookup_unescaped(&self, key: &RawParam<'_>) -> Result<Option<&Signer>> {
-        let mut buf = [0u8; KEY_MAX];
-        Ok(self.keys.signer(key.unescape_into(&mut buf)?))
+        Ok(self.keys.signer(&key.unescape::<KEY_MAX>()?))
     }
 
     /// The string to sign the verifier expects for `request` (for diagnosing a
