@@ -241,9 +241,9 @@ impl<'a> RawParam<'a> {
         }
     }
 
-    /// The value, unescaped into at most `N` bytes: a character at a time,
-    /// each quoted-pair's backslash dropped (text all the way, so no UTF-8
-    /// check of the result is linked).
+    /// The value, unescaped into at most `N` bytes: each quoted-pair's
+    /// backslash dropped, the text between copied as text (so no UTF-8 check
+    /// of the result is linked).
     pub(crate) fn unescape<const N: usize>(&self) -> Result<heapless::String<N>> {
         let mut out = heapless::String::new();
         self.unescape_into(out.as_mut_view())?;
@@ -255,15 +255,23 @@ impl<'a> RawParam<'a> {
     #[cold]
     #[inline(never)]
     fn unescape_into(&self, out: &mut heapless::string::StringView) -> Result<()> {
-        let mut quoted = false;
-        for c in self.text.chars() {
-            let backslash = c == '\\' && !quoted;
-            quoted = backslash;
-            if !backslash {
-                out.push(c).map_err(|_| Error::MalformedAuthorization)?;
-            }
+        let malformed = |_| Error::MalformedAuthorization;
+        let mut rest = self.text;
+        // Leading bytes of `rest` kept whatever they are: the escaped byte of
+        // a quoted-pair (a backslash too).
+        let mut kept = 0;
+        // A backslash is ASCII, so the text either side of one starts and ends
+        // on character boundaries.
+        while let Some(cut) = rest.bytes().skip(kept).position(|c| c == b'\\') {
+            let cut = cut.saturating_add(kept);
+            let (text, pair) = rest
+                .split_at_checked(cut)
+                .ok_or(Error::MalformedAuthorization)?;
+            out.push_str(text).map_err(malformed)?;
+            rest = pair.get(1..).ok_or(Error::MalformedAuthorization)?;
+            kept = 1;
         }
-        Ok(())
+        out.push_str(rest).map_err(malformed)
     }
 }
 
@@ -430,19 +438,20 @@ fn present(value: Option<RawParam<'_>>) -> Result<RawParam<'_>> {
 
 /// Whether `c` is plain quoted-string text: SP, VCHAR other than `"` and
 /// `\\`, or obs-text (HTAB, allowed but rare, is left to the byte loop).
+#[cfg(any(test, not(m800_footprint = "compact")))]
 fn is_plain(c: u8) -> bool {
     c == b' ' || ((0x21..=0x7e).contains(&c) && c != b'"' && c != b'\\') || c >= 0x80
 }
 
 /// How many leading bytes of `b` are plain ([`is_plain`]), one at a time: the
-/// compact build's [`plain_run`], and the rule the word-wise one is tested
-/// against.
-#[cfg(any(test, m800_footprint = "compact"))]
+/// rule the word-wise one is tested against (compact builds read quoted
+/// values with the byte loop of `Parser::value` alone).
+#[cfg(test)]
 fn plain_run_bytewise(b: &[u8]) -> usize {
     b.iter().position(|&c| !is_plain(c)).unwrap_or(b.len())
 }
 
-#[cfg(m800_footprint = "compact")]
+#[cfg(all(test, m800_footprint = "compact"))]
 use plain_run_bytewise as plain_run;
 
 /// How many leading bytes of `b` are plain ([`is_plain`]). Eight bytes at a
@@ -538,14 +547,18 @@ impl<'a> Parser<'a> {
         let allowed = |c: u8| c == b'\t' || c == b' ' || (0x21..=0x7e).contains(&c) || c >= 0x80;
         // The common case first: no escape. Plain bytes up to the closing
         // quote, read no further than one past `max` (the same answers as the
-        // loop below, which then resumes with what was read).
-        let window = self
-            .b
-            .get(start..)
-            .unwrap_or_default()
-            .get(..max.saturating_add(1))
-            .unwrap_or_else(|| self.b.get(start..).unwrap_or_default());
-        let plain = plain_run(window);
+        // loop below, which then resumes with what was read). Compact builds
+        // leave every byte to the loop.
+        #[cfg(not(m800_footprint = "compact"))]
+        let plain = plain_run(
+            self.b
+                .get(start..)
+                .unwrap_or_default()
+                .get(..max.saturating_add(1))
+                .unwrap_or_else(|| self.b.get(start..).unwrap_or_default()),
+        );
+        #[cfg(m800_footprint = "compact")]
+        let plain = 0;
         let mut len = plain;
         self.pos = start.saturating_add(plain);
         if len > max {
@@ -582,10 +595,29 @@ impl<'a> Parser<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{plain_run, plain_run_bytewise, AuthParams};
+    use super::{plain_run, plain_run_bytewise, AuthParams, RawParam};
     extern crate std;
+    use proptest::prelude::*;
     use std::string::String;
     use std::vec::Vec;
+
+    proptest! {
+        /// The unescaped copy holds exactly the bytes the constant-time
+        /// comparison reads (`RawParam::bytes`), for any text: quoted-pairs,
+        /// escaped backslashes and multi-byte characters, a dangling backslash.
+        #[test]
+        #[cfg_attr(miri, ignore = "safe code only; slow under Miri")]
+        fn unescape_matches_the_byte_rule(text in "([a-z\\\\\"é€😀 ]){0,40}") {
+            let len = RawParam { text: &text, len: 0 }.bytes().count();
+            let raw = RawParam { text: &text, len };
+            let want = String::from_utf8(raw.bytes().collect()).unwrap();
+            let got = raw.unescape::<256>().unwrap();
+            prop_assert_eq!(got.as_str(), want.as_str());
+            if len > 0 {
+                prop_assert!(raw.unescape::<0>().is_err());
+            }
+        }
+    }
 
     /// The in-place writer of the C layer writes exactly what
     /// `Authorization::write_checked` does, and refuses a buffer one byte
