@@ -356,9 +356,13 @@ impl<'a> AuthParams<'a> {
         if p.take_while(|c| c == b' ').is_empty() {
             return Err(Error::MalformedAuthorization);
         }
-        let mut key = None;
-        let mut nonce = None;
-        let mut signature = None;
+        // The parameters read, each with its limit and the error past it.
+        let names = [
+            (&b"key"[..], KEY_MAX, Error::KeyTooLong),
+            (b"nonce", NONCE_MAX, Error::NonceTooLong),
+            (b"signature", SIGNATURE_MAX, Error::MalformedAuthorization),
+        ];
+        let mut slots = [None; 3];
         let mut params = 0usize;
         loop {
             p.skip_ows();
@@ -381,19 +385,12 @@ impl<'a> AuthParams<'a> {
             p.bump();
             p.skip_ows();
             params = params.saturating_add(1);
-            if name.eq_ignore_ascii_case(b"key") {
-                fill(&mut key, &mut p, KEY_MAX, Error::KeyTooLong)?;
-            } else if name.eq_ignore_ascii_case(b"nonce") {
-                fill(&mut nonce, &mut p, NONCE_MAX, Error::NonceTooLong)?;
-            } else if name.eq_ignore_ascii_case(b"signature") {
-                fill(
-                    &mut signature,
-                    &mut p,
-                    SIGNATURE_MAX,
-                    Error::MalformedAuthorization,
-                )?;
-            } else {
-                p.value(usize::MAX, Error::MalformedAuthorization)?;
+            let mut known = names.iter().zip(slots.iter_mut());
+            match known.find(|((n, ..), _)| name.eq_ignore_ascii_case(n)) {
+                Some(((_, max, too_long), slot)) => fill(slot, &mut p, *max, *too_long)?,
+                None => {
+                    p.value(usize::MAX, Error::MalformedAuthorization)?;
+                }
             }
             p.skip_ows();
             match p.peek() {
@@ -405,6 +402,7 @@ impl<'a> AuthParams<'a> {
         if params == 0 {
             return Err(Error::MalformedAuthorization);
         }
+        let [key, nonce, signature] = slots;
         Ok(AuthParams {
             key: present(key)?,
             nonce: present(nonce)?,
