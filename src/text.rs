@@ -172,7 +172,7 @@ pub(crate) fn all_bytes(bytes: &[u8], class: impl Fn(u8) -> bool) -> bool {
 /// Whether `bytes` is UTF-8, exactly as `core::str::from_utf8(bytes).is_ok()`
 /// (property-tested against it): a table-free check for the C layer's text
 /// inputs, where `from_utf8` and its 256-byte table were ~620 B of a Cortex-M
-/// image (README, "Embedded").
+/// image (README, "Size, stack and speed on a microcontroller").
 // The rare path: kept out of the callers' frames on hosts (x86-64: 16 B of
 // m800_verify's stack); compact builds inline it (30 B smaller on Cortex-M).
 #[cfg_attr(not(m800_footprint = "compact"), cold, inline(never))]
