@@ -52,7 +52,7 @@ impl Authorization {
     pub(crate) fn write_checked(&mut self, key: &str, nonce: &str, signature: &str) -> Result<()> {
         let s = &mut self.0;
         s.clear();
-        for part in pieces(key, nonce, signature) {
+        for part in pieces(key, nonce, signature, |s| s) {
             // The checks bound the total by AUTHORIZATION_MAX.
             s.push_str(part).map_err(|_| Error::BufferTooSmall {
                 needed: AUTHORIZATION_MAX,
@@ -76,32 +76,40 @@ pub(crate) fn write_checked_into(
     buf: &mut [u8],
     key: &str,
     nonce: &str,
-    signature: &str,
+    signature: &[u8],
 ) -> Result<usize> {
     let mut len: usize = 0;
-    for part in pieces(key, nonce, signature) {
+    for part in pieces(key.as_bytes(), nonce.as_bytes(), signature, |s| {
+        s.as_bytes()
+    }) {
         let end = len.checked_add(part.len());
         let dst = end.and_then(|end| buf.get_mut(len..end));
         let dst = dst.ok_or(Error::BufferTooSmall {
             needed: AUTHORIZATION_MAX,
         })?;
-        crate::text::copy(dst, part.as_bytes());
+        crate::text::copy(dst, part);
         len = len.saturating_add(part.len());
     }
     Ok(len)
 }
 
-/// The header's pieces, in order (PROTOCOL.md section 2).
-fn pieces<'p>(key: &'p str, nonce: &'p str, signature: &'p str) -> [&'p str; 8] {
+/// The header's pieces, in order (PROTOCOL.md section 2), as text or as bytes
+/// (`lit` turns the literal pieces into `T`s).
+fn pieces<'p, T: ?Sized>(
+    key: &'p T,
+    nonce: &'p T,
+    signature: &'p T,
+    lit: impl Fn(&'static str) -> &'p T,
+) -> [&'p T; 8] {
     [
-        SCHEME,
-        " key=\"",
+        lit(SCHEME),
+        lit(" key=\""),
         key,
-        "\", nonce=\"",
+        lit("\", nonce=\""),
         nonce,
-        "\", signature=\"",
+        lit("\", signature=\""),
         signature,
-        "\"",
+        lit("\""),
     ]
 }
 
@@ -233,25 +241,37 @@ impl<'a> RawParam<'a> {
         }
     }
 
-    /// The value, unescaped into at most `N` bytes.
+    /// The value, unescaped into at most `N` bytes: each quoted-pair's
+    /// backslash dropped, the text between copied as text (so no UTF-8 check
+    /// of the result is linked).
     pub(crate) fn unescape<const N: usize>(&self) -> Result<heapless::String<N>> {
-        let mut buf = [0u8; N];
-        let text = self.unescape_into(&mut buf)?;
-        heapless::String::try_from(text).map_err(|_| Error::MalformedAuthorization)
+        let mut out = heapless::String::new();
+        self.unescape_into(out.as_mut_view())?;
+        Ok(out)
     }
 
-    /// The value, unescaped into `buf` (one copy of the code for every
-    /// parameter). Only ASCII backslashes are dropped, so the bytes stay UTF-8.
+    /// [`unescape`](Self::unescape) into any capacity: one copy of the code
+    /// for every parameter.
     #[cold]
     #[inline(never)]
-    pub(crate) fn unescape_into<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
-        let out = buf
-            .get_mut(..self.len)
-            .ok_or(Error::MalformedAuthorization)?;
-        for (dst, src) in out.iter_mut().zip(self.bytes()) {
-            *dst = src;
+    fn unescape_into(&self, out: &mut heapless::string::StringView) -> Result<()> {
+        let malformed = |_| Error::MalformedAuthorization;
+        let mut rest = self.text;
+        // Leading bytes of `rest` kept whatever they are: the escaped byte of
+        // a quoted-pair (a backslash too).
+        let mut kept = 0;
+        // A backslash is ASCII, so the text either side of one starts and ends
+        // on character boundaries.
+        while let Some(cut) = rest.bytes().skip(kept).position(|c| c == b'\\') {
+            let cut = cut.saturating_add(kept);
+            let (text, pair) = rest
+                .split_at_checked(cut)
+                .ok_or(Error::MalformedAuthorization)?;
+            out.push_str(text).map_err(malformed)?;
+            rest = pair.get(1..).ok_or(Error::MalformedAuthorization)?;
+            kept = 1;
         }
-        crate::text::utf8(out).map_err(|_| Error::MalformedAuthorization)
+        out.push_str(rest).map_err(malformed)
     }
 }
 
@@ -336,9 +356,13 @@ impl<'a> AuthParams<'a> {
         if p.take_while(|c| c == b' ').is_empty() {
             return Err(Error::MalformedAuthorization);
         }
-        let mut key = None;
-        let mut nonce = None;
-        let mut signature = None;
+        // The parameters read, each with its limit and the error past it.
+        let names = [
+            (&b"key"[..], KEY_MAX, Error::KeyTooLong),
+            (b"nonce", NONCE_MAX, Error::NonceTooLong),
+            (b"signature", SIGNATURE_MAX, Error::MalformedAuthorization),
+        ];
+        let mut slots = [None; 3];
         let mut params = 0usize;
         loop {
             p.skip_ows();
@@ -361,19 +385,12 @@ impl<'a> AuthParams<'a> {
             p.bump();
             p.skip_ows();
             params = params.saturating_add(1);
-            if name.eq_ignore_ascii_case(b"key") {
-                fill(&mut key, &mut p, KEY_MAX, Error::KeyTooLong)?;
-            } else if name.eq_ignore_ascii_case(b"nonce") {
-                fill(&mut nonce, &mut p, NONCE_MAX, Error::NonceTooLong)?;
-            } else if name.eq_ignore_ascii_case(b"signature") {
-                fill(
-                    &mut signature,
-                    &mut p,
-                    SIGNATURE_MAX,
-                    Error::MalformedAuthorization,
-                )?;
-            } else {
-                p.value(usize::MAX, Error::MalformedAuthorization)?;
+            let mut known = names.iter().zip(slots.iter_mut());
+            match known.find(|((n, ..), _)| name.eq_ignore_ascii_case(n)) {
+                Some(((_, max, too_long), slot)) => fill(slot, &mut p, *max, *too_long)?,
+                None => {
+                    p.value(usize::MAX, Error::MalformedAuthorization)?;
+                }
             }
             p.skip_ows();
             match p.peek() {
@@ -385,6 +402,7 @@ impl<'a> AuthParams<'a> {
         if params == 0 {
             return Err(Error::MalformedAuthorization);
         }
+        let [key, nonce, signature] = slots;
         Ok(AuthParams {
             key: present(key)?,
             nonce: present(nonce)?,
@@ -418,19 +436,20 @@ fn present(value: Option<RawParam<'_>>) -> Result<RawParam<'_>> {
 
 /// Whether `c` is plain quoted-string text: SP, VCHAR other than `"` and
 /// `\\`, or obs-text (HTAB, allowed but rare, is left to the byte loop).
+#[cfg(any(test, not(m800_footprint = "compact")))]
 fn is_plain(c: u8) -> bool {
     c == b' ' || ((0x21..=0x7e).contains(&c) && c != b'"' && c != b'\\') || c >= 0x80
 }
 
 /// How many leading bytes of `b` are plain ([`is_plain`]), one at a time: the
-/// compact build's [`plain_run`], and the rule the word-wise one is tested
-/// against.
-#[cfg(any(test, m800_footprint = "compact"))]
+/// rule the word-wise one is tested against (compact builds read quoted
+/// values with the byte loop of `Parser::value` alone).
+#[cfg(test)]
 fn plain_run_bytewise(b: &[u8]) -> usize {
     b.iter().position(|&c| !is_plain(c)).unwrap_or(b.len())
 }
 
-#[cfg(m800_footprint = "compact")]
+#[cfg(all(test, m800_footprint = "compact"))]
 use plain_run_bytewise as plain_run;
 
 /// How many leading bytes of `b` are plain ([`is_plain`]). Eight bytes at a
@@ -526,14 +545,18 @@ impl<'a> Parser<'a> {
         let allowed = |c: u8| c == b'\t' || c == b' ' || (0x21..=0x7e).contains(&c) || c >= 0x80;
         // The common case first: no escape. Plain bytes up to the closing
         // quote, read no further than one past `max` (the same answers as the
-        // loop below, which then resumes with what was read).
-        let window = self
-            .b
-            .get(start..)
-            .unwrap_or_default()
-            .get(..max.saturating_add(1))
-            .unwrap_or_else(|| self.b.get(start..).unwrap_or_default());
-        let plain = plain_run(window);
+        // loop below, which then resumes with what was read). Compact builds
+        // leave every byte to the loop.
+        #[cfg(not(m800_footprint = "compact"))]
+        let plain = plain_run(
+            self.b
+                .get(start..)
+                .unwrap_or_default()
+                .get(..max.saturating_add(1))
+                .unwrap_or_else(|| self.b.get(start..).unwrap_or_default()),
+        );
+        #[cfg(m800_footprint = "compact")]
+        let plain = 0;
         let mut len = plain;
         self.pos = start.saturating_add(plain);
         if len > max {
@@ -570,10 +593,29 @@ impl<'a> Parser<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{plain_run, plain_run_bytewise, AuthParams};
+    use super::{plain_run, plain_run_bytewise, AuthParams, RawParam};
     extern crate std;
+    use proptest::prelude::*;
     use std::string::String;
     use std::vec::Vec;
+
+    proptest! {
+        /// The unescaped copy holds exactly the bytes the constant-time
+        /// comparison reads (`RawParam::bytes`), for any text: quoted-pairs,
+        /// escaped backslashes and multi-byte characters, a dangling backslash.
+        #[test]
+        #[cfg_attr(miri, ignore = "safe code only; slow under Miri")]
+        fn unescape_matches_the_byte_rule(text in "([a-z\\\\\"é€😀 ]){0,40}") {
+            let len = RawParam { text: &text, len: 0 }.bytes().count();
+            let raw = RawParam { text: &text, len };
+            let want = String::from_utf8(raw.bytes().collect()).unwrap();
+            let got = raw.unescape::<256>().unwrap();
+            prop_assert_eq!(got.as_str(), want.as_str());
+            if len > 0 {
+                prop_assert!(raw.unescape::<0>().is_err());
+            }
+        }
+    }
 
     /// The in-place writer of the C layer writes exactly what
     /// `Authorization::write_checked` does, and refuses a buffer one byte
@@ -591,11 +633,11 @@ mod tests {
             let mut a = super::Authorization::EMPTY;
             a.write_checked(k, n, s).unwrap();
             let mut buf = [0u8; crate::limits::AUTHORIZATION_MAX];
-            let len = super::write_checked_into(&mut buf, k, n, s).unwrap();
+            let len = super::write_checked_into(&mut buf, k, n, s.as_bytes()).unwrap();
             assert_eq!(&buf[..len], a.as_str().as_bytes());
             let short = &mut buf[..len - 1];
             assert_eq!(
-                super::write_checked_into(short, k, n, s),
+                super::write_checked_into(short, k, n, s.as_bytes()),
                 Err(crate::Error::BufferTooSmall {
                     needed: crate::limits::AUTHORIZATION_MAX
                 })

@@ -57,14 +57,31 @@ pub fn check_content_type(content_type: &str) -> Result<()> {
 /// The six fields of the string to sign, each checked.
 ///
 /// Build it with [`CanonicalFields::new`]; the fields are read-only afterwards.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// `Content-MD5` and `X-M-Date` are kept as bytes (ASCII, checked): the signing
+/// path takes them from [`ContentMd5`](crate::ContentMd5) and
+/// [`HttpDate`](crate::HttpDate) without a UTF-8 check a firmware image would link.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct CanonicalFields<'a> {
     method: &'a str,
     uri: &'a str,
-    content_md5: &'a str,
+    content_md5: &'a [u8],
     content_type: &'a str,
-    x_m_date: &'a str,
+    x_m_date: &'a [u8],
     nonce: &'a str,
+}
+
+impl core::fmt::Debug for CanonicalFields<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CanonicalFields")
+            .field("method", &self.method)
+            .field("uri", &self.uri)
+            .field("content_md5", &self.content_md5())
+            .field("content_type", &self.content_type)
+            .field("x_m_date", &self.x_m_date())
+            .field("nonce", &self.nonce)
+            .finish()
+    }
 }
 
 impl<'a> CanonicalFields<'a> {
@@ -83,9 +100,30 @@ impl<'a> CanonicalFields<'a> {
         x_m_date: &'a str,
         nonce: &'a str,
     ) -> Result<Self> {
+        crate::ContentMd5::from_hex(content_md5)?;
+        Self::received(
+            method,
+            uri,
+            content_md5.as_bytes(),
+            content_type,
+            x_m_date,
+            nonce,
+        )
+    }
+
+    /// As [`new`](Self::new), with a `Content-MD5` value already checked (or
+    /// computed: a verifier's MD5 of the body it received).
+    #[inline(always)]
+    pub(crate) fn received(
+        method: &'a str,
+        uri: &'a str,
+        content_md5: &'a [u8],
+        content_type: &'a str,
+        x_m_date: &'a str,
+        nonce: &'a str,
+    ) -> Result<Self> {
         check_method(method)?;
         check_uri(uri)?;
-        crate::ContentMd5::from_hex(content_md5)?;
         check_content_type(content_type)?;
         if x_m_date.len() > crate::limits::X_M_DATE_LEN
             || !all_bytes(x_m_date.as_bytes(), |c| matches!(c, 0x20..=0x7e))
@@ -98,7 +136,7 @@ impl<'a> CanonicalFields<'a> {
             uri,
             content_md5,
             content_type,
-            x_m_date,
+            x_m_date: x_m_date.as_bytes(),
             nonce,
         })
     }
@@ -122,9 +160,9 @@ impl<'a> CanonicalFields<'a> {
         Ok(CanonicalFields {
             method,
             uri,
-            content_md5: content_md5.as_str(),
+            content_md5: content_md5.as_bytes(),
             content_type,
-            x_m_date: x_m_date.as_str(),
+            x_m_date: x_m_date.as_bytes(),
             nonce: checked_nonce,
         })
     }
@@ -139,11 +177,11 @@ impl<'a> CanonicalFields<'a> {
         sink(b"\n");
         sink(self.uri.as_bytes());
         sink(b"\n");
-        sink(self.content_md5.as_bytes());
+        sink(self.content_md5);
         sink(b"\n");
         sink(self.content_type.as_bytes());
         sink(b"\n");
-        sink(self.x_m_date.as_bytes());
+        sink(self.x_m_date);
         sink(b"\n");
         sink(self.nonce.as_bytes());
     }
@@ -181,7 +219,8 @@ impl<'a> CanonicalFields<'a> {
     }
     /// The `Content-MD5` value (empty without a body).
     pub fn content_md5(&self) -> &'a str {
-        self.content_md5
+        // Checked ASCII (`new`) or a `ContentMd5`'s hex digits.
+        core::str::from_utf8(self.content_md5).unwrap_or_default()
     }
     /// The `Content-Type` value (empty without one).
     pub fn content_type(&self) -> &'a str {
@@ -189,7 +228,8 @@ impl<'a> CanonicalFields<'a> {
     }
     /// The `X-M-Date` value.
     pub fn x_m_date(&self) -> &'a str {
-        self.x_m_date
+        // Checked printable ASCII (`new`) or an `HttpDate`'s.
+        core::str::from_utf8(self.x_m_date).unwrap_or_default()
     }
     /// The nonce.
     pub fn nonce(&self) -> &'a str {

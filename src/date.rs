@@ -125,11 +125,17 @@ impl HttpDate {
 
     /// The header value.
     pub fn as_str(&self) -> &str {
-        if self.0.first() == Some(&0) {
-            return ""; // UNSET
-        }
         // Only ASCII is ever stored.
-        core::str::from_utf8(&self.0).unwrap_or_default()
+        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    /// The header value's bytes (ASCII): what the signing path and the C layer
+    /// use, so that a firmware image links no UTF-8 check for them.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        if self.0.first() == Some(&0) {
+            return b""; // UNSET
+        }
+        &self.0
     }
 }
 

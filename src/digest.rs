@@ -36,11 +36,18 @@ impl ContentMd5 {
 
     /// The header value (empty when there is no body).
     pub fn as_str(&self) -> &str {
+        // Only ASCII hex digits are ever stored.
+        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    /// The header value's bytes (ASCII hex; empty when there is no body): what
+    /// the signing path and the C layer use, so that a firmware image links no
+    /// UTF-8 check for them.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         if self.present {
-            // Only ASCII hex digits are ever stored.
-            core::str::from_utf8(&self.hex).unwrap_or_default()
+            &self.hex
         } else {
-            ""
+            b""
         }
     }
 

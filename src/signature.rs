@@ -33,8 +33,13 @@ pub struct EncodedSignature {
 impl EncodedSignature {
     /// The text.
     pub fn as_str(&self) -> &str {
-        let bytes = self.buf.get(..self.len).unwrap_or_default();
-        core::str::from_utf8(bytes).unwrap_or_default()
+        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    /// The text's bytes (ASCII): what the C layer copies out, so that a
+    /// firmware image links no UTF-8 check for them.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
     }
 }
 

@@ -275,6 +275,6 @@ impl SignedParts<'_> {
     #[cfg(feature = "ffi")]
     pub(crate) fn write_authorization(&self, signer: &Signer, buf: &mut [u8]) -> Result<usize> {
         let encoded = self.signature.encode(signer.encoding());
-        crate::authorization::write_checked_into(buf, signer.key(), self.nonce, encoded.as_str())
+        crate::authorization::write_checked_into(buf, signer.key(), self.nonce, encoded.as_bytes())
     }
 }

@@ -169,6 +169,39 @@ pub(crate) fn all_bytes(bytes: &[u8], class: impl Fn(u8) -> bool) -> bool {
     bytes.iter().fold(true, |ok, &c| ok & class(c))
 }
 
+/// Whether `bytes` is UTF-8, exactly as `core::str::from_utf8(bytes).is_ok()`
+/// (property-tested against it): a table-free check for the C layer's text
+/// inputs, where `from_utf8` and its 256-byte table were ~620 B of a Cortex-M
+/// image (README, "Size, stack and speed on a microcontroller").
+// The rare path: kept out of the callers' frames on hosts (x86-64: 16 B of
+// m800_verify's stack); compact builds inline it (30 B smaller on Cortex-M).
+#[cfg_attr(not(m800_footprint = "compact"), cold, inline(never))]
+pub(crate) fn is_utf8(bytes: &[u8]) -> bool {
+    let mut rest = bytes.iter();
+    while let Some(&lead) = rest.next() {
+        // The continuation bytes a lead byte announces, and the smallest code
+        // point that needs them (smaller is an overlong form).
+        let (more, min) = match lead {
+            0x00..=0x7f => continue,
+            0xc2..=0xdf => (1, 0x80),
+            0xe0..=0xef => (2, 0x800),
+            0xf0..=0xf4 => (3, 0x1_0000),
+            _ => return false,
+        };
+        let mut cp = u32::from(lead & (0x3f >> more));
+        for _ in 0..more {
+            match rest.next() {
+                Some(&c) if c & 0xc0 == 0x80 => cp = (cp << 6) | u32::from(c & 0x3f),
+                _ => return false,
+            }
+        }
+        if cp < min || cp > 0x10_ffff || (0xd800..=0xdfff).contains(&cp) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Interpret `bytes` as UTF-8.
 pub(crate) fn utf8(bytes: &[u8]) -> Result<&str> {
     core::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8)
@@ -227,6 +260,64 @@ impl core::fmt::Write for Writer<'_> {
 pub(crate) fn copy(dst: &mut [u8], src: &[u8]) {
     for (d, s) in dst.iter_mut().zip(src) {
         *d = *s;
+    }
+}
+
+/// Safe code only: not run under Miri (slow there).
+#[cfg(all(test, not(miri)))]
+mod utf8_tests {
+    use super::is_utf8;
+    use proptest::prelude::*;
+
+    fn agrees(bytes: &[u8]) {
+        assert_eq!(
+            is_utf8(bytes),
+            core::str::from_utf8(bytes).is_ok(),
+            "{bytes:02x?}"
+        );
+    }
+
+    /// Every one- and two-byte input, and each boundary of the encoding
+    /// (overlong forms, surrogates, the last code point, truncations).
+    #[test]
+    fn small_inputs_and_boundaries_agree_with_core() {
+        for a in 0..=255u8 {
+            agrees(&[a]);
+            for b in 0..=255u8 {
+                agrees(&[a, b]);
+                agrees(&[b'x', a, b]);
+            }
+        }
+        for lead in [0xe0u8, 0xed, 0xef, 0xf0, 0xf4, 0xf5] {
+            for second in 0x70..=0xc0u8 {
+                for tail in [0x7fu8, 0x80, 0xbf, 0xc0] {
+                    agrees(&[lead, second, tail]);
+                    agrees(&[lead, second, tail, 0x80]);
+                    agrees(&[lead, second, tail, tail]);
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_agree_with_core(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            agrees(&bytes);
+        }
+
+        /// Valid text with one byte replaced: mostly near-miss encodings.
+        #[test]
+        fn mutated_text_agrees_with_core(s in "\\PC{0,16}", at in any::<usize>(), b in any::<u8>()) {
+            let mut bytes = s.into_bytes();
+            agrees(&bytes);
+            if !bytes.is_empty() {
+                let i = at % bytes.len();
+                bytes[i] = b;
+                agrees(&bytes);
+                bytes.truncate(i);
+                agrees(&bytes);
+            }
+        }
     }
 }
 

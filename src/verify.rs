@@ -332,8 +332,7 @@ impl<K: KeyStore> Verifier<K> {
     #[cold]
     #[inline(never)]
     fn lookup_unescaped(&self, key: &RawParam<'_>) -> Result<Option<&Signer>> {
-        let mut buf = [0u8; KEY_MAX];
-        Ok(self.keys.signer(key.unescape_into(&mut buf)?))
+        Ok(self.keys.signer(&key.unescape::<KEY_MAX>()?))
     }
 
     /// The string to sign the verifier expects for `request` (for diagnosing a
@@ -359,10 +358,10 @@ fn received_fields<'f>(
     x_m_date: &'f str,
     nonce: &'f str,
 ) -> Result<CanonicalFields<'f>> {
-    CanonicalFields::new(
+    CanonicalFields::received(
         request.method,
         request.uri,
-        content_md5.as_str(),
+        content_md5.as_bytes(),
         request.content_type,
         x_m_date,
         nonce,
@@ -427,7 +426,7 @@ fn record(
 #[inline(never)]
 fn mac_matches(mac: &Signature, encoding: Encoding, claimed: &RawParam<'_>) -> bool {
     let expected = mac.encode(encoding);
-    let expected = expected.as_str().as_bytes();
+    let expected = expected.as_bytes();
     // The length is public (the encoding's); the content is compared in
     // constant time.
     if claimed.len() != expected.len() {

@@ -69,7 +69,7 @@ pub unsafe extern "C" fn m800_md5_final(
     // SAFETY: as this function's contract.
     guard(|| unsafe {
         let md5 = opaque_mut(ctx)?.clone().finish();
-        TextOut::new(out, cap, out_len)?.put(md5.as_str())?;
+        TextOut::new(out, cap, out_len)?.put(md5.as_bytes())?;
         opaque_wipe(ctx);
         Ok(())
     })
@@ -91,7 +91,7 @@ pub unsafe extern "C" fn m800_date_format(
     guard(|| {
         let date = HttpDate::from_unix(unix_time)?;
         // SAFETY: as this function's contract.
-        unsafe { TextOut::new(out, cap, out_len) }?.put(date.as_str())
+        unsafe { TextOut::new(out, cap, out_len) }?.put(date.as_bytes())
     })
 }
 
@@ -135,7 +135,7 @@ pub unsafe extern "C" fn m800_nonce_format(
         let random = bytes(random, random_len)?.try_into();
         let random = random.map_err(|_| m800_status::M800_ERR_INVALID_ARGUMENT)?;
         let nonce = Nonce::generate(unix_ms, random);
-        TextOut::new(out, cap, out_len)?.put(nonce.as_str())
+        TextOut::new(out, cap, out_len)?.put(nonce.as_str().as_bytes())
     })
 }
 
@@ -162,7 +162,7 @@ pub unsafe extern "C" fn m800_authorization_format(
     guard(|| unsafe {
         let (key, nonce) = (text(key, key_len)?, text(nonce, nonce_len)?);
         let header = Authorization::new(key, nonce, text(signature, signature_len)?)?;
-        TextOut::new(out, cap, out_len)?.put(header.as_str())
+        TextOut::new(out, cap, out_len)?.put(header.as_str().as_bytes())
     })
 }
 
@@ -204,10 +204,10 @@ pub unsafe extern "C" fn m800_authorization_parse(
         let parsed = ParsedAuthorization::parse(header)?;
         // SAFETY (all three): `&raw mut` of a field of the valid struct.
         out.field(|p| unsafe { &raw mut (*p).key })?
-            .put_text(parsed.key())?;
+            .put_text(parsed.key().as_bytes())?;
         out.field(|p| unsafe { &raw mut (*p).nonce })?
-            .put_text(parsed.nonce())?;
+            .put_text(parsed.nonce().as_bytes())?;
         out.field(|p| unsafe { &raw mut (*p).signature })?
-            .put_text(parsed.signature())
+            .put_text(parsed.signature().as_bytes())
     })
 }

@@ -79,11 +79,14 @@ unsafe fn text<'a>(ptr: *const c_char, len: usize) -> FfiResult<&'a str> {
     // SAFETY: as this function's contract; `c_char` and `u8` have one layout.
     let raw = unsafe { bytes(ptr.cast(), len) }?;
     // Every input the library accepts is ASCII: a branch-free scan first.
-    if crate::text::all_bytes(raw, |c| c.is_ascii()) {
-        // SAFETY: every byte is below 0x80, so `raw` is valid UTF-8.
-        return Ok(unsafe { core::str::from_utf8_unchecked(raw) });
+    let utf8 = crate::text::all_bytes(raw, |c| c.is_ascii()) || crate::text::is_utf8(raw);
+    if !utf8 {
+        return Err(M800_ERR_INVALID_UTF8);
     }
-    core::str::from_utf8(raw).map_err(|_| M800_ERR_INVALID_UTF8)
+    // SAFETY: `raw` is valid UTF-8: every byte below 0x80, or accepted by
+    // `is_utf8`, which accepts exactly what `core::str::from_utf8` accepts
+    // (property-tested in `text::utf8_tests`).
+    Ok(unsafe { core::str::from_utf8_unchecked(raw) })
 }
 
 /// An optional text input: NULL with length 0 is absent (`None`), a non-NULL
@@ -153,7 +156,7 @@ impl<const N: usize> Out<[c_char; N]> {
     /// Writes `text`, a NUL and zeros to the end of the array, in place;
     /// `M800_ERR_INTERNAL` (and nothing written) if it does not fit, which
     /// the library's limits rule out.
-    fn put_text(self, text: &str) -> FfiResult {
+    fn put_text(self, text: &[u8]) -> FfiResult {
         let tail = N.checked_sub(text.len()).filter(|&t| t > 0);
         let tail = tail.ok_or(M800_ERR_INTERNAL)?;
         let dst = self.0.as_ptr().cast::<u8>();
@@ -213,12 +216,12 @@ impl TextOut {
     }
 
     /// Writes `text`.
-    fn put(self, text: &str) -> FfiResult {
+    fn put(self, text: &[u8]) -> FfiResult {
         self.write(|buf| {
             let dst = buf
                 .get_mut(..text.len())
                 .ok_or(crate::Error::BufferTooSmall { needed: text.len() })?;
-            crate::text::copy(dst, text.as_bytes());
+            crate::text::copy(dst, text);
             Ok((text.len(), ()))
         })
     }

@@ -87,7 +87,7 @@ pub unsafe extern "C" fn m800_push_uri(
         let (username, carrier) = (text(username, username_len)?, text(carrier, carrier_len)?);
         let mut buf = [0u8; URI_MAX];
         let uri = push::write_uri(username, carrier, &mut buf)?;
-        TextOut::new(out, cap, out_len)?.put(uri)
+        TextOut::new(out, cap, out_len)?.put(uri.as_bytes())
     })
 }
 

@@ -199,9 +199,9 @@ impl Out<m800_signed_headers> {
     fn put_parts(&self, signer: &Signer, parts: &SignedParts<'_>) -> FfiResult {
         // SAFETY (all three): `&raw mut` of a field of the valid struct.
         self.field(|p| unsafe { &raw mut (*p).x_m_date })?
-            .put_text(parts.x_m_date.as_str())?;
+            .put_text(parts.x_m_date.as_bytes())?;
         self.field(|p| unsafe { &raw mut (*p).content_md5 })?
-            .put_text(parts.content_md5.as_str())?;
+            .put_text(parts.content_md5.as_bytes())?;
         let authorization = self.field(|p| unsafe { &raw mut (*p).authorization })?;
         let mut written = Ok(());
         authorization.put_with(|buf| {
@@ -218,11 +218,11 @@ impl Out<m800_signed_headers> {
     pub(crate) fn put_headers(self, h: &SignedHeaders) -> FfiResult {
         // SAFETY (all three): `&raw mut` of a field of the valid struct.
         self.field(|p| unsafe { &raw mut (*p).x_m_date })?
-            .put_text(h.x_m_date())?;
+            .put_text(h.x_m_date().as_bytes())?;
         self.field(|p| unsafe { &raw mut (*p).content_md5 })?
-            .put_text(h.content_md5())?;
+            .put_text(h.content_md5().as_bytes())?;
         self.field(|p| unsafe { &raw mut (*p).authorization })?
-            .put_text(h.authorization())
+            .put_text(h.authorization().as_bytes())
     }
 }
 
@@ -335,7 +335,7 @@ pub unsafe extern "C" fn m800_sign_request_with_string(
         let mut buf = [0u8; STRING_TO_SIGN_MAX];
         let (signed, string) =
             signer.sign_request_with_string(&request, unix_time, nonce, &mut buf)?;
-        sts.put(string)?;
+        sts.put(string.as_bytes())?;
         out.put_headers(&signed)
     })
 }
@@ -421,7 +421,7 @@ unsafe fn signature(
     // SAFETY: as the callers' contract.
     guard(|| unsafe {
         let encoded = signer(s)?.sign_fields(&fields(f)?).encode(encoding);
-        TextOut::new(out, cap, out_len)?.put(encoded.as_str())
+        TextOut::new(out, cap, out_len)?.put(encoded.as_bytes())
     })
 }
 
