@@ -297,7 +297,150 @@ impl<'a> AuthParams<'a> {
         if let Some(params) = Self::parse_canonical(header) {
             return Ok(params);
         }
-        Self::parse_general(header)
+        #[cfg(not(m800_footprint = "compact"))]
+        return Self::parse_general(header);
+        #[cfg(m800_footprint = "compact")]
+        return Self::parse_compact(header);
+    }
+
+    /// The grammar of [`parse_general`](Self::parse_general), with its
+    /// answers for every input (Ok values and each error; the tests compare
+    /// the two), as one straight pass over byte positions: the compact
+    /// (firmware) build's parser, a fraction of the size.
+    #[cfg(any(test, m800_footprint = "compact"))]
+    fn parse_compact(header: &'a str) -> Result<AuthParams<'a>> {
+        use Error::MalformedAuthorization as Bad;
+        let b = header.as_bytes();
+        let at = |i: usize| b.get(i).copied();
+        // The first position at or after `i` whose byte is not `f`.
+        let skip = |mut i: usize, f: fn(u8) -> bool| {
+            while at(i).is_some_and(f) {
+                i = i.wrapping_add(1);
+            }
+            i
+        };
+        let ows = |c: u8| c == b' ' || c == b'\t';
+        let mut i = skip(0, is_tchar);
+        if i == 0 {
+            return Err(Bad);
+        }
+        if !b
+            .get(..i)
+            .is_some_and(|s| s.eq_ignore_ascii_case(SCHEME.as_bytes()))
+        {
+            return Err(Error::UnsupportedScheme);
+        }
+        let j = skip(i, |c| c == b' ');
+        if j == i {
+            return Err(Bad);
+        }
+        i = j;
+        let names = [
+            (&b"key"[..], KEY_MAX, Error::KeyTooLong),
+            (b"nonce", NONCE_MAX, Error::NonceTooLong),
+            (b"signature", SIGNATURE_MAX, Bad),
+        ];
+        // Each known parameter's (start, end, unescaped length).
+        let mut slots: [Option<(usize, usize, usize)>; 3] = [None; 3];
+        let mut params = false;
+        loop {
+            i = skip(i, ows);
+            match at(i) {
+                None => break,
+                Some(b',') => {
+                    i = i.wrapping_add(1);
+                    continue;
+                }
+                Some(_) => {}
+            }
+            let start = i;
+            i = skip(i, is_tchar);
+            let name = b.get(start..i).unwrap_or_default();
+            if name.is_empty() {
+                return Err(Bad);
+            }
+            i = skip(i, ows);
+            if at(i) != Some(b'=') {
+                return Err(Bad);
+            }
+            i = skip(i.wrapping_add(1), ows);
+            params = true;
+            let known = names
+                .iter()
+                .position(|(n, ..)| name.eq_ignore_ascii_case(n));
+            let (max, too_long) = known
+                .and_then(|k| names.get(k))
+                .map_or((usize::MAX, Bad), |&(_, max, e)| (max, e));
+            let slot = known.and_then(|k| slots.get_mut(k));
+            if slot.as_ref().is_some_and(|s| s.is_some()) {
+                return Err(Error::DuplicateAuthParam);
+            }
+            let (start, end, len);
+            if at(i) == Some(b'"') {
+                i = i.wrapping_add(1);
+                start = i;
+                let mut n = 0usize;
+                loop {
+                    let c = at(i).ok_or(Bad)?;
+                    i = i.wrapping_add(1);
+                    if c == b'"' {
+                        break;
+                    }
+                    // A quoted-pair: the escaped byte is checked instead.
+                    let c = if c == b'\\' {
+                        let q = at(i).ok_or(Bad)?;
+                        i = i.wrapping_add(1);
+                        q
+                    } else {
+                        c
+                    };
+                    // qdtext and quoted-pair of RFC 9110: HTAB, SP, VCHAR,
+                    // obs-text.
+                    if c != b'\t' && (c < b' ' || c == 0x7f) {
+                        return Err(Bad);
+                    }
+                    n = n.wrapping_add(1);
+                    if n > max {
+                        return Err(too_long);
+                    }
+                }
+                (end, len) = (i.wrapping_sub(1), n);
+            } else {
+                start = i;
+                i = skip(i, is_tchar);
+                (end, len) = (i, i.wrapping_sub(start));
+                if len == 0 {
+                    return Err(Bad);
+                }
+                if len > max {
+                    return Err(too_long);
+                }
+            }
+            if let Some(slot) = slot {
+                *slot = Some((start, end, len));
+            }
+            i = skip(i, ows);
+            match at(i) {
+                None => break,
+                Some(b',') => i = i.wrapping_add(1),
+                Some(_) => return Err(Bad),
+            }
+        }
+        if !params {
+            return Err(Bad);
+        }
+        let [key, nonce, signature] = slots.map(|slot| match slot {
+            Some((start, end, len)) if end > start => header
+                .get(start..end)
+                .map(|text| RawParam { text, len })
+                .ok_or(Bad),
+            _ => Err(Error::MissingAuthParam),
+        });
+        Ok(AuthParams {
+            key: key?,
+            nonce: nonce?,
+            signature: signature?,
+        })
     }
 
     /// The form this library writes, `MAAIISDK10 key="K", nonce="N",
@@ -340,6 +483,7 @@ impl<'a> AuthParams<'a> {
     }
 
     /// The whole grammar: RFC 7235 auth-params (see the module documentation).
+    #[cfg(any(test, not(m800_footprint = "compact")))]
     fn parse_general(header: &'a str) -> Result<AuthParams<'a>> {
         let mut p = Parser {
             s: header,
@@ -412,6 +556,7 @@ impl<'a> AuthParams<'a> {
 }
 
 /// Reads one parameter value into `slot`, refusing a second occurrence.
+#[cfg(any(test, not(m800_footprint = "compact")))]
 fn fill<'a>(
     slot: &mut Option<RawParam<'a>>,
     p: &mut Parser<'a>,
@@ -427,6 +572,7 @@ fn fill<'a>(
 
 /// A parameter that was given with a non-empty value (an escape always
 /// stands for one byte, so an empty raw text is an empty value).
+#[cfg(any(test, not(m800_footprint = "compact")))]
 fn present(value: Option<RawParam<'_>>) -> Result<RawParam<'_>> {
     match value {
         Some(v) if !v.text.is_empty() => Ok(v),
@@ -487,12 +633,14 @@ fn plain_run(b: &[u8]) -> usize {
     )
 }
 
+#[cfg(any(test, not(m800_footprint = "compact")))]
 struct Parser<'a> {
     s: &'a str,
     b: &'a [u8],
     pos: usize,
 }
 
+#[cfg(any(test, not(m800_footprint = "compact")))]
 impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
@@ -614,6 +762,92 @@ mod tests {
             if len > 0 {
                 prop_assert!(raw.unescape::<0>().is_err());
             }
+        }
+    }
+
+    /// The compact parser's answer for `h` against the full grammar's: the
+    /// same parameters or the same error.
+    fn same_answer(h: &str) -> Result<(), TestCaseError> {
+        type View<'a> = crate::Result<(RawParam<'a>, RawParam<'a>, RawParam<'a>)>;
+        fn view(r: crate::Result<AuthParams<'_>>) -> View<'_> {
+            r.map(|p| (p.key, p.nonce, p.signature))
+        }
+        prop_assert_eq!(
+            view(AuthParams::parse_compact(h)),
+            view(AuthParams::parse_general(h)),
+            "{:?}",
+            h
+        );
+        Ok(())
+    }
+
+    /// A value of `n` bytes (`x`, some escaped) for the limit tests.
+    fn long(n: usize, escaped: bool) -> String {
+        (0..n)
+            .map(|i| if escaped && i % 3 == 0 { "\\x" } else { "x" })
+            .collect()
+    }
+
+    proptest! {
+        /// The compact parser (the firmware's) gives the full grammar's
+        /// answer, Ok values and each error alike, on text built from the
+        /// grammar's own pieces.
+        #[test]
+        #[cfg_attr(miri, ignore = "safe code only; slow under Miri")]
+        fn compact_parser_agrees_on_grammar_pieces(
+            h in "(MAAIISDK10 |maaiisdk10\t)?(MAAIISDK10|maaiisdk10|Basic|key|KEY|nonce|signature|sig|[ \t,=\"\\\\]|[a-z0-9.~]{1,3}|[\\x00\\x1f\\x7fé€]){0,40}"
+        ) {
+            same_answer(&h)?;
+        }
+
+        /// The same on arbitrary text.
+        #[test]
+        #[cfg_attr(miri, ignore = "safe code only; slow under Miri")]
+        fn compact_parser_agrees_on_any_text(h in "\\PC{0,80}|.{0,80}") {
+            same_answer(&h)?;
+        }
+
+        /// The same on valid headers (quoted or token values, escapes,
+        /// values at and past each limit, spacing, empty elements, unknown
+        /// and repeated parameters) with up to three bytes replaced,
+        /// inserted or dropped.
+        #[test]
+        #[cfg_attr(miri, ignore = "safe code only; slow under Miri")]
+        fn compact_parser_agrees_on_mutated_headers(
+            key_len in prop_oneof![1usize..8, 125usize..131],
+            nonce_len in prop_oneof![1usize..8, 61usize..67],
+            sig_len in prop_oneof![1usize..8, 61usize..67],
+            escaped in any::<bool>(),
+            token in any::<bool>(),
+            sep in prop_oneof![Just(", "), Just(","), Just(" ,\t, "), Just(" , ")],
+            extra in prop_oneof![Just(""), Just(", realm=\"r\""), Just(", key=\"k\""), Just(", x=y,")],
+            edits in proptest::collection::vec(
+                (0usize..400, 0u8..3, prop_oneof![
+                    Just(b' '), Just(b'\t'), Just(b'"'), Just(b','), Just(b'\\'),
+                    Just(b'='), Just(b'a'), Just(0x7f), Just(0u8), Just(b'\n')
+                ]),
+                0..4
+            ),
+        ) {
+            let value = |n: usize| {
+                if token { long(n, false) } else { std::format!("\"{}\"", long(n, escaped)) }
+            };
+            let h = std::format!(
+                "MAAIISDK10 key={}{sep}nonce={}{sep}signature={}{extra}",
+                value(key_len), value(nonce_len), value(sig_len)
+            );
+            same_answer(&h)?;
+            let mut b = h.into_bytes();
+            for (at, op, c) in edits {
+                let at = at % (b.len() + 1);
+                match op {
+                    0 if at < b.len() => b[at] = c,
+                    1 => b.insert(at, c),
+                    _ if at < b.len() => { b.remove(at); }
+                    _ => {}
+                }
+            }
+            same_answer(core::str::from_utf8(&b).unwrap())?;
         }
     }
 
