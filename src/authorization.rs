@@ -340,8 +340,7 @@ impl<'a> AuthParams<'a> {
             (b"nonce", NONCE_MAX, Error::NonceTooLong),
             (b"signature", SIGNATURE_MAX, Bad),
         ];
-        // Each known parameter's (start, end, unescaped length).
-        let mut slots: [Option<(usize, usize, usize)>; 3] = [None; 3];
+        let mut slots: [Option<RawParam<'a>>; 3] = [None; 3];
         let mut params = false;
         loop {
             i = skip(i, ows);
@@ -365,16 +364,13 @@ impl<'a> AuthParams<'a> {
             }
             i = skip(i.wrapping_add(1), ows);
             params = true;
-            let known = names
-                .iter()
-                .position(|(n, ..)| name.eq_ignore_ascii_case(n));
-            let (max, too_long) = known
-                .and_then(|k| names.get(k))
-                .map_or((usize::MAX, Bad), |&(_, max, e)| (max, e));
-            let slot = known.and_then(|k| slots.get_mut(k));
-            if slot.as_ref().is_some_and(|s| s.is_some()) {
-                return Err(Error::DuplicateAuthParam);
-            }
+            let mut known = names.iter().zip(slots.iter_mut());
+            let (max, too_long, slot) =
+                match known.find(|((n, ..), _)| name.eq_ignore_ascii_case(n)) {
+                    Some((_, Some(_))) => return Err(Error::DuplicateAuthParam),
+                    Some((&(_, max, e), slot)) => (max, e, Some(slot)),
+                    None => (usize::MAX, Bad, None),
+                };
             let (start, end, len);
             if at(i) == Some(b'"') {
                 i = i.wrapping_add(1);
@@ -416,8 +412,9 @@ impl<'a> AuthParams<'a> {
                     return Err(too_long);
                 }
             }
+            let text = header.get(start..end).ok_or(Bad)?;
             if let Some(slot) = slot {
-                *slot = Some((start, end, len));
+                *slot = Some(RawParam { text, len });
             }
             i = skip(i, ows);
             match at(i) {
@@ -429,17 +426,11 @@ impl<'a> AuthParams<'a> {
         if !params {
             return Err(Bad);
         }
-        let [key, nonce, signature] = slots.map(|slot| match slot {
-            Some((start, end, len)) if end > start => header
-                .get(start..end)
-                .map(|text| RawParam { text, len })
-                .ok_or(Bad),
-            _ => Err(Error::MissingAuthParam),
-        });
+        let [key, nonce, signature] = slots;
         Ok(AuthParams {
-            key: key?,
-            nonce: nonce?,
-            signature: signature?,
+            key: present(key)?,
+            nonce: present(nonce)?,
+            signature: present(signature)?,
         })
     }
 
@@ -572,7 +563,6 @@ fn fill<'a>(
 
 /// A parameter that was given with a non-empty value (an escape always
 /// stands for one byte, so an empty raw text is an empty value).
-#[cfg(any(test, not(m800_footprint = "compact")))]
 fn present(value: Option<RawParam<'_>>) -> Result<RawParam<'_>> {
     match value {
         Some(v) if !v.text.is_empty() => Ok(v),
