@@ -335,11 +335,6 @@ impl<'a> AuthParams<'a> {
             return Err(Bad);
         }
         i = j;
-        let names = [
-            (&b"key"[..], KEY_MAX, Error::KeyTooLong),
-            (b"nonce", NONCE_MAX, Error::NonceTooLong),
-            (b"signature", SIGNATURE_MAX, Bad),
-        ];
         let mut slots: [Option<RawParam<'a>>; 3] = [None; 3];
         let mut params = false;
         loop {
@@ -364,13 +359,19 @@ impl<'a> AuthParams<'a> {
             }
             i = skip(i.wrapping_add(1), ows);
             params = true;
-            let mut known = names.iter().zip(slots.iter_mut());
-            let (max, too_long, slot) =
-                match known.find(|((n, ..), _)| name.eq_ignore_ascii_case(n)) {
-                    Some((_, Some(_))) => return Err(Error::DuplicateAuthParam),
-                    Some((&(_, max, e), slot)) => (max, e, Some(slot)),
-                    None => (usize::MAX, Bad, None),
-                };
+            let known = [&b"key"[..], b"nonce", b"signature"]
+                .iter()
+                .position(|n| name.eq_ignore_ascii_case(n));
+            let (max, too_long) = match known {
+                Some(0) => (KEY_MAX, Error::KeyTooLong),
+                Some(1) => (NONCE_MAX, Error::NonceTooLong),
+                Some(_) => (SIGNATURE_MAX, Bad),
+                None => (usize::MAX, Bad),
+            };
+            let slot = known.and_then(|k| slots.get_mut(k));
+            if slot.as_ref().is_some_and(|s| s.is_some()) {
+                return Err(Error::DuplicateAuthParam);
+            }
             let (start, end, len);
             if at(i) == Some(b'"') {
                 i = i.wrapping_add(1);
