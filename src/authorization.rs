@@ -362,11 +362,17 @@ impl<'a> AuthParams<'a> {
             let known = [&b"key"[..], b"nonce", b"signature"]
                 .iter()
                 .position(|n| name.eq_ignore_ascii_case(n));
-            let (max, too_long) = match known {
-                Some(0) => (KEY_MAX, Error::KeyTooLong),
-                Some(1) => (NONCE_MAX, Error::NonceTooLong),
-                Some(_) => (SIGNATURE_MAX, Bad),
-                None => (usize::MAX, Bad),
+            let max = match known {
+                Some(0) => KEY_MAX,
+                Some(1) => NONCE_MAX,
+                Some(_) => SIGNATURE_MAX,
+                None => usize::MAX,
+            };
+            // Only reached past a limit: an unknown parameter has none.
+            let too_long = || match known {
+                Some(0) => Error::KeyTooLong,
+                Some(1) => Error::NonceTooLong,
+                _ => Bad,
             };
             let slot = known.and_then(|k| slots.get_mut(k));
             if slot.as_ref().is_some_and(|s| s.is_some()) {
@@ -398,7 +404,7 @@ impl<'a> AuthParams<'a> {
                     }
                     n = n.wrapping_add(1);
                     if n > max {
-                        return Err(too_long);
+                        return Err(too_long());
                     }
                 }
                 (end, len) = (i.wrapping_sub(1), n);
@@ -410,7 +416,7 @@ impl<'a> AuthParams<'a> {
                     return Err(Bad);
                 }
                 if len > max {
-                    return Err(too_long);
+                    return Err(too_long());
                 }
             }
             let text = header.get(start..end).ok_or(Bad)?;
