@@ -255,23 +255,26 @@ impl<'a> RawParam<'a> {
     #[cold]
     #[inline(never)]
     fn unescape_into(&self, out: &mut heapless::string::StringView) -> Result<()> {
-        let malformed = |_| Error::MalformedAuthorization;
-        let mut rest = self.text;
-        // Leading bytes of `rest` kept whatever they are: the escaped byte of
-        // a quoted-pair (a backslash too).
-        let mut kept = 0;
-        // A backslash is ASCII, so the text either side of one starts and ends
-        // on character boundaries.
-        while let Some(cut) = rest.bytes().skip(kept).position(|c| c == b'\\') {
-            let cut = cut.saturating_add(kept);
-            let (text, pair) = rest
-                .split_at_checked(cut)
-                .ok_or(Error::MalformedAuthorization)?;
-            out.push_str(text).map_err(malformed)?;
-            rest = pair.get(1..).ok_or(Error::MalformedAuthorization)?;
-            kept = 1;
+        let text = self.text;
+        let mut push = |start: usize, end: usize| {
+            let piece = text.get(start..end).ok_or(Error::MalformedAuthorization)?;
+            out.push_str(piece)
+                .map_err(|_| Error::MalformedAuthorization)
+        };
+        // Runs of text between quoted-pairs' backslashes, each run starting
+        // with the escaped byte (a backslash too). A backslash is ASCII, so
+        // both ends of every run are character boundaries.
+        let mut start = 0;
+        let mut i = 0;
+        while let Some(&c) = text.as_bytes().get(i) {
+            if c == b'\\' {
+                push(start, i)?;
+                start = i.wrapping_add(1);
+                i = start;
+            }
+            i = i.wrapping_add(1);
         }
-        out.push_str(rest).map_err(malformed)
+        push(start, text.len())
     }
 }
 
