@@ -254,7 +254,7 @@ impl<'a> RawParam<'a> {
     /// for every parameter.
     #[cold]
     #[inline(never)]
-    fn unescape_into(&self, out: &mut heapless::string::StringView) -> Result<()> {
+    pub(crate) fn unescape_into(&self, out: &mut heapless::string::StringView) -> Result<()> {
         let text = self.text;
         let mut push = |start: usize, end: usize| {
             let piece = text.get(start..end).ok_or(Error::MalformedAuthorization)?;

@@ -290,7 +290,8 @@ impl<K: KeyStore> Verifier<K> {
         auth: &AuthParams<'a>,
         done: fn(&'a str, Param<'a, NONCE_MAX>, u64) -> T,
     ) -> Result<T> {
-        let nonce = auth.nonce.unescape::<NONCE_MAX>()?;
+        let mut nonce = heapless::String::<NONCE_MAX>::new();
+        auth.nonce.unescape_into(nonce.as_mut_view())?;
         let timestamp = self.check_rest(request, now, replay, signer, &auth.signature, &nonce)?;
         Ok(done(signer.key(), Param::Unescaped(nonce), timestamp))
     }
@@ -332,7 +333,9 @@ impl<K: KeyStore> Verifier<K> {
     #[cold]
     #[inline(never)]
     fn lookup_unescaped(&self, key: &RawParam<'_>) -> Result<Option<&Signer>> {
-        Ok(self.keys.signer(&key.unescape::<KEY_MAX>()?))
+        let mut unescaped = heapless::String::<KEY_MAX>::new();
+        key.unescape_into(unescaped.as_mut_view())?;
+        Ok(self.keys.signer(&unescaped))
     }
 
     /// The string to sign the verifier expects for `request` (for diagnosing a

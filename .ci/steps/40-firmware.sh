@@ -8,5 +8,5 @@ set -euo pipefail
 # compact bare-metal build compiles (round-looped MD5 and SHA-256).
 RUSTFLAGS='--cfg m800_footprint="compact"' cargo clippy --lib --target thumbv7m-none-eabi \
   --target-dir target/embedded --no-default-features --features panic-handler -- -D warnings
-.ci/size-table
+.ci/size-table --strict
 .ci/readme-sync --check
