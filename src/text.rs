@@ -175,6 +175,7 @@ pub(crate) fn all_bytes(bytes: &[u8], class: impl Fn(u8) -> bool) -> bool {
 /// image (README, "Size, stack and speed on a microcontroller").
 // The rare path: kept out of the callers' frames on hosts (x86-64: 16 B of
 // m800_verify's stack); compact builds inline it (30 B smaller on Cortex-M).
+#[cfg(any(test, feature = "ffi"))]
 #[cfg_attr(not(m800_footprint = "compact"), cold, inline(never))]
 pub(crate) fn is_utf8(bytes: &[u8]) -> bool {
     let mut rest = bytes.iter();
