@@ -5,7 +5,7 @@ use super::signer::{m800_signed_headers, m800_signer, signer};
 use super::status::m800_status;
 use super::{bytes, get, guard, optional_text, text, FfiResult, Out, TextOut};
 use crate::limits::URI_MAX;
-use crate::push::{self, JsonText, Push, Response};
+use crate::push::{self, JsonText, Push, ReceivedBody, Response};
 use core::ffi::c_char;
 
 /// A push: the recipient and the message. Text is UTF-8 (invalid UTF-8 is
@@ -233,9 +233,12 @@ pub unsafe extern "C" fn m800_push_response_parse(
     body_len: usize,
     out: *mut m800_push_response,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: as this function's contract.
-        let (body, out) = unsafe { (bytes(body, body_len)?, Out::new(out)?) };
+    // SAFETY: as this function's contract.
+    unsafe { parse_into(body, body_len, out, push::parse_response) }
+}
+
+impl From<Response<'_>> for m800_push_response {
+    fn from(response: Response<'_>) -> Self {
         let none = m800_push_response {
             outcome: m800_push_outcome::M800_PUSH_ACCEPTED,
             request_id: core::ptr::null(),
@@ -245,7 +248,7 @@ pub unsafe extern "C" fn m800_push_response_parse(
             message: core::ptr::null(),
             message_len: 0,
         };
-        out.put(match push::parse_response(body)? {
+        match response {
             Response::Accepted { request_id } => m800_push_response {
                 request_id: request_id.raw().as_ptr().cast(),
                 request_id_len: request_id.raw().len(),
@@ -259,9 +262,8 @@ pub unsafe extern "C" fn m800_push_response_parse(
                 message_len: e.message.raw().len(),
                 ..none
             },
-        });
-        Ok(())
-    })
+        }
+    }
 }
 
 /// Decodes the raw text of a JSON string (between the quotes, escapes kept, as
@@ -334,21 +336,41 @@ pub unsafe extern "C" fn m800_push_body_parse(
     body_len: usize,
     out: *mut m800_received_push,
 ) -> m800_status {
-    guard(|| {
-        // SAFETY: as this function's contract.
-        let (body, out) = unsafe { (bytes(body, body_len)?, Out::new(out)?) };
-        let parsed = push::parse_body(body)?;
+    // SAFETY: as this function's contract.
+    unsafe { parse_into(body, body_len, out, push::parse_body) }
+}
+
+impl From<ReceivedBody<'_>> for m800_received_push {
+    fn from(parsed: ReceivedBody<'_>) -> Self {
         let (app_message, app_message_len) = view(Some(parsed.app_message));
         let (push_content, push_content_len) = view(parsed.push_content);
         let (sender, sender_len) = view(parsed.sender);
-        out.put(m800_received_push {
+        m800_received_push {
             app_message,
             app_message_len,
             push_content,
             push_content_len,
             sender,
             sender_len,
-        });
+        }
+    }
+}
+
+/// A parser entry point: `body` read as bytes, `out` checked, and the C view of
+/// what `parse` finds written only on success. The views point into `body`.
+///
+/// # Safety
+/// `body` readable for `len` bytes; `out` valid for writes.
+unsafe fn parse_into<'a, R, T: From<R>>(
+    body: *const u8,
+    len: usize,
+    out: *mut T,
+    parse: impl FnOnce(&'a [u8]) -> crate::Result<R>,
+) -> m800_status {
+    guard(|| {
+        // SAFETY: as this function's contract.
+        let (body, out) = unsafe { (bytes(body, len)?, Out::new(out)?) };
+        out.put(parse(body)?.into());
         Ok(())
     })
 }

@@ -3,6 +3,7 @@
 //! checks every `unsafe` block here under Miri.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
+use super::verify::{CheckAbi, LookupAbi};
 use super::*;
 use core::ffi::{c_char, c_int, c_void, CStr};
 use core::ptr::{null, null_mut};
@@ -20,19 +21,21 @@ fn zeroed_signer() -> m800_signer {
     unsafe { core::mem::zeroed() }
 }
 
-fn signer() -> m800_signer {
+/// The signer `init` (`m800_signer_init` or `m800_signer_init_base64`) makes
+/// for the demo credentials.
+fn signer_by(init: SignerInit) -> m800_signer {
     let mut s = zeroed_signer();
-    let st = unsafe {
-        m800_signer_init(
-            &mut s,
-            KEY.as_ptr().cast(),
-            KEY.len(),
-            SECRET.as_ptr(),
-            SECRET.len(),
-        )
-    };
+    let (key, secret) = (KEY.as_ptr().cast(), SECRET.as_ptr());
+    let st = unsafe { init(&mut s, key, KEY.len(), secret, SECRET.len()) };
     assert_eq!(st, m800_status::M800_OK);
     s
+}
+
+type SignerInit =
+    unsafe extern "C" fn(*mut m800_signer, *const c_char, usize, *const u8, usize) -> m800_status;
+
+fn signer() -> m800_signer {
+    signer_by(m800_signer_init)
 }
 
 fn request() -> m800_request {
@@ -349,10 +352,8 @@ fn params(set: impl FnOnce(&mut m800_verify_params)) -> m800_verify_params {
 
 /// The test callback, stored as the header's type (read back as `c_int`).
 fn lookup_fn() -> m800_key_lookup_fn {
-    type F =
-        unsafe extern "C" fn(*mut c_void, *const c_char, usize, *mut *const m800_signer) -> c_int;
     type Declared = <m800_key_lookup_fn as IntoIterator>::Item;
-    Some(unsafe { core::mem::transmute::<F, Declared>(lookup as F) })
+    Some(unsafe { core::mem::transmute::<LookupAbi, Declared>(lookup) })
 }
 
 #[test]
@@ -420,10 +421,8 @@ unsafe extern "C" fn check_in_list(
 
 /// The test store's callback, stored as the header's type (read back as `c_int`).
 fn check_fn() -> m800_replay_check_fn {
-    type F =
-        unsafe extern "C" fn(*mut c_void, *const c_char, usize, *const c_char, usize, u64) -> c_int;
     type Declared = <m800_replay_check_fn as IntoIterator>::Item;
-    Some(unsafe { core::mem::transmute::<F, Declared>(check_in_list as F) })
+    Some(unsafe { core::mem::transmute::<CheckAbi, Declared>(check_in_list) })
 }
 
 #[test]
@@ -830,17 +829,7 @@ fn streamed_md5_and_base64() {
     assert_eq!(verify(""), m800_status::M800_ERR_SIGNATURE_MISMATCH);
     assert_eq!(verify("CB0E"), m800_status::M800_ERR_INVALID_CONTENT_MD5);
 
-    let mut b64 = zeroed_signer();
-    let st = unsafe {
-        m800_signer_init_base64(
-            &mut b64,
-            KEY.as_ptr().cast(),
-            KEY.len(),
-            SECRET.as_ptr(),
-            SECRET.len(),
-        )
-    };
-    assert_eq!(st, m800_status::M800_OK);
+    let mut b64 = signer_by(m800_signer_init_base64);
     let (st, h) = sign(&b64, 1_764_334_800, NONCE);
     assert_eq!(st, m800_status::M800_OK);
     let auth = cstr(&h.authorization);

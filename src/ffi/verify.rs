@@ -148,7 +148,7 @@ pub type m800_replay_check_fn = Option<
 
 /// The callback as it is called: its result read as a plain `int`, so that a
 /// value C invents is never taken for an `m800_freshness`.
-type CheckAbi =
+pub(super) type CheckAbi =
     unsafe extern "C" fn(*mut c_void, *const c_char, usize, *const c_char, usize, u64) -> c_int;
 
 /// A replay store of the caller's own (e.g. shared by several servers, on
@@ -271,7 +271,7 @@ pub type m800_key_lookup_fn = Option<
 
 /// The callback as it is called: its result read as a plain `int`, so that a
 /// value C invents is never taken for an `m800_status`.
-type LookupAbi =
+pub(super) type LookupAbi =
     unsafe extern "C" fn(*mut c_void, *const c_char, usize, *mut *const m800_signer) -> c_int;
 
 /// What `m800_verify` checks, and with what. Set it up with
