@@ -151,6 +151,48 @@ fn ten_thousand_pushes_from_eight_clients_all_pass_with_the_defaults() {
     );
 }
 
+/// A client that sends a 16 MiB head without an end, in one write, and reads
+/// only then: cut at 1 MiB with 431, its answer not lost to a reset (the
+/// sandbox reads the rest away), while a push on another connection is
+/// served at once; a `Content-Length` past 1 MiB is 413 before any body.
+#[test]
+fn a_head_past_one_mib_is_431_and_a_body_past_it_413() {
+    let sandbox = Sandbox::start(&["--request-timeout", "20"]);
+    let addr = sandbox.addr.clone();
+    let flooder = std::thread::spawn(move || {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let started = Instant::now();
+        let mut head = b"POST /api/1.0/push/alice@m800.com HTTP/1.1\r\nX-Pad: ".to_vec();
+        head.resize(16 << 20, b'a');
+        s.write_all(&head).unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        (started.elapsed(), answer)
+    });
+    let signer = signer();
+    for i in 0..5 {
+        let started = Instant::now();
+        let (status, body) = exchange(&sandbox.addr, &push_request(&signer, &format!("q{i}")));
+        assert_eq!(status, 200, "{body}");
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(1), "answered in {took:?}");
+    }
+    let (took, answer) = flooder.join().unwrap();
+    assert!(answer.starts_with("HTTP/1.1 431 "), "{answer:?}");
+    assert!(answer.contains("\"code\":43100"), "{answer:?}");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+
+    let head = format!(
+        "POST {URI} HTTP/1.1\r\nHost: sandbox\r\nContent-Length: {}\r\n\r\n",
+        (1 << 20) + 1
+    );
+    let started = Instant::now();
+    let (status, body) = exchange(&sandbox.addr, head.as_bytes());
+    assert_eq!(status, 413, "{body}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
 #[test]
 fn connections_past_the_bound_get_503() {
     let sandbox = Sandbox::start(&["--max-connections", "2", "--request-timeout", "5"]);
