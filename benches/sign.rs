@@ -193,7 +193,7 @@ fn verifying(c: &mut Criterion) {
                 n += 1;
                 let mut cache = ReplayCache::new([ReplaySlot::EMPTY; 32]);
                 for i in 0..16 {
-                    cache.check_and_record(KEY, &format!("other-{i}"), NOW, NOW, 300);
+                    cache.check_and_record(KEY, &format!("other-{i}"), NOW + 300, NOW);
                 }
                 (sign(&format!("{NONCE}-{n}")), cache)
             },
@@ -286,7 +286,7 @@ impl FreshRequests {
 fn half_full(slots: usize) -> ReplayCache<Vec<ReplaySlot>> {
     let mut cache = ReplayCache::new(vec![ReplaySlot::EMPTY; slots]);
     for i in 0..slots / 2 {
-        let fresh = cache.check_and_record(KEY, &format!("resident-{i}"), FOREVER, NOW, 0);
+        let fresh = cache.check_and_record(KEY, &format!("resident-{i}"), FOREVER, NOW);
         assert_eq!(fresh, Freshness::Fresh);
     }
     cache

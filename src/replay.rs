@@ -62,16 +62,11 @@ pub enum Freshness {
 /// `SET m800:{key}:{nonce} 1 NX EX {ttl}`, where `OK` is [`Freshness::Fresh`],
 /// nil is [`Freshness::Replay`], and any error is [`Freshness::Full`].
 pub trait ReplayStore {
-    /// Checks the pair and records it when fresh. `timestamp` is the request's
-    /// date; the entry must be kept at least until `timestamp + window_s`.
-    fn check_and_record(
-        &mut self,
-        key: &str,
-        nonce: &str,
-        timestamp: u64,
-        now: u64,
-        window_s: u32,
-    ) -> Freshness;
+    /// Checks the pair and records it when fresh, to be kept at least until
+    /// `keep_until` (Unix seconds; the verifier passes the request's date plus
+    /// the window, the last moment a request with this date can pass). `now`
+    /// is the verifier's clock.
+    fn check_and_record(&mut self, key: &str, nonce: &str, keep_until: u64, now: u64) -> Freshness;
 }
 
 /// How many consecutive slots a [`ReplayCache`] check reads at most: the
@@ -246,14 +241,7 @@ fn reclaim(slots: &mut [ReplaySlot], mut hole: usize, now: u64) {
 }
 
 impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {
-    fn check_and_record(
-        &mut self,
-        key: &str,
-        nonce: &str,
-        timestamp: u64,
-        now: u64,
-        window_s: u32,
-    ) -> Freshness {
+    fn check_and_record(&mut self, key: &str, nonce: &str, keep_until: u64, now: u64) -> Freshness {
         let slots = self.slots.as_mut();
         let n = slots.len();
         if n == 0 {
@@ -311,8 +299,7 @@ impl<S: AsMut<[ReplaySlot]>> ReplayStore for ReplayCache<S> {
         }
         match free.and_then(|i| slots.get_mut(i)) {
             Some(slot) => {
-                // Kept while a request with this date can pass the window.
-                let expires = timestamp.saturating_add(u64::from(window_s)).max(now);
+                let expires = keep_until.max(now);
                 *slot = ReplaySlot {
                     id,
                     stamp: expires.saturating_add(2),
@@ -334,7 +321,7 @@ mod tests {
     const T: u64 = 1_764_331_200;
 
     fn record<S: AsMut<[ReplaySlot]>>(c: &mut ReplayCache<S>, nonce: &str, now: u64) -> Freshness {
-        c.check_and_record("k", nonce, now, now, 300)
+        c.check_and_record("k", nonce, now + 300, now)
     }
 
     #[test]
@@ -442,7 +429,7 @@ mod tests {
                 let nonce = format!("n{}", x % 300);
                 let live = model.get(&nonce).is_some_and(|&e| e >= now);
                 let live_model = model.values().filter(|&&e| e >= now).count();
-                let got = c.check_and_record("k", &nonce, now, now, 3);
+                let got = c.check_and_record("k", &nonce, now + 3, now);
                 // A cache of at most one window is full only when every slot
                 // is live; larger ones are not full at this load.
                 let want = if live {

@@ -2,7 +2,7 @@
 //!
 //! Each check is one command, atomic on the server:
 //! `SET m800:{key}:{nonce} 1 NX EX {ttl}`, with `ttl` the seconds until
-//! `timestamp + window` (at least 1). `OK` is [`Freshness::Fresh`], nil is
+//! `keep_until` (at least 1). `OK` is [`Freshness::Fresh`], nil is
 //! [`Freshness::Replay`], and anything else — no connection, a timeout, an
 //! error reply such as `OOM` from a full Redis — is [`Freshness::Full`]: the
 //! request is refused, never accepted without being recorded.
@@ -125,19 +125,8 @@ pub fn redis_key(key: &str, nonce: &str) -> String {
 }
 
 impl ReplayStore for RedisReplayStore {
-    fn check_and_record(
-        &mut self,
-        key: &str,
-        nonce: &str,
-        timestamp: u64,
-        now: u64,
-        window_s: u32,
-    ) -> Freshness {
-        // Kept while a request with this date can pass the window.
-        let ttl_s = timestamp
-            .saturating_add(u64::from(window_s))
-            .saturating_sub(now)
-            .max(1);
+    fn check_and_record(&mut self, key: &str, nonce: &str, keep_until: u64, now: u64) -> Freshness {
+        let ttl_s = keep_until.saturating_sub(now).max(1);
         match self.set_nx(&redis_key(key, nonce), ttl_s) {
             Ok(Some(())) => Freshness::Fresh,
             Ok(None) => Freshness::Replay,

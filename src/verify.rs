@@ -414,7 +414,9 @@ fn record(
     now: u64,
     window_s: u32,
 ) -> Result<()> {
-    match store.check_and_record(key, nonce, timestamp, now, window_s) {
+    // Kept while a request with this date can pass the window.
+    let keep_until = timestamp.saturating_add(u64::from(window_s));
+    match store.check_and_record(key, nonce, keep_until, now) {
         Freshness::Fresh => Ok(()),
         Freshness::Replay => Err(Error::ReplayedNonce),
         Freshness::Full => Err(Error::ReplayStoreFull),

@@ -431,27 +431,30 @@ fn replay_cache_fails_closed_and_reuses_expired_slots() {
     let mut cache = ReplayCache::new([ReplaySlot::EMPTY; 2]);
     let t = 1_764_331_200;
     assert_eq!(
-        cache.check_and_record("k", "a", t, t, 300),
+        cache.check_and_record("k", "a", t + 300, t),
         Freshness::Fresh
     );
     assert_eq!(
-        cache.check_and_record("k", "b", t, t, 300),
+        cache.check_and_record("k", "b", t + 300, t),
         Freshness::Fresh
     );
     // Full: a third fresh nonce is refused, and the two recorded stay replays.
-    assert_eq!(cache.check_and_record("k", "c", t, t, 300), Freshness::Full);
     assert_eq!(
-        cache.check_and_record("k", "a", t, t + 300, 300),
+        cache.check_and_record("k", "c", t + 300, t),
+        Freshness::Full
+    );
+    assert_eq!(
+        cache.check_and_record("k", "a", t + 300, t + 300),
         Freshness::Replay
     );
     // The same nonce under another key is another pair.
     assert_eq!(
-        cache.check_and_record("k2", "a", t, t, 300),
+        cache.check_and_record("k2", "a", t + 300, t),
         Freshness::Full
     );
     // Once the entries are older than the window, their slots are reused.
     assert_eq!(
-        cache.check_and_record("k", "c", t + 301, t + 301, 300),
+        cache.check_and_record("k", "c", t + 601, t + 301),
         Freshness::Fresh
     );
     assert_eq!(cache.live_entries(t + 301), 1);

@@ -26,21 +26,21 @@ fn fresh_then_replay_with_the_window_as_ttl() {
     };
     let mut store = RedisReplayStore::open(&server.url()).expect("url");
     assert_eq!(
-        store.check_and_record("k", "n1", T, T, 300),
+        store.check_and_record("k", "n1", T + 300, T),
         Freshness::Fresh
     );
     assert_eq!(
-        store.check_and_record("k", "n1", T, T, 300),
+        store.check_and_record("k", "n1", T + 300, T),
         Freshness::Replay
     );
     // Another key, the same nonce: another pair.
     assert_eq!(
-        store.check_and_record("k2", "n1", T, T, 300),
+        store.check_and_record("k2", "n1", T + 300, T),
         Freshness::Fresh
     );
     // A request dated 100 s ago is kept 200 s more.
     assert_eq!(
-        store.check_and_record("k", "n2", T - 100, T, 300),
+        store.check_and_record("k", "n2", T + 200, T),
         Freshness::Fresh
     );
     let mut c = client(&server);
@@ -61,11 +61,11 @@ fn two_stores_on_one_server_share_nonces() {
     let mut a = RedisReplayStore::open(&server.url()).expect("url");
     let mut b = a.clone();
     assert_eq!(
-        a.check_and_record("k", "shared", T, T, 300),
+        a.check_and_record("k", "shared", T + 300, T),
         Freshness::Fresh
     );
     assert_eq!(
-        b.check_and_record("k", "shared", T, T, 300),
+        b.check_and_record("k", "shared", T + 300, T),
         Freshness::Replay
     );
 }
@@ -136,8 +136,14 @@ fn unreachable_redis_refuses() {
     let mut store = RedisReplayStore::open(&format!("redis://127.0.0.1:{port}"))
         .expect("url")
         .with_timeout(Duration::from_millis(300));
-    assert_eq!(store.check_and_record("k", "n", T, T, 300), Freshness::Full);
-    assert_eq!(store.check_and_record("k", "n", T, T, 300), Freshness::Full);
+    assert_eq!(
+        store.check_and_record("k", "n", T + 300, T),
+        Freshness::Full
+    );
+    assert_eq!(
+        store.check_and_record("k", "n", T + 300, T),
+        Freshness::Full
+    );
     let signer = Signer::new("a-demo-key", b"a-demo-secret").unwrap();
     let body = b"{}";
     let auth = signed(&signer, body, "u-1");
@@ -160,17 +166,20 @@ fn redis_that_went_away_refuses_then_recovers() {
         .expect("url")
         .with_timeout(Duration::from_millis(500));
     assert_eq!(
-        store.check_and_record("k", "a", T, T, 300),
+        store.check_and_record("k", "a", T + 300, T),
         Freshness::Fresh
     );
     drop(server);
-    assert_eq!(store.check_and_record("k", "b", T, T, 300), Freshness::Full);
+    assert_eq!(
+        store.check_and_record("k", "b", T + 300, T),
+        Freshness::Full
+    );
     // A new server on the same port: the store reconnects.
     let Some(again) = RedisServer::start_on(port, &[]) else {
         return;
     };
     assert_eq!(
-        store.check_and_record("k", "b", T, T, 300),
+        store.check_and_record("k", "b", T + 300, T),
         Freshness::Fresh
     );
     drop(again);
@@ -210,12 +219,12 @@ fn full_redis_refuses() {
     assert!(filled > 0);
     let mut store = RedisReplayStore::open(&server.url()).expect("url");
     assert_eq!(
-        store.check_and_record("k", "late", T, T, 300),
+        store.check_and_record("k", "late", T + 300, T),
         Freshness::Full
     );
     let size_before: u64 = redis::cmd("DBSIZE").query(&mut c).unwrap();
     assert_eq!(
-        store.check_and_record("k", "late", T, T, 300),
+        store.check_and_record("k", "late", T + 300, T),
         Freshness::Full
     );
     let size_after: u64 = redis::cmd("DBSIZE").query(&mut c).unwrap();

@@ -174,12 +174,10 @@ enum Replay<'a> {
 }
 
 impl ReplayStore for Replay<'_> {
-    fn check_and_record(&mut self, key: &str, nonce: &str, at: u64, now: u64, w: u32) -> Freshness {
+    fn check_and_record(&mut self, key: &str, nonce: &str, keep_until: u64, now: u64) -> Freshness {
         match self {
-            Replay::Cache(c) => c.check_and_record(key, nonce, at, now, w),
-            Replay::Callback(f, ctx) => {
-                ask_store(*f, *ctx, key, nonce, at.saturating_add(w.into()))
-            }
+            Replay::Cache(c) => c.check_and_record(key, nonce, keep_until, now),
+            Replay::Callback(f, ctx) => ask_store(*f, *ctx, key, nonce, keep_until),
         }
     }
 }

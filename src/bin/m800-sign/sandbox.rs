@@ -203,16 +203,9 @@ fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<Vec<u8>, Re
 struct SharedCache<'c>(&'c Mutex<ReplayCache<Vec<ReplaySlot>>>);
 
 impl ReplayStore for SharedCache<'_> {
-    fn check_and_record(
-        &mut self,
-        key: &str,
-        nonce: &str,
-        timestamp: u64,
-        now: u64,
-        window_s: u32,
-    ) -> Freshness {
+    fn check_and_record(&mut self, key: &str, nonce: &str, keep_until: u64, now: u64) -> Freshness {
         match self.0.lock() {
-            Ok(mut cache) => cache.check_and_record(key, nonce, timestamp, now, window_s),
+            Ok(mut cache) => cache.check_and_record(key, nonce, keep_until, now),
             Err(_) => Freshness::Full,
         }
     }
