@@ -181,6 +181,20 @@ pub fn now() -> Result<u64, String> {
         .map_err(|_| m800_sign::Error::ClockBeforeEpoch.to_string())
 }
 
+/// `--time` (default: now) and `--nonce` (default: a fresh one), as `sign`
+/// and `push` take them.
+pub fn time_and_nonce(args: &args::Args) -> Result<(u64, m800_sign::Nonce), String> {
+    let time = match args.number::<u64>("time")? {
+        Some(t) => t,
+        None => now()?,
+    };
+    let nonce = match args.get("nonce") {
+        Some(n) => m800_sign::Nonce::new(n).map_err(|e| format!("--nonce: {e}"))?,
+        None => m800_sign::Nonce::fresh().map_err(|e| e.to_string())?,
+    };
+    Ok((time, nonce))
+}
+
 /// `text` as one shell word in single quotes.
 pub fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))

@@ -3,7 +3,6 @@
 use crate::args::{Args, Spec};
 use crate::Credentials;
 use m800_sign::push::{parse_response, Push, Response};
-use m800_sign::Nonce;
 use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
@@ -63,14 +62,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         .get("url")
         .ok_or("--url https://HOST[:PORT] is required")?;
     let (scheme, host) = split_url(url)?;
-    let time = match args.number::<u64>("time")? {
-        Some(t) => t,
-        None => crate::now()?,
-    };
-    let nonce = match args.get("nonce") {
-        Some(n) => Nonce::new(n).map_err(|e| format!("--nonce: {e}"))?,
-        None => Nonce::fresh().map_err(|e| e.to_string())?,
-    };
+    let (time, nonce) = crate::time_and_nonce(&args)?;
 
     // Sized from the error when the first guess does not fit.
     let mut buf = vec![0u8; 4096];

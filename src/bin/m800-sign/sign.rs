@@ -2,7 +2,7 @@
 
 use crate::args::{Args, Spec};
 use crate::{json_string, shell_quote, Credentials};
-use m800_sign::{Body, Encoding, Nonce, Request};
+use m800_sign::{Body, Encoding, Request};
 use std::ffi::OsString;
 use std::process::ExitCode;
 
@@ -57,14 +57,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         None if body.is_empty() => "",
         None => "application/json",
     };
-    let time = match args.number::<u64>("time")? {
-        Some(t) => t,
-        None => crate::now()?,
-    };
-    let nonce = match args.get("nonce") {
-        Some(n) => Nonce::new(n).map_err(|e| format!("--nonce: {e}"))?,
-        None => Nonce::fresh().map_err(|e| e.to_string())?,
-    };
+    let (time, nonce) = crate::time_and_nonce(&args)?;
     let request = Request {
         method,
         uri,
