@@ -177,10 +177,26 @@ pub struct HttpRequest<'a> {
     body: &'a [u8],
 }
 
-impl<'a> HttpRequest<'a> {
-    /// Parses exactly one complete request: `raw` must end where the body ends
-    /// (see the [module documentation](self) for every rule and error).
-    pub fn parse(raw: &'a [u8]) -> Result<HttpRequest<'a>> {
+/// A checked head: the request line and header lines up to the empty line.
+struct Head<'a> {
+    method: &'a str,
+    target: &'a str,
+    version: &'a str,
+    headers: &'a str,
+    /// Where the body starts (after the empty line).
+    body_start: usize,
+    /// The whole request's length: `body_start` + `Content-Length` (0 when
+    /// absent).
+    length: usize,
+}
+
+impl<'a> Head<'a> {
+    /// Checks the head at the start of `raw` (every rule of the [module
+    /// documentation](self) but the body's); `raw` may hold any part of the
+    /// body after it. [`Error::IncompleteHttpRequest`] when the head is cut;
+    /// a `Content-Length` that takes the request past `usize::MAX` is
+    /// [`Error::InvalidContentLength`].
+    fn parse(raw: &'a [u8]) -> Result<Head<'a>> {
         let (line, headers_start) = next_line(raw, 0)?;
         let (method, target, version) = parse_request_line(line)?;
 
@@ -211,28 +227,62 @@ impl<'a> HttpRequest<'a> {
             }
             pos = next;
         }
-        let headers_end = pos;
-        let body_start = pos.saturating_add(2);
-
         let headers = raw
-            .get(headers_start..headers_end)
+            .get(headers_start..pos)
             .and_then(|h| core::str::from_utf8(h).ok())
             .ok_or(Error::MalformedHttpHeader)?;
-        let body = raw.get(body_start..).unwrap_or_default();
-        let expected = content_length.unwrap_or(0);
-        if body.len() < expected {
-            return Err(Error::IncompleteHttpRequest);
-        }
-        if body.len() > expected {
-            return Err(Error::HttpBodyLengthMismatch);
-        }
-        Ok(HttpRequest {
+        let body_start = pos.saturating_add(2);
+        let length = body_start
+            .checked_add(content_length.unwrap_or(0))
+            .ok_or(Error::InvalidContentLength)?;
+        Ok(Head {
             method,
             target,
             version,
             headers,
+            body_start,
+            length,
+        })
+    }
+}
+
+impl<'a> HttpRequest<'a> {
+    /// Parses exactly one complete request: `raw` must end where the body ends
+    /// (see the [module documentation](self) for every rule and error).
+    pub fn parse(raw: &'a [u8]) -> Result<HttpRequest<'a>> {
+        let head = Head::parse(raw)?;
+        if raw.len() < head.length {
+            return Err(Error::IncompleteHttpRequest);
+        }
+        if raw.len() > head.length {
+            return Err(Error::HttpBodyLengthMismatch);
+        }
+        let body = raw.get(head.body_start..).unwrap_or_default();
+        Ok(HttpRequest {
+            method: head.method,
+            target: head.target,
+            version: head.version,
+            headers: head.headers,
             body,
         })
+    }
+
+    /// The length of the whole request that `raw` starts with (its head, the
+    /// empty line and `Content-Length` body bytes), for a server reading it
+    /// from a connection: `raw` needs to hold the head, not yet the body. The
+    /// head is checked by the rules of [`parse`](Self::parse), with the same
+    /// errors; [`Error::IncompleteHttpRequest`] while the head is cut.
+    ///
+    /// ```
+    /// use m800_sign::http::HttpRequest;
+    ///
+    /// let head = b"POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhel";
+    /// assert_eq!(HttpRequest::length(head), Ok(head.len() + 2));
+    /// let bad = b"POST /p HTTP/1.1\r\nContent-Length: +5\r\n\r\n";
+    /// assert_eq!(HttpRequest::length(bad), Err(m800_sign::Error::InvalidContentLength));
+    /// ```
+    pub fn length(raw: &[u8]) -> Result<usize> {
+        Head::parse(raw).map(|head| head.length)
     }
 
     /// The method, e.g. `POST`.

@@ -206,9 +206,13 @@ fn transfer_encoding_and_lengths() {
         "0x3",
         "3a",
         "99999999999999999999999",
+        // Fits a usize, but the request with its head would not.
+        &usize::MAX.to_string(),
     ] {
         let raw = format!("POST / HTTP/1.1\r\nContent-Length: {cl}\r\n\r\nabc");
         assert_eq!(err(&raw), Error::InvalidContentLength, "{cl:?}");
+        let length = HttpRequest::length(raw.as_bytes());
+        assert_eq!(length, Err(Error::InvalidContentLength), "{cl:?}");
     }
     assert_eq!(
         err("POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nabc"),
@@ -329,6 +333,13 @@ proptest! {
         for cut in 0..raw.len() {
             prop_assert!(HttpRequest::parse(&raw[..cut]).is_err());
         }
+        // The length is known from the head alone, whatever part of the
+        // body has arrived; a cut head is incomplete.
+        let head_len = raw.len() - body.len();
+        for cut in 0..=raw.len() {
+            let want = if cut < head_len { Err(Error::IncompleteHttpRequest) } else { Ok(raw.len()) };
+            prop_assert_eq!(HttpRequest::length(&raw[..cut]), want, "cut at {}", cut);
+        }
         // One byte more is a length mismatch.
         let mut longer = raw.clone();
         longer.push(b'x');
@@ -340,6 +351,7 @@ proptest! {
         if let Ok(r) = HttpRequest::parse(&bytes) {
             let _ = r.to_received();
             prop_assert!(r.body().len() <= bytes.len());
+            prop_assert_eq!(HttpRequest::length(&bytes), Ok(bytes.len()));
         }
     }
 

@@ -85,22 +85,6 @@ fn code(e: &Error) -> u32 {
     }
 }
 
-/// The `Content-Length` of a complete head (`head` ends with CRLF CRLF), 0
-/// when absent; `None` when it is not a number (the full parse then names
-/// the error).
-fn content_length(head: &[u8]) -> Option<usize> {
-    let head = std::str::from_utf8(head).ok()?;
-    let mut length = 0;
-    for line in head.split("\r\n").skip(1) {
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim_matches([' ', '\t']).parse().ok()?;
-            }
-        }
-    }
-    Some(length)
-}
-
 /// Why a request could not be read; each is answered with its own status.
 #[derive(Debug, PartialEq)]
 enum ReadError {
@@ -180,14 +164,13 @@ fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<Vec<u8>, Re
             return Ok(raw);
         }
         raw.extend_from_slice(chunk.get(..n).unwrap_or_default());
-        if total.is_none() {
-            if let Some(end) = head.find(&raw) {
-                let Some(length) = content_length(raw.get(..end).unwrap_or_default()) else {
-                    // Not a number: the parser reports that.
-                    return Ok(raw);
-                };
-                total = Some(end.saturating_add(length));
-            }
+        if total.is_none() && head.find(&raw).is_some() {
+            // The head is complete: the library's parser says how long the
+            // request is (or, when it is parsed, what is wrong with it).
+            let Ok(length) = HttpRequest::length(&raw) else {
+                return Ok(raw);
+            };
+            total = Some(length);
         }
         match total {
             None if raw.len() > MAX_REQUEST => return Err(ReadError::HeadTooLarge),

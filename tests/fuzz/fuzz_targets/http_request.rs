@@ -1,5 +1,5 @@
-//! The raw HTTP/1.1 request parser on arbitrary bytes: never panics, and what
-//! it accepts is consistent with the input.
+//! The raw HTTP/1.1 request parser on arbitrary bytes: never panics, what it
+//! accepts is consistent with the input, and `HttpRequest::length` agrees.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -7,7 +7,23 @@ use m800_sign::http::HttpRequest;
 use m800_sign::Body;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(request) = HttpRequest::parse(data) else {
+    // The length a server reads by is the one the parser then accepts: a
+    // request parses exactly when it is as long as its head says, and the
+    // head's errors are the parser's.
+    let length = HttpRequest::length(data);
+    let parsed = HttpRequest::parse(data);
+    match (&length, &parsed) {
+        (Ok(n), Ok(_)) => assert_eq!(*n, data.len()),
+        (Ok(n), Err(e)) => assert!(
+            (*n > data.len() && *e == m800_sign::Error::IncompleteHttpRequest)
+                || (*n < data.len() && *e == m800_sign::Error::HttpBodyLengthMismatch),
+            "length {n} of {} bytes, parse {e:?}",
+            data.len()
+        ),
+        (Err(l), Err(p)) => assert_eq!(l, p),
+        (Err(l), Ok(_)) => panic!("parsed, but length says {l:?}"),
+    }
+    let Ok(request) = parsed else {
         return;
     };
     // The body is the tail of the input, exactly Content-Length long.
