@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every cargo-fuzz target (Authorization, date, raw HTTP request, push body,
-# push response, the whole verify path) for a bounded time each; a crash fails.
+# Every cargo-fuzz target (Authorization, the Authorization readers compared
+# with each other, date, raw HTTP request, push body, push response, the whole
+# verify path) for a bounded time each; a crash fails.
 set -euo pipefail
 tests/fuzz/run-all.sh "${FUZZ_SECONDS:-60}"
