@@ -18,6 +18,8 @@ for target in $targets; do
     mkdir -p "$corpus"
     seeds=()
     [ -d "$fuzz_dir/seeds/$target" ] && seeds=("$fuzz_dir/seeds/$target")
+    # The readers' differential target starts from the Authorization seeds too.
+    [ "$target" = authorization_readers ] && seeds+=("$fuzz_dir/seeds/authorization")
     dict=()
     [ -f "$fuzz_dir/$target.dict" ] && dict=("-dict=$fuzz_dir/$target.dict")
     log="$fuzz_dir/corpus/$target.log"

@@ -13,7 +13,8 @@ fuzz_target!(|data: &[u8]| {
         Ok(p) => {
             assert!(!p.key().is_empty() && !p.nonce().is_empty() && !p.signature().is_empty());
             if let Ok(header) = Authorization::new(p.key(), p.nonce(), p.signature()) {
-                let again = ParsedAuthorization::parse(header.as_str()).expect("formatted header parses");
+                let again =
+                    ParsedAuthorization::parse(header.as_str()).expect("formatted header parses");
                 assert_eq!(again, p);
             }
         }

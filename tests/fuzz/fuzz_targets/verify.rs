@@ -65,6 +65,10 @@ fuzz_target!(|input: Input<'_>| {
                 Err(m800_sign::Error::ReplayedNonce)
             );
         }
-        Err(_) => assert_eq!(cache.live_entries(input.now), 0, "a refused request used a slot"),
+        Err(_) => assert_eq!(
+            cache.live_entries(input.now),
+            0,
+            "a refused request used a slot"
+        ),
     }
 });
