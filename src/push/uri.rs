@@ -7,7 +7,7 @@ use crate::limits::URI_MAX;
 use crate::text::Writer;
 use crate::{Error, Result};
 
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+static HEX_UPPER: [u8; 16] = *b"0123456789ABCDEF";
 
 /// The upper-case hex digit of a value below 16.
 fn hex_upper(n: u8) -> u8 {
