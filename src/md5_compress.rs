@@ -233,8 +233,8 @@ pub(crate) fn compress_fast(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
 /// a word that holds the round's four rotations and turns one byte per step,
 /// and moves the working variables one place.
 #[cfg(any(test, m800_footprint = "compact"))]
-// The word index is masked (`g & 15`) into the block's 16 words, so no index
-// is out of bounds (and the firmware CI checks that no panic path is linked).
+// Every index is masked to its array's length (`& 15` of 16: the round's
+// constants, the block's words), so no index is out of bounds (and the firmware CI checks that no panic path is linked).
 #[allow(clippy::indexing_slicing)]
 pub(crate) fn compress_compact(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
     for block in blocks {
@@ -245,7 +245,6 @@ pub(crate) fn compress_compact(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
         macro_rules! round {
             ($f:expr, $start:literal, $stride:literal, [$s0:literal, $s1:literal, $s2:literal, $s3:literal], $k:expr) => {{
                 let f = $f;
-                let mut g: usize = $start;
                 // Right rotations (32 - s) % 32, one byte each, the next one
                 // lowest; `rotate_right` uses the low five bits.
                 let mut rot = u32::from_le_bytes([
@@ -254,15 +253,15 @@ pub(crate) fn compress_compact(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
                     (32 - $s2) % 32,
                     (32 - $s3) % 32,
                 ]);
-                for k in $k {
+                for i in 0..16usize {
+                    let g = i.wrapping_mul($stride).wrapping_add($start);
                     let t = a
                         .wrapping_add(f(b, c, d))
-                        .wrapping_add(*k)
+                        .wrapping_add($k[i & 15])
                         .wrapping_add(u32::from_le_bytes(words[g & 15]));
                     (a, d, c) = (d, c, b);
                     b = b.wrapping_add(t.rotate_right(rot));
                     rot = rot.rotate_right(8);
-                    g = g.wrapping_add($stride);
                 }
             }};
         }

@@ -7,7 +7,7 @@ use crate::{Error, Result};
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// The lower-case hex digit of a value below 16 (the bound check is optimised away).
-fn nibble(n: u8) -> u8 {
+pub(crate) fn nibble(n: u8) -> u8 {
     HEX.get(usize::from(n)).copied().unwrap_or(b'0')
 }
 
