@@ -17,11 +17,16 @@ pub(crate) const BLOCK: usize = 64;
 /// A compression function and how its length field is written.
 pub(crate) trait BlockFunction {
     /// The chaining state.
-    type State: Copy;
+    type State: Copy + AsMut<[u32]>;
     /// Whether the length field is big-endian (SHA-256) or little-endian (MD5).
     const BIG_ENDIAN_LENGTH: bool;
     /// Compresses `blocks` into `state`.
     fn compress(state: &mut Self::State, blocks: &[[u8; BLOCK]]);
+    /// [`compress`](Self::compress) on the state's words (compact builds:
+    /// one function pointer type for MD5 and SHA-256); a slice of another
+    /// length compresses nothing.
+    #[cfg(m800_footprint = "compact")]
+    fn compress_words(state: &mut [u32], blocks: &[[u8; BLOCK]]);
 }
 
 /// A hash computation in progress, buffering up to `N` blocks.
@@ -31,20 +36,54 @@ pub(crate) struct BlockStream<F: BlockFunction, const N: usize = 1> {
     buffer: Buffer<N>,
 }
 
-/// `F::compress` over `$state`, as the [`Buffer`] methods take it: a closure
-/// by default; in compact builds a `dyn` reference, so that MD5 and SHA-256
-/// share one copy of the buffering code (one indirect call per compression).
+/// How a [`Buffer`] reaches the compression function and the state.
+trait Compress {
+    /// Compresses `blocks` into the state.
+    fn compress(&mut self, blocks: &[[u8; BLOCK]]);
+}
+
+/// `F::compress` on the state, called directly (and inlined).
+#[cfg(not(m800_footprint = "compact"))]
+struct Direct<'s, F: BlockFunction>(&'s mut F::State);
+
+#[cfg(not(m800_footprint = "compact"))]
+impl<F: BlockFunction> Compress for Direct<'_, F> {
+    #[inline(always)]
+    fn compress(&mut self, blocks: &[[u8; BLOCK]]) {
+        F::compress(self.0, blocks);
+    }
+}
+
+/// The state as words and the compression function as a pointer: one type
+/// for MD5 and SHA-256, so that compact builds link one copy of the buffer's
+/// code.
+#[cfg(m800_footprint = "compact")]
+struct Erased<'s> {
+    state: &'s mut [u32],
+    function: fn(&mut [u32], &[[u8; BLOCK]]),
+}
+
+#[cfg(m800_footprint = "compact")]
+impl Compress for Erased<'_> {
+    fn compress(&mut self, blocks: &[[u8; BLOCK]]) {
+        (self.function)(self.state, blocks);
+    }
+}
+
+/// The [`Compress`] of a stream's `$state` for its `F`.
 #[cfg(not(m800_footprint = "compact"))]
 macro_rules! compressor {
     ($state:expr) => {
-        |blocks: &[[u8; BLOCK]]| F::compress($state, blocks)
+        &mut Direct::<F>($state)
     };
 }
 #[cfg(m800_footprint = "compact")]
 macro_rules! compressor {
     ($state:expr) => {
-        (&mut |blocks: &[[u8; BLOCK]]| F::compress($state, blocks))
-            as &mut dyn FnMut(&[[u8; BLOCK]])
+        &mut Erased {
+            state: $state.as_mut(),
+            function: F::compress_words,
+        }
     };
 }
 
@@ -123,7 +162,7 @@ impl<const N: usize> Buffer<N> {
 
     /// Adds `data`. Pieces that fit the buffer are only copied.
     #[inline]
-    fn update(&mut self, data: &[u8], compress: impl FnMut(&[[u8; BLOCK]])) {
+    fn update(&mut self, data: &[u8], compress: &mut impl Compress) {
         let end = self.fill.saturating_add(data.len());
         if let Some(dst) = self.buf.as_flattened_mut().get_mut(self.fill..end) {
             copy_short(dst, data);
@@ -137,7 +176,7 @@ impl<const N: usize> Buffer<N> {
     /// the buffer: top it up and compress it, compress whole blocks straight
     /// from `data`, and buffer the rest.
     #[cfg_attr(not(m800_footprint = "compact"), inline(never))]
-    fn update_overflowing(&mut self, mut data: &[u8], mut compress: impl FnMut(&[[u8; BLOCK]])) {
+    fn update_overflowing(&mut self, mut data: &[u8], compress: &mut impl Compress) {
         if self.fill > 0 {
             let flat = self.buf.as_flattened_mut();
             let take = data.len().min(Self::CAPACITY.saturating_sub(self.fill));
@@ -151,11 +190,11 @@ impl<const N: usize> Buffer<N> {
             if self.fill < Self::CAPACITY {
                 return;
             }
-            self.compress_buffer(N, &mut compress);
+            self.compress_buffer(N, compress);
         }
         let (blocks, rest) = data.as_chunks::<BLOCK>();
         if !blocks.is_empty() {
-            compress(blocks);
+            compress.compress(blocks);
             self.blocks = self.blocks.wrapping_add(blocks.len() as u64);
         }
         // `rest` is shorter than a block, so it fits the emptied buffer.
@@ -167,7 +206,7 @@ impl<const N: usize> Buffer<N> {
 
     /// Compresses the first `count` blocks of the buffer as they stand and
     /// empties it (zeroing what was used).
-    fn compress_buffer(&mut self, count: usize, compress: impl FnMut(&[[u8; BLOCK]])) {
+    fn compress_buffer(&mut self, count: usize, compress: &mut impl Compress) {
         self.compress_final(count, compress);
         if let Some(blocks) = self.buf.get_mut(..count) {
             blocks.as_flattened_mut().fill(0);
@@ -175,9 +214,9 @@ impl<const N: usize> Buffer<N> {
     }
 
     /// As [`BlockStream::compress_final`].
-    fn compress_final(&mut self, count: usize, mut compress: impl FnMut(&[[u8; BLOCK]])) {
+    fn compress_final(&mut self, count: usize, compress: &mut impl Compress) {
         if let Some(blocks) = self.buf.get(..count) {
-            compress(blocks);
+            compress.compress(blocks);
             self.blocks = self.blocks.wrapping_add(blocks.len() as u64);
         }
         self.fill = 0;
@@ -185,14 +224,14 @@ impl<const N: usize> Buffer<N> {
 
     /// As [`BlockStream::pad`]; the length field big-endian (SHA-256) or
     /// little-endian (MD5).
-    fn pad(&mut self, big_endian: bool, mut compress: impl FnMut(&[[u8; BLOCK]])) {
+    fn pad(&mut self, big_endian: bool, compress: &mut impl Compress) {
         let bits = self
             .blocks
             .wrapping_mul(BLOCK as u64)
             .wrapping_add(self.fill as u64)
             .wrapping_mul(8);
         if self.fill == Self::CAPACITY {
-            self.compress_buffer(N, &mut compress);
+            self.compress_buffer(N, compress);
         }
         let fill = self.fill;
         // The padded message ends at the first block boundary with room for
@@ -204,7 +243,7 @@ impl<const N: usize> Buffer<N> {
         let blocks = if end > Self::CAPACITY {
             // The 0x80 byte took the buffer's last room: the length goes alone
             // in one more block.
-            self.compress_buffer(N, &mut compress);
+            self.compress_buffer(N, compress);
             1
         } else {
             end / BLOCK

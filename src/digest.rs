@@ -153,6 +153,12 @@ impl BlockFunction for Md5 {
     fn compress(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
         crate::md5_compress::compress(state, blocks);
     }
+    #[cfg(m800_footprint = "compact")]
+    fn compress_words(state: &mut [u32], blocks: &[[u8; BLOCK]]) {
+        if let Ok(state) = state.try_into() {
+            Self::compress(state, blocks);
+        }
+    }
 }
 
 impl core::fmt::Debug for Md5Stream {

@@ -34,6 +34,12 @@ impl BlockFunction for Sha256 {
     fn compress(state: &mut [u32; 8], blocks: &[[u8; BLOCK]]) {
         compress256(state, blocks);
     }
+    #[cfg(m800_footprint = "compact")]
+    fn compress_words(state: &mut [u32], blocks: &[[u8; BLOCK]]) {
+        if let Ok(state) = state.try_into() {
+            Self::compress(state, blocks);
+        }
+    }
 }
 
 /// A SHA-256 computation in progress, buffering one block.
