@@ -23,7 +23,7 @@ pub fn check_method(method: &str) -> Result<()> {
     if method.len() > METHOD_MAX {
         return Err(Error::MethodTooLong);
     }
-    if !method.bytes().all(is_tchar) {
+    if !all_bytes(method.as_bytes(), is_tchar) {
         return Err(Error::InvalidMethod);
     }
     Ok(())
