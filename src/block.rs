@@ -143,15 +143,21 @@ impl<F: BlockFunction, const N: usize> BlockStream<F, N> {
 
 /// A [`BlockStream`]'s buffer and counters: everything but the state, so that
 /// its code does not depend on the compression function (see `compressor!`).
+///
+/// In this order (`repr(C)`) by default: with `fill` next to `buf`, LLVM
+/// merged their zeroing into one 264-byte `memset` call on x86-64 where a
+/// 256-byte clear is inlined (measured 1.5% of a signature). Compact builds
+/// keep Rust's order (12 B smaller on a Cortex-M3).
 #[derive(Clone)]
+#[cfg_attr(not(m800_footprint = "compact"), repr(C))]
 struct Buffer<const N: usize> {
-    buf: [[u8; BLOCK]; N],
     /// Bytes waiting in `buf`: `0..=N * BLOCK` (a full buffer is compressed by
     /// the next byte that does not fit, or by [`pad`](Self::pad)). Every byte
     /// of `buf` past `fill` is zero, so padding needs no clearing.
     fill: usize,
     /// Blocks compressed so far (including any precomputed key block).
     blocks: u64,
+    buf: [[u8; BLOCK]; N],
 }
 
 impl<const N: usize> Buffer<N> {
@@ -214,6 +220,7 @@ impl<const N: usize> Buffer<N> {
     }
 
     /// As [`BlockStream::compress_final`].
+    #[cfg_attr(not(m800_footprint = "compact"), inline)]
     fn compress_final(&mut self, count: usize, compress: &mut impl Compress) {
         if let Some(blocks) = self.buf.get(..count) {
             compress.compress(blocks);
@@ -224,6 +231,7 @@ impl<const N: usize> Buffer<N> {
 
     /// As [`BlockStream::pad`]; the length field big-endian (SHA-256) or
     /// little-endian (MD5).
+    #[cfg_attr(not(m800_footprint = "compact"), inline)]
     fn pad(&mut self, big_endian: bool, compress: &mut impl Compress) {
         let bits = self
             .blocks
