@@ -260,11 +260,14 @@ unsafe fn sign(
     out: *mut m800_signed_headers,
 ) -> m800_status {
     guard(|| {
-        // SAFETY: as this function's contract.
-        let (signer, request, nonce, out) = unsafe {
-            let request = request(req, body)?;
-            (signer(s)?, request, text(nonce, nonce_len)?, Out::new(out)?)
-        };
+        // One binding per argument, in the order they are checked: gathered
+        // in a tuple, the request was copied twice more (on a Cortex-M, stack
+        // and code).
+        // SAFETY (all four): as this function's contract.
+        let request = unsafe { request(req, body) }?;
+        let signer = unsafe { signer(s) }?;
+        let nonce = unsafe { text(nonce, nonce_len) }?;
+        let out = unsafe { Out::new(out) }?;
         // Straight into the caller's struct: no copy of the headers is staged.
         let mut written = Err(M800_ERR_INTERNAL);
         signer.sign_request_parts(&request, unix_time, nonce, &mut |parts| {
