@@ -23,7 +23,14 @@ pub fn check_method(method: &str) -> Result<()> {
     if method.len() > METHOD_MAX {
         return Err(Error::MethodTooLong);
     }
-    if !method.bytes().all(is_tchar) {
+    // Compact builds: the branch-free scan (12 B smaller on a Cortex-M3 than
+    // the early exit, which hosts keep).
+    let tchars = if cfg!(m800_footprint = "compact") {
+        all_bytes(method.as_bytes(), is_tchar)
+    } else {
+        method.bytes().all(is_tchar)
+    };
+    if !tchars {
         return Err(Error::InvalidMethod);
     }
     Ok(())

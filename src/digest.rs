@@ -28,12 +28,6 @@ impl ContentMd5 {
         stream.finish_in_place()
     }
 
-    fn from_digest(digest: &[u8]) -> ContentMd5 {
-        let mut hex = [0; CONTENT_MD5_LEN];
-        hex_encode(digest, &mut hex);
-        ContentMd5 { hex, present: true }
-    }
-
     /// The header value (empty when there is no body).
     pub fn as_str(&self) -> &str {
         // Only ASCII hex digits are ever stored.
@@ -133,11 +127,12 @@ impl Md5Stream {
             return ContentMd5::NONE;
         }
         self.0.pad();
-        let mut digest = [0u8; 16];
-        for (dst, word) in digest.as_chunks_mut::<4>().0.iter_mut().zip(self.0.state) {
-            *dst = word.to_le_bytes();
+        // Each state word's hex, little-endian: no 16-byte digest staged.
+        let mut hex = [0; CONTENT_MD5_LEN];
+        for (dst, word) in hex.as_chunks_mut::<8>().0.iter_mut().zip(self.0.state) {
+            hex_encode(&word.to_le_bytes(), dst);
         }
-        ContentMd5::from_digest(&digest)
+        ContentMd5 { hex, present: true }
     }
 }
 
@@ -152,6 +147,12 @@ impl BlockFunction for Md5 {
     const BIG_ENDIAN_LENGTH: bool = false;
     fn compress(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
         crate::md5_compress::compress(state, blocks);
+    }
+    #[cfg(m800_footprint = "compact")]
+    fn compress_words(state: &mut [u32], blocks: &[[u8; BLOCK]]) {
+        if let Ok(state) = state.try_into() {
+            Self::compress(state, blocks);
+        }
     }
 }
 

@@ -34,6 +34,12 @@ impl BlockFunction for Sha256 {
     fn compress(state: &mut [u32; 8], blocks: &[[u8; BLOCK]]) {
         compress256(state, blocks);
     }
+    #[cfg(m800_footprint = "compact")]
+    fn compress_words(state: &mut [u32], blocks: &[[u8; BLOCK]]) {
+        if let Ok(state) = state.try_into() {
+            Self::compress(state, blocks);
+        }
+    }
 }
 
 /// A SHA-256 computation in progress, buffering one block.
@@ -133,24 +139,44 @@ impl HmacKey {
         let (state, block) = stream.state_and_first_block();
         if let Some(block) = block {
             // The outer message is the 32-byte inner hash after one key block:
-            // one block with fixed padding, (64 + 32) * 8 = 768 bits. The
-            // padding half is one constant: whole-lane stores that the
-            // compression's 16-byte loads can read straight back.
-            const OUTER_PADDING: [u8; 32] = {
-                let mut p = [0u8; 32];
-                p[0] = 0x80;
-                let bits = 768u16.to_be_bytes();
-                p[30] = bits[0];
-                p[31] = bits[1];
-                p
-            };
+            // one block with fixed padding, (64 + 32) * 8 = 768 bits.
             let (digest, padding) = block.split_at_mut(32);
             put_state(state, digest);
-            crate::text::copy(padding, &OUTER_PADDING);
+            put_outer_padding(padding);
         }
         *state = self.outer;
         stream.compress_final(1);
         state_bytes(&stream.state)
+    }
+}
+
+/// Writes the outer block's padding half: `0x80`, zeros, the length 768 bits.
+/// By default one constant: whole-lane stores that the compression's 16-byte
+/// loads can read straight back.
+#[cfg(not(m800_footprint = "compact"))]
+fn put_outer_padding(padding: &mut [u8]) {
+    const OUTER_PADDING: [u8; 32] = {
+        let mut p = [0u8; 32];
+        p[0] = 0x80;
+        let bits = 768u16.to_be_bytes();
+        p[30] = bits[0];
+        p[31] = bits[1];
+        p
+    };
+    crate::text::copy(padding, &OUTER_PADDING);
+}
+
+/// Writes the outer block's padding half: `0x80`, zeros, the length 768 bits.
+/// Compact builds clear and set three bytes (a 32-byte constant would join
+/// the section of 32-byte constants every firmware image links).
+#[cfg(m800_footprint = "compact")]
+fn put_outer_padding(padding: &mut [u8]) {
+    padding.fill(0);
+    if let Some(first) = padding.first_mut() {
+        *first = 0x80;
+    }
+    if let Some(bits) = padding.last_chunk_mut::<2>() {
+        *bits = 768u16.to_be_bytes();
     }
 }
 

@@ -1,8 +1,9 @@
 //! MD5's compression function (RFC 1321 3.4): [`compress`] is our unrolled
-//! [`compress_fast`] by default (faster than `md-5` on x86-64, below) and the
-//! `md-5` crate's own under `--cfg m800_footprint="compact"` (bare metal: on a
-//! Cortex-M3 `md-5` costs about as many instructions per block as this schedule
-//! and is smaller; see the README's embedded table). `md-5` is the tests' oracle.
+//! [`compress_fast`] by default (faster than `md-5` on x86-64, below) and
+//! [`compress_compact`], one single-step loop per round, under
+//! `--cfg m800_footprint="compact"` (bare metal: the smallest code that keeps
+//! signing within Mbed TLS's instruction count; see the README's embedded
+//! table). `md-5` is the tests' oracle.
 //!
 //! ## The fast schedule
 //!
@@ -226,45 +227,41 @@ pub(crate) fn compress_fast(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
     *state = [a, b, c, d];
 }
 
-/// MD5's compression function in four loops, one per round, of four steps
-/// each (the working variables named in rotated order, so no step moves them):
-/// the small schedule for compact builds.
+/// MD5's compression function in four loops, one per round, of one step
+/// each: the small schedule for compact builds. A step reads its message word
+/// straight from the block (no copy of it), its rotation from the low bits of
+/// a word that holds the round's four rotations and turns one byte per step,
+/// and moves the working variables one place.
 #[cfg(any(test, m800_footprint = "compact"))]
-// Index arithmetic on bounded counters; every word index is taken mod 16
-// (`g & 15`) into the 16-word array, so no index is out of bounds (and the
-// firmware CI checks that no panic path is linked).
-#[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+// Every index is masked to its array's length (`& 15` of 16: the round's
+// constants, the block's words), so no index is out of bounds (and the firmware CI checks that no panic path is linked).
+#[allow(clippy::indexing_slicing)]
 pub(crate) fn compress_compact(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {
     for block in blocks {
-        // One array, filled in place (`map` on the block's words builds two
-        // more 64-byte copies on the stack at opt-level z).
-        let mut m = [0u32; 16];
-        for (word, bytes) in m.iter_mut().zip(block.as_chunks::<4>().0) {
-            *word = u32::from_le_bytes(*bytes);
-        }
+        let words = block.as_chunks::<4>().0;
         let [mut a, mut b, mut c, mut d] = *state;
         // One round: its function, its first message word and stride through
-        // the block, its four shifts, its sixteen constants.
+        // the block, its four left rotations, its sixteen constants.
         macro_rules! round {
             ($f:expr, $start:literal, $stride:literal, [$s0:literal, $s1:literal, $s2:literal, $s3:literal], $k:expr) => {{
                 let f = $f;
-                let mut g: usize = $start;
-                macro_rules! step {
-                    ($a:ident, $b:ident, $c:ident, $d:ident, $kk:expr, $s:literal) => {
-                        $a = $b.wrapping_add(
-                            $a.wrapping_add(f($b, $c, $d))
-                                .wrapping_add($kk)
-                                .wrapping_add(m[g & 15])
-                                .rotate_left($s),
-                        );
-                        g += $stride;
-                    };
-                }
-                for k in $k.as_chunks::<4>().0 {
-                    step!(a, b, c, d, k[0], $s0);
-                    step!(d, a, b, c, k[1], $s1);
-                    step!(c, d, a, b, k[2], $s2);
-                    step!(b, c, d, a, k[3], $s3);
+                // Right rotations (32 - s) % 32, one byte each, the next one
+                // lowest; `rotate_right` uses the low five bits.
+                let mut rot = u32::from_le_bytes([
+                    (32 - $s0) % 32,
+                    (32 - $s1) % 32,
+                    (32 - $s2) % 32,
+                    (32 - $s3) % 32,
+                ]);
+                for i in 0..16usize {
+                    let g = i.wrapping_mul($stride).wrapping_add($start);
+                    let t = a
+                        .wrapping_add(f(b, c, d))
+                        .wrapping_add($k[i & 15])
+                        .wrapping_add(u32::from_le_bytes(words[g & 15]));
+                    (a, d, c) = (d, c, b);
+                    b = b.wrapping_add(t.rotate_right(rot));
+                    rot = rot.rotate_right(8);
                 }
             }};
         }

@@ -52,8 +52,12 @@ use uri::is_uri_literal;
 pub const METHOD: &str = "POST";
 /// The path of the push endpoint, before `{username}@{carrier}`.
 pub const PATH_PREFIX: &str = "/api/1.0/push/";
-/// The `Content-Type` of a push request.
-pub const CONTENT_TYPE: &str = "application/json";
+/// The request's header lines around its `Content-Type` value, one constant:
+/// 16-byte constants share one section of the archive that every firmware
+/// image links whole, so neither the value nor its prefix is one.
+const CONTENT_TYPE_LINES: &str = "\r\nContent-Type: application/json\r\nContent-Length: ";
+/// The `Content-Type` of a push request: `application/json`.
+pub const CONTENT_TYPE: &str = CONTENT_TYPE_LINES.split_at(16).1.split_at(16).0;
 
 mod json;
 mod response;
@@ -260,9 +264,7 @@ impl<'a> Push<'a> {
         for piece in [METHOD, " ", uri, " HTTP/1.1\r\nHost: ", host] {
             put(piece);
         }
-        put("\r\nContent-Type: ");
-        put(CONTENT_TYPE);
-        put("\r\nContent-Length: ");
+        put(CONTENT_TYPE_LINES);
         put(content_length);
         if !headers.content_md5().is_empty() {
             put("\r\nContent-MD5: ");
@@ -367,4 +369,17 @@ pub fn parse_body(body: &[u8]) -> Result<ReceivedBody<'_>> {
         push_content,
         sender,
     })
+}
+
+#[cfg(test)]
+mod constant_tests {
+    /// The value and the header lines it is cut from.
+    #[test]
+    fn content_type() {
+        assert_eq!(super::CONTENT_TYPE, "application/json");
+        assert_eq!(
+            super::CONTENT_TYPE_LINES,
+            "\r\nContent-Type: application/json\r\nContent-Length: "
+        );
+    }
 }

@@ -79,7 +79,7 @@ unsafe fn text<'a>(ptr: *const c_char, len: usize) -> FfiResult<&'a str> {
     // SAFETY: as this function's contract; `c_char` and `u8` have one layout.
     let raw = unsafe { bytes(ptr.cast(), len) }?;
     // Every input the library accepts is ASCII: a branch-free scan first.
-    let utf8 = crate::text::all_bytes(raw, |c| c.is_ascii()) || crate::text::is_utf8(raw);
+    let utf8 = crate::text::is_ascii(raw) || crate::text::is_utf8(raw);
     if !utf8 {
         return Err(M800_ERR_INVALID_UTF8);
     }

@@ -161,36 +161,56 @@ pub struct m800_signed_headers {
     pub authorization: [c_char; M800_AUTHORIZATION_SIZE],
 }
 
-/// The request parts of `req` as the Rust API takes them; with `content_md5`
-/// (pointer and length), the body is that `Content-MD5` value instead (empty, or 32
-/// lower-case hex digits as `m800_md5_final` writes them), and `req->body` must
-/// be empty: a body and a digest together are `M800_ERR_INVALID_ARGUMENT`.
+/// What a request's body is: `req->body` as given ([`body_as_given`]) or,
+/// for the entry points that take a `Content-MD5` value instead, that value
+/// ([`digested_body`]). A call through a reference, so that the entry points
+/// without a digest link none of its parsing.
+pub(crate) type BodyArg<'x> = &'x dyn Fn(Body<'_>) -> FfiResult<Body<'_>>;
+
+/// The body as the caller passed it.
+pub(crate) fn body_as_given(body: Body<'_>) -> FfiResult<Body<'_>> {
+    Ok(body)
+}
+
+/// The body of a request digested elsewhere: the `Content-MD5` value at `md5`
+/// (empty, or 32 lower-case hex digits as `m800_md5_final` writes them); the
+/// request's own `body` must be empty: a body and a digest together are
+/// `M800_ERR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// A non-NULL `md5` must be readable for `len` bytes.
+pub(crate) unsafe fn digested_body(
+    body: Body<'_>,
+    md5: *const c_char,
+    len: usize,
+) -> FfiResult<Body<'_>> {
+    if body != Body::Bytes(&[]) {
+        return Err(M800_ERR_INVALID_ARGUMENT);
+    }
+    // SAFETY: as this function's contract.
+    let md5 = unsafe { text(md5, len) }?;
+    Ok(Body::Digest(ContentMd5::from_hex(md5)?))
+}
+
+/// The request parts of `req` as the Rust API takes them, the body as `body`
+/// makes it.
 ///
 /// # Safety
 /// A non-NULL `req` must be a valid `m800_request` whose pointers are readable
-/// for their lengths during `'a`; `content_md5`'s pointer readable for its length.
+/// for their lengths during `'a`.
 pub(crate) unsafe fn request<'a>(
     req: *const m800_request,
-    content_md5: Option<(*const c_char, usize)>,
+    body: BodyArg<'_>,
 ) -> FfiResult<Request<'a>> {
-    // SAFETY (all): the contract covers `req`, each of its pointers and lengths,
-    // and `content_md5`.
+    // SAFETY (all): the contract covers `req` and each of its pointers and lengths.
     unsafe {
         let req = get(req)?;
-        let mut request = Request {
+        Ok(Request {
             method: text(req.method, req.method_len)?,
             uri: text(req.uri, req.uri_len)?,
             content_type: text(req.content_type, req.content_type_len)?,
-            body: Body::Bytes(bytes(req.body, req.body_len)?),
-        };
-        if let Some((md5, md5_len)) = content_md5 {
-            if request.body != Body::Bytes(&[]) {
-                return Err(M800_ERR_INVALID_ARGUMENT);
-            }
-            let md5 = ContentMd5::from_hex(text(md5, md5_len)?)?;
-            request.body = Body::Digest(md5);
-        }
-        Ok(request)
+            body: body(Body::Bytes(bytes(req.body, req.body_len)?))?,
+        })
     }
 }
 
@@ -233,18 +253,21 @@ impl Out<m800_signed_headers> {
 unsafe fn sign(
     s: *const m800_signer,
     req: *const m800_request,
-    content_md5: Option<(*const c_char, usize)>,
+    body: BodyArg<'_>,
     unix_time: u64,
     nonce: *const c_char,
     nonce_len: usize,
     out: *mut m800_signed_headers,
 ) -> m800_status {
     guard(|| {
-        // SAFETY: as this function's contract.
-        let (signer, request, nonce, out) = unsafe {
-            let request = request(req, content_md5)?;
-            (signer(s)?, request, text(nonce, nonce_len)?, Out::new(out)?)
-        };
+        // One binding per argument, in the order they are checked: gathered
+        // in a tuple, the request was copied twice more (on a Cortex-M, stack
+        // and code).
+        // SAFETY (all four): as this function's contract.
+        let request = unsafe { request(req, body) }?;
+        let signer = unsafe { signer(s) }?;
+        let nonce = unsafe { text(nonce, nonce_len) }?;
+        let out = unsafe { Out::new(out) }?;
         // Straight into the caller's struct: no copy of the headers is staged.
         let mut written = Err(M800_ERR_INTERNAL);
         signer.sign_request_parts(&request, unix_time, nonce, &mut |parts| {
@@ -272,7 +295,7 @@ pub unsafe extern "C" fn m800_sign_request(
     out: *mut m800_signed_headers,
 ) -> m800_status {
     // SAFETY: same contract (no digest).
-    unsafe { sign(s, req, None, unix_time, nonce, nonce_len, out) }
+    unsafe { sign(s, req, &body_as_given, unix_time, nonce, nonce_len, out) }
 }
 
 /// As `m800_sign_request`, for a body digested in chunks: `content_md5` is the
@@ -294,9 +317,11 @@ pub unsafe extern "C" fn m800_sign_request_md5(
     nonce_len: usize,
     out: *mut m800_signed_headers,
 ) -> m800_status {
-    let md5 = Some((content_md5, content_md5_len));
-    // SAFETY: same contract.
-    unsafe { sign(s, req, md5, unix_time, nonce, nonce_len, out) }
+    // SAFETY: same contract (`content_md5` readable for `content_md5_len` bytes).
+    unsafe {
+        let body: BodyArg<'_> = &|body| digested_body(body, content_md5, content_md5_len);
+        sign(s, req, body, unix_time, nonce, nonce_len, out)
+    }
 }
 
 /// As `m800_sign_request`, and also writes the string to sign (for comparing
@@ -322,7 +347,7 @@ pub unsafe extern "C" fn m800_sign_request_with_string(
     guard(|| {
         // SAFETY: as this function's contract.
         let (signer, request, nonce, out, sts) = unsafe {
-            let request = request(req, None)?;
+            let request = request(req, &body_as_given)?;
             let sts = TextOut::new(sts, sts_cap, sts_len)?;
             (
                 signer(s)?,

@@ -3,7 +3,9 @@
 //! raw HTTP/1.1 bytes), the simple `m800_verify_request`, the replay cache
 //! on caller slots, and the caller's own replay store (a callback).
 
-use super::signer::{m800_request, m800_signer, request, signer, M800_STRING_TO_SIGN_SIZE};
+use super::signer::{
+    digested_body, m800_request, m800_signer, request, signer, BodyArg, M800_STRING_TO_SIGN_SIZE,
+};
 use super::status::m800_status::{self, *};
 use super::{bytes, get, guard, text, FfiResult, Out};
 use crate::http::HttpRequest;
@@ -619,8 +621,12 @@ unsafe fn parts_received<'a>(
     unsafe {
         let x_m_date = x_m_date.map(|(d, len)| text(d, len)).transpose()?;
         let authorization = text(authorization.0, authorization.1)?;
+        let body: BodyArg<'_> = &|body| match content_md5 {
+            Some((md5, len)) => digested_body(body, md5, len),
+            None => Ok(body),
+        };
         Ok(ReceivedRequest::new(
-            request(req, content_md5)?,
+            request(req, body)?,
             x_m_date,
             authorization,
         ))

@@ -7,11 +7,11 @@ use crate::limits::URI_MAX;
 use crate::text::Writer;
 use crate::{Error, Result};
 
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
-
-/// The upper-case hex digit of a value below 16.
+/// The upper-case hex digit of a value below 16: the lower-case table's,
+/// raised (a second 16-byte table would sit in the constants every firmware
+/// image links).
 fn hex_upper(n: u8) -> u8 {
-    HEX_UPPER.get(usize::from(n)).copied().unwrap_or(b'0')
+    crate::text::nibble(n).to_ascii_uppercase()
 }
 
 /// Bytes written as they are in a URI part: RFC 3986 unreserved, the
