@@ -62,8 +62,17 @@ pub(crate) const MAC_BLOCKS: usize = 4;
 #[cfg(m800_footprint = "compact")]
 pub(crate) const MAC_BLOCKS: usize = 1;
 
-/// A MAC computation in progress (see [`MAC_BLOCKS`]).
-pub(crate) type MacStream = BlockStream<Sha256, MAC_BLOCKS>;
+/// Blocks the verifier's MAC buffers: three (192 bytes) still hold a typical
+/// received string to sign in one call, and the block less is stack under the
+/// verifier's own frames.
+#[cfg(not(m800_footprint = "compact"))]
+pub(crate) const VERIFY_MAC_BLOCKS: usize = 3;
+/// Blocks the verifier's MAC buffers: one, as [`MAC_BLOCKS`].
+#[cfg(m800_footprint = "compact")]
+pub(crate) const VERIFY_MAC_BLOCKS: usize = 1;
+
+/// A MAC computation in progress, buffering `N` blocks (see [`MAC_BLOCKS`]).
+pub(crate) type MacStream<const N: usize = MAC_BLOCKS> = BlockStream<Sha256, N>;
 
 /// A plain SHA-256 of everything `feed` hands over.
 pub(crate) fn sha256(feed: impl FnOnce(&mut Sha256Stream)) -> [u8; 32] {
@@ -127,14 +136,14 @@ impl HmacKey {
     }
 
     /// A MAC computation over this key: feed the message, then [`finish`](Self::finish).
-    pub(crate) fn start(&self) -> MacStream {
+    pub(crate) fn start<const N: usize>(&self) -> MacStream<N> {
         MacStream::resume(self.inner, 1)
     }
 
     /// The tag of the message fed into `stream` (from [`start`](Self::start)).
     /// The outer hash reuses the stream's own block and state, so a MAC needs
     /// no second 64-byte buffer.
-    pub(crate) fn finish(&self, stream: &mut MacStream) -> [u8; 32] {
+    pub(crate) fn finish<const N: usize>(&self, stream: &mut MacStream<N>) -> [u8; 32] {
         stream.pad();
         let (state, block) = stream.state_and_first_block();
         if let Some(block) = block {

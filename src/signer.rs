@@ -5,7 +5,7 @@
 use crate::canonical::CanonicalFields;
 use crate::date::HttpDate;
 use crate::digest::ContentMd5;
-use crate::hmac::HmacKey;
+use crate::hmac::{HmacKey, MAC_BLOCKS};
 use crate::limits::KEY_MAX;
 use crate::sign::{Request, SignedHeaders};
 use crate::signature::{Encoding, Signature};
@@ -85,7 +85,7 @@ impl Signer {
 
     /// HMAC-SHA256 of raw bytes (a string to sign built elsewhere).
     pub fn sign_bytes(&self, message: &[u8]) -> Signature {
-        let mut stream = self.mac.start();
+        let mut stream = self.mac.start::<MAC_BLOCKS>();
         stream.update(message);
         Signature::from_bytes(self.mac.finish(&mut stream))
     }
@@ -93,7 +93,13 @@ impl Signer {
     /// HMAC-SHA256 of the string to sign, fed field by field: the string itself
     /// is never built.
     pub fn sign_fields(&self, fields: &CanonicalFields<'_>) -> Signature {
-        let mut stream = self.mac.start();
+        self.sign_fields_in::<MAC_BLOCKS>(fields)
+    }
+
+    /// [`sign_fields`](Self::sign_fields) buffering `N` blocks (the verifier's
+    /// [`VERIFY_MAC_BLOCKS`](crate::hmac::VERIFY_MAC_BLOCKS)).
+    pub(crate) fn sign_fields_in<const N: usize>(&self, fields: &CanonicalFields<'_>) -> Signature {
+        let mut stream = self.mac.start::<N>();
         fields.feed(|piece| stream.update(piece));
         Signature::from_bytes(self.mac.finish(&mut stream))
     }
