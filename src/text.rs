@@ -15,7 +15,7 @@ pub(crate) fn nibble(n: u8) -> u8 {
 ///
 /// Four bytes at a time in a `u64` (SWAR): their eight nibbles are spread one
 /// per byte, then turned into digits with two adds (README, "Performance").
-/// Compact builds use [`hex_encode_compact`].
+/// Compact builds use `hex_encode_compact`.
 #[cfg(not(m800_footprint = "compact"))]
 pub(crate) fn hex_encode(bytes: &[u8], out: &mut [u8]) {
     let (words, tail) = bytes.as_chunks::<4>();
