@@ -436,6 +436,13 @@ impl<'a> AuthParams<'a> {
         if !params {
             return Err(Bad);
         }
+        Self::from_slots(slots)
+    }
+
+    /// The parameters once the list is read: each must have been there
+    /// ([`Error::MissingAuthParam`] otherwise).
+    #[inline(always)]
+    fn from_slots(slots: [Option<RawParam<'a>>; 3]) -> Result<AuthParams<'a>> {
         let [key, nonce, signature] = slots;
         Ok(AuthParams {
             key: present(key)?,
@@ -547,12 +554,7 @@ impl<'a> AuthParams<'a> {
         if params == 0 {
             return Err(Error::MalformedAuthorization);
         }
-        let [key, nonce, signature] = slots;
-        Ok(AuthParams {
-            key: present(key)?,
-            nonce: present(nonce)?,
-            signature: present(signature)?,
-        })
+        Self::from_slots(slots)
     }
 }
 
