@@ -13,6 +13,12 @@ use std::time::Duration;
 const T: u64 = 1_764_331_200;
 const DATE: &str = "Fri, 28 Nov 2025 12:00:00 GMT";
 
+/// Checks and records the pair at `T` for a request dated `T` (kept for the
+/// 300 s window).
+fn check(store: &mut RedisReplayStore, key: &str, nonce: &str) -> Freshness {
+    store.check_and_record(key, nonce, T + 300, T)
+}
+
 fn client(server: &RedisServer) -> redis::Connection {
     redis::Client::open(server.url())
         .and_then(|c| c.get_connection())
@@ -25,19 +31,10 @@ fn fresh_then_replay_with_the_window_as_ttl() {
         return;
     };
     let mut store = RedisReplayStore::open(&server.url()).expect("url");
-    assert_eq!(
-        store.check_and_record("k", "n1", T + 300, T),
-        Freshness::Fresh
-    );
-    assert_eq!(
-        store.check_and_record("k", "n1", T + 300, T),
-        Freshness::Replay
-    );
+    assert_eq!(check(&mut store, "k", "n1"), Freshness::Fresh);
+    assert_eq!(check(&mut store, "k", "n1"), Freshness::Replay);
     // Another key, the same nonce: another pair.
-    assert_eq!(
-        store.check_and_record("k2", "n1", T + 300, T),
-        Freshness::Fresh
-    );
+    assert_eq!(check(&mut store, "k2", "n1"), Freshness::Fresh);
     // A request dated 100 s ago is kept 200 s more.
     assert_eq!(
         store.check_and_record("k", "n2", T + 200, T),
@@ -60,14 +57,8 @@ fn two_stores_on_one_server_share_nonces() {
     };
     let mut a = RedisReplayStore::open(&server.url()).expect("url");
     let mut b = a.clone();
-    assert_eq!(
-        a.check_and_record("k", "shared", T + 300, T),
-        Freshness::Fresh
-    );
-    assert_eq!(
-        b.check_and_record("k", "shared", T + 300, T),
-        Freshness::Replay
-    );
+    assert_eq!(check(&mut a, "k", "shared"), Freshness::Fresh);
+    assert_eq!(check(&mut b, "k", "shared"), Freshness::Replay);
 }
 
 fn signed(signer: &Signer, body: &[u8], nonce: &str) -> String {
@@ -136,14 +127,8 @@ fn unreachable_redis_refuses() {
     let mut store = RedisReplayStore::open(&format!("redis://127.0.0.1:{port}"))
         .expect("url")
         .with_timeout(Duration::from_millis(300));
-    assert_eq!(
-        store.check_and_record("k", "n", T + 300, T),
-        Freshness::Full
-    );
-    assert_eq!(
-        store.check_and_record("k", "n", T + 300, T),
-        Freshness::Full
-    );
+    assert_eq!(check(&mut store, "k", "n"), Freshness::Full);
+    assert_eq!(check(&mut store, "k", "n"), Freshness::Full);
     let signer = Signer::new("a-demo-key", b"a-demo-secret").unwrap();
     let body = b"{}";
     let auth = signed(&signer, body, "u-1");
@@ -165,23 +150,14 @@ fn redis_that_went_away_refuses_then_recovers() {
     let mut store = RedisReplayStore::open(&server.url())
         .expect("url")
         .with_timeout(Duration::from_millis(500));
-    assert_eq!(
-        store.check_and_record("k", "a", T + 300, T),
-        Freshness::Fresh
-    );
+    assert_eq!(check(&mut store, "k", "a"), Freshness::Fresh);
     drop(server);
-    assert_eq!(
-        store.check_and_record("k", "b", T + 300, T),
-        Freshness::Full
-    );
+    assert_eq!(check(&mut store, "k", "b"), Freshness::Full);
     // A new server on the same port: the store reconnects.
     let Some(again) = RedisServer::start_on(port, &[]) else {
         return;
     };
-    assert_eq!(
-        store.check_and_record("k", "b", T + 300, T),
-        Freshness::Fresh
-    );
+    assert_eq!(check(&mut store, "k", "b"), Freshness::Fresh);
     drop(again);
 }
 
@@ -218,15 +194,9 @@ fn full_redis_refuses() {
     }
     assert!(filled > 0);
     let mut store = RedisReplayStore::open(&server.url()).expect("url");
-    assert_eq!(
-        store.check_and_record("k", "late", T + 300, T),
-        Freshness::Full
-    );
+    assert_eq!(check(&mut store, "k", "late"), Freshness::Full);
     let size_before: u64 = redis::cmd("DBSIZE").query(&mut c).unwrap();
-    assert_eq!(
-        store.check_and_record("k", "late", T + 300, T),
-        Freshness::Full
-    );
+    assert_eq!(check(&mut store, "k", "late"), Freshness::Full);
     let size_after: u64 = redis::cmd("DBSIZE").query(&mut c).unwrap();
     assert_eq!(size_before, size_after);
 }
