@@ -144,10 +144,9 @@ impl<F: BlockFunction, const N: usize> BlockStream<F, N> {
 /// A [`BlockStream`]'s buffer and counters: everything but the state, so that
 /// its code does not depend on the compression function (see `compressor!`).
 ///
-/// In this order (`repr(C)`) by default: with `fill` next to `buf`, LLVM
-/// merged their zeroing into one 264-byte `memset` call on x86-64 where a
-/// 256-byte clear is inlined (measured 1.5% of a signature). Compact builds
-/// keep Rust's order (12 B smaller on a Cortex-M3).
+/// In this order (`repr(C)`) by default, so that LLVM clears `buf` inline
+/// rather than merging it with `fill` into a `memset` call; compact builds
+/// keep Rust's order, which is smaller (README, "Performance").
 #[derive(Clone)]
 #[cfg_attr(not(m800_footprint = "compact"), repr(C))]
 struct Buffer<const N: usize> {

@@ -23,8 +23,8 @@ pub fn check_method(method: &str) -> Result<()> {
     if method.len() > METHOD_MAX {
         return Err(Error::MethodTooLong);
     }
-    // Compact builds: the branch-free scan (12 B smaller on a Cortex-M3 than
-    // the early exit, which hosts keep).
+    // Compact builds: the branch-free scan (smaller on a Cortex-M3 than the
+    // early exit, which hosts keep).
     let tchars = if cfg!(m800_footprint = "compact") {
         all_bytes(method.as_bytes(), is_tchar)
     } else {

@@ -3,11 +3,10 @@
 //!
 //! Why not the `hmac` crate's `Hmac<Sha256>`: a signature here is a handful of
 //! short pieces fed into a precomputed keyed state, so the fixed costs around
-//! the compression function dominate. Keeping the keyed state as two bare
-//! SHA-256 midstates (64 bytes) and writing the outer block directly measured
-//! faster on x86-64 and smaller in code and stack on Cortex-M than the generic
-//! block-buffer machinery (see the README's performance notes). The `hmac`
-//! crate remains the oracle: the property tests compare every output with it.
+//! the compression function dominate. The keyed state is two bare SHA-256
+//! midstates (64 bytes) and the outer block is written directly (the figures
+//! behind this are in the README's performance section). The `hmac` crate
+//! remains the oracle: the property tests compare every output with it.
 #![forbid(unsafe_code)]
 
 use crate::block::{BlockFunction, BlockStream, BLOCK};
@@ -46,16 +45,14 @@ impl BlockFunction for Sha256 {
 ///
 /// Started from a keyed midstate it holds key material until its first
 /// compression; [`HmacKey::finish`] always compresses, so none is left once a
-/// MAC is finished, and the per-request state needs no wiping (which measured
-/// at a third of a signature's cost).
+/// MAC is finished, and the per-request state needs no wiping.
 pub(crate) type Sha256Stream = BlockStream<Sha256>;
 
 /// Blocks a MAC computation buffers. Four (256 bytes) hold a typical string to
 /// sign with its padding, so its inner hash is one compression call made after
-/// the whole message is written; measured on x86-64 with SHA-NI, that brought
-/// a signature from 1.39x to ~1.2x its four compressions (benches/sign.rs,
-/// `signature_vs_floor`). `--cfg m800_footprint="compact"` keeps one block,
-/// for the smallest stack on microcontrollers.
+/// the whole message is written (benches/sign.rs, `signature_vs_floor`).
+/// `--cfg m800_footprint="compact"` keeps one block, for the smallest stack on
+/// microcontrollers.
 #[cfg(not(m800_footprint = "compact"))]
 pub(crate) const MAC_BLOCKS: usize = 4;
 /// Blocks a MAC computation buffers: one, for the smallest stack.

@@ -28,24 +28,7 @@
 //! table is therefore read through [`core::hint::black_box`], once per block,
 //! so its values are loads rather than immediates and stay in the early sum.
 //! `black_box` only affects speed: the result is the same whatever it does.
-//!
-//! Measured on the 2-core AMD EPYC (Zen 3) build machine, baseline x86-64 (no
-//! `target-cpu`), release profile (opt-level 3, LTO, one codegen unit): a C
-//! harness (gcc -O2) times OpenSSL 3.0.22's `MD5()` (Debian libcrypto, the
-//! `md5-x86_64.pl` assembler) and both compression functions plus the same
-//! padding, interleaved in one process; medians of 41 rounds, five runs (the
-//! machine is shared and noisy, so each figure is the range over the runs):
-//!
-//! | body | OpenSSL `MD5()` | `md-5` 0.11 | this | this / OpenSSL | `md-5` / this |
-//! | --- | --- | --- | --- | --- | --- |
-//! | 4 KiB | 6.33-6.45 us | 7.55-7.65 us | 6.05-6.19 us | 0.95-0.97 | 1.23-1.25 |
-//! | 1 MiB | 1.60-1.62 ms | 1.90-1.92 ms | 1.52-1.55 ms | 0.95-0.96 | 1.23-1.25 |
-//!
-//! llvm-mca (`-mcpu=znver3`) on the three loops agrees: 294 cycles per block
-//! here, 305 for OpenSSL, 370 for `md-5`; the dependency chain above bounds it
-//! at 288. Without the `black_box` (constants as immediates) the same source
-//! is only 3% faster than `md-5` (1.15x OpenSSL); with G written `((b ^ c) & d) ^ c` it is 10% slower;
-//! F written `(b & c) + (d & !b)` gains nothing.
+//! The measurements behind each choice are in the README's performance section.
 #![forbid(unsafe_code)]
 
 use crate::block::BLOCK;
@@ -130,9 +113,8 @@ fn ii(a: u32, b: u32, c: u32, d: u32, m: u32, k: u32, s: u32) -> u32 {
 /// `state`, the same contract as `md5::block_api::compress`. No padding:
 /// callers pass whole blocks.
 ///
-/// Never inlined: inlined into a caller, LLVM schedules the body differently
-/// (about 1% slower in llvm-mca and in the benchmark), and one call per run
-/// of blocks costs nothing measurable.
+/// Never inlined: inlined into a caller, LLVM schedules the body worse, and
+/// the call is made once per run of blocks.
 #[cfg(any(test, not(m800_footprint = "compact")))]
 #[inline(never)]
 pub(crate) fn compress_fast(state: &mut [u32; 4], blocks: &[[u8; BLOCK]]) {

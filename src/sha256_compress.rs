@@ -1,14 +1,11 @@
 //! SHA-256's compression function (FIPS 180-4 6.2.2): `sha2`'s own by default,
 //! and under `--cfg m800_footprint="compact"` a rolled one written for small
-//! cores. On a Cortex-M3 (the C firmware of ffi-tests/firmware) `sha2`'s compact
-//! backend costs about 5,300 instructions per block and its unrolled one about
-//! 3,800 at 6.7 KB more code: neither meets the embedded budgets (signature speed
-//! no worse than Mbed TLS, sign-only library at most 8 KiB), so compact builds
-//! use this one. Two rounds per loop pass, the second naming the working
-//! variables in rotated order, so only the pass moves them (once, two places;
-//! four rounds per pass were 172 B more for about 320 fewer instructions per
-//! block); the message schedule is the 16-word window, updated in place two
-//! words per pass. `sha2` is the tests' oracle.
+//! cores: on a Cortex-M3 neither of `sha2`'s backends meets the embedded budgets
+//! (signature speed no worse than Mbed TLS, sign-only library at most 8 KiB;
+//! the figures are in the README's embedded section). Two rounds per loop pass,
+//! the second naming the working variables in rotated order, so only the pass
+//! moves them (once, two places); the message schedule is the 16-word window,
+//! updated in place two words per pass. `sha2` is the tests' oracle.
 #![forbid(unsafe_code)]
 
 #[cfg(any(test, m800_footprint = "compact"))]
@@ -44,7 +41,7 @@ const K: [[u32; 4]; 16] = [
 ];
 
 /// SHA-256's compression function, two rounds per loop pass (the schedule
-/// inlined: out of line its call cost more than the 36 B it saves).
+/// inlined: out of line, its call costs more code than it saves).
 #[cfg(any(test, m800_footprint = "compact"))]
 // Every index is masked to its array's length (`& 31` of the 32 constant
 // pairs, `& 7` of the window's 8 pairs), so no index is out of bounds (and

@@ -34,9 +34,8 @@ pub(crate) fn hex_encode(bytes: &[u8], out: &mut [u8]) {
 }
 
 /// Lower-case hex of `bytes` into `out`, which must be exactly twice as long:
-/// a table lookup per nibble. On a Cortex-M3 this costs about what the SWAR
-/// version does (its 64-bit arithmetic is four instructions per step there)
-/// in 170 fewer bytes.
+/// a table lookup per nibble. On a Cortex-M3 this is as fast as the SWAR
+/// version (whose 64-bit arithmetic is slow there) and smaller.
 #[cfg(any(test, m800_footprint = "compact"))]
 pub(crate) fn hex_encode_compact(bytes: &[u8], out: &mut [u8]) {
     for (b, pair) in bytes.iter().zip(out.as_chunks_mut::<2>().0) {
@@ -81,8 +80,8 @@ const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 ///
 /// Written out here rather than taken from the `base64` crate: the signature
 /// is the only base64 in the protocol, always 32 bytes, and the general
-/// engine cost about 740 bytes of Cortex-M code even in hex-only firmware
-/// (the encoding is chosen at run time), against about 100 for this.
+/// engine is linked even into hex-only firmware (the encoding is chosen at
+/// run time); the figures are in the README's embedded section.
 pub(crate) fn base64_encode_32(bytes: &[u8; 32], out: &mut [u8; 44]) {
     let mut acc = 0u32;
     let mut bits = 0u32;
@@ -147,7 +146,7 @@ pub(crate) fn base64_decode_32(text: &[u8]) -> Option<[u8; 32]> {
 }
 
 /// RFC 9110 `tchar`. Always inlined: it runs per byte of every header name
-/// and token the parsers read, where a call measured at 5% of a verification.
+/// and token the parsers read.
 #[inline(always)]
 pub(crate) const fn is_tchar(c: u8) -> bool {
     matches!(c,
@@ -170,8 +169,8 @@ pub(crate) fn all_bytes(bytes: &[u8], class: impl Fn(u8) -> bool) -> bool {
 }
 
 /// Whether every byte of `bytes` is ASCII: four bytes at a time, their bits
-/// ORed together and tested once (on a Cortex-M3 a fifth of the instructions
-/// of a byte loop; the loops vectorize on hosts).
+/// ORed together and tested once (fewer instructions than a byte loop on a
+/// Cortex-M3; the loops vectorize on hosts).
 #[cfg(any(test, feature = "ffi"))]
 pub(crate) fn is_ascii(bytes: &[u8]) -> bool {
     let (words, tail) = bytes.as_chunks::<4>();
@@ -184,10 +183,10 @@ pub(crate) fn is_ascii(bytes: &[u8]) -> bool {
 
 /// Whether `bytes` is UTF-8, exactly as `core::str::from_utf8(bytes).is_ok()`
 /// (property-tested against it): a table-free check for the C layer's text
-/// inputs, where `from_utf8` and its 256-byte table were ~620 B of a Cortex-M
+/// inputs, where `from_utf8` would link its 256-byte table into a Cortex-M
 /// image (README, "Size, stack and speed on a microcontroller").
-// The rare path: kept out of the callers' frames on hosts (x86-64: 16 B of
-// m800_verify's stack); compact builds inline it (30 B smaller on Cortex-M).
+// The rare path: kept out of the callers' frames on hosts (stack under
+// m800_verify); compact builds inline it (smaller code).
 #[cfg(any(test, feature = "ffi"))]
 #[cfg_attr(not(m800_footprint = "compact"), cold, inline(never))]
 pub(crate) fn is_utf8(bytes: &[u8]) -> bool {
