@@ -1,6 +1,6 @@
 //! MD5's compression function (RFC 1321 3.4): [`compress`] is our unrolled
-//! [`compress_fast`] by default (faster than `md-5` on x86-64, below) and
-//! `compress_compact`, one single-step loop per round, under
+//! [`compress_fast`] by default (faster than `md-5` on x86-64: the schedule
+//! below) and `compress_compact`, one single-step loop per round, under
 //! `--cfg m800_footprint="compact"` (bare metal: the smallest code that keeps
 //! signing within Mbed TLS's instruction count; see the README's embedded
 //! table). `md-5` is the tests' oracle.
