@@ -125,10 +125,12 @@ fn md5_stream(c: &mut Criterion) {
 
 fn received<'a>(body: &'a [u8], authorization: &'a str) -> ReceivedRequest<'a> {
     ReceivedRequest {
-        method: "POST",
-        uri: URI,
-        content_type: CONTENT_TYPE,
-        body: Body::Bytes(body),
+        request: Request {
+            method: "POST",
+            uri: URI,
+            content_type: CONTENT_TYPE,
+            body: Body::Bytes(body),
+        },
         x_m_date: Some("Fri, 28 Nov 2025 12:00:00 GMT"),
         authorization,
     }

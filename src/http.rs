@@ -38,7 +38,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
-use crate::sign::Body;
+use crate::sign::{Body, Request};
 use crate::text::is_tchar;
 use crate::verify::ReceivedRequest;
 use crate::{Error, Result};
@@ -338,10 +338,12 @@ impl<'a> HttpRequest<'a> {
     /// the verifier rejects as malformed).
     pub fn to_received(&self) -> ReceivedRequest<'a> {
         ReceivedRequest {
-            method: self.method,
-            uri: self.target,
-            content_type: self.header("content-type").unwrap_or(""),
-            body: Body::Bytes(self.body),
+            request: Request {
+                method: self.method,
+                uri: self.target,
+                content_type: self.header("content-type").unwrap_or(""),
+                body: Body::Bytes(self.body),
+            },
             x_m_date: self.header("x-m-date"),
             authorization: self.header("authorization").unwrap_or(""),
         }

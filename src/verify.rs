@@ -13,15 +13,17 @@
 //!
 //! ```
 //! use m800_sign::verify::{ReceivedRequest, ReplayCache, ReplaySlot, Verifier};
-//! use m800_sign::{Body, Signer};
+//! use m800_sign::{Body, Request, Signer};
 //!
 //! let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
 //! let mut replay = ReplayCache::new([ReplaySlot::EMPTY; 32]);
 //! let request = ReceivedRequest {
-//!     method: "POST",
-//!     uri: "/callback/delivery",
-//!     content_type: "application/json",
-//!     body: Body::Bytes(br#"{"requestId":"r-1","status":"delivered"}"#),
+//!     request: Request {
+//!         method: "POST",
+//!         uri: "/callback/delivery",
+//!         content_type: "application/json",
+//!         body: Body::Bytes(br#"{"requestId":"r-1","status":"delivered"}"#),
+//!     },
 //!     x_m_date: Some("Fri, 28 Nov 2025 12:00:00 GMT"),
 //!     authorization: "MAAIISDK10 key=\"a-demo-key\", nonce=\"cb-0001\", \
 //!         signature=\"de728d2ba2b3b92dc5810b6d28d0bf9d919a118edae41ff42fec8fc648d6493e\"",
@@ -44,7 +46,7 @@ use crate::date::HttpDate;
 use crate::digest::ContentMd5;
 use crate::hmac::VERIFY_MAC_BLOCKS;
 use crate::limits::{KEY_MAX, NONCE_MAX};
-use crate::sign::Body;
+use crate::sign::Request;
 use crate::signature::{Encoding, Signature};
 use crate::signer::Signer;
 use crate::{Error, Result};
@@ -56,17 +58,14 @@ pub use crate::replay_redis::RedisReplayStore;
 /// The default clock window: 300 seconds either side of the verifier's clock.
 pub const DEFAULT_WINDOW_S: u32 = 300;
 
-/// A request as received by a server.
+/// A request as received by a server: its signed parts and the two signing
+/// headers it came with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReceivedRequest<'a> {
-    /// The method from the request line.
-    pub method: &'a str,
-    /// The request target from the request line, verbatim.
-    pub uri: &'a str,
-    /// The `Content-Type` value verbatim; empty when absent.
-    pub content_type: &'a str,
-    /// The body received (or its finished streaming MD5).
-    pub body: Body<'a>,
+    /// The signed parts as received: the method and the request target from
+    /// the request line verbatim, the `Content-Type` value verbatim (empty
+    /// when absent), and the body received (or its finished streaming MD5).
+    pub request: Request<'a>,
     /// The `X-M-Date` value, `None` when the header is absent.
     pub x_m_date: Option<&'a str>,
     /// The `Authorization` value.
@@ -74,19 +73,23 @@ pub struct ReceivedRequest<'a> {
 }
 
 impl<'a> ReceivedRequest<'a> {
-    /// The request parts `r` as received with its two signing headers.
-    pub fn new(r: crate::Request<'a>, x_m_date: Option<&'a str>, authorization: &'a str) -> Self {
-        let crate::Request {
-            method,
-            uri,
-            content_type,
-            body,
-        } = r;
+    /// `request` as received with its two signing headers.
+    ///
+    /// ```
+    /// use m800_sign::verify::ReceivedRequest;
+    /// use m800_sign::{Body, Request};
+    /// let request = Request {
+    ///     method: "GET",
+    ///     uri: "/health",
+    ///     content_type: "",
+    ///     body: Body::Bytes(b""),
+    /// };
+    /// let received = ReceivedRequest::new(request, None, "");
+    /// assert_eq!(received.request.uri, "/health");
+    /// ```
+    pub fn new(request: Request<'a>, x_m_date: Option<&'a str>, authorization: &'a str) -> Self {
         ReceivedRequest {
-            method,
-            uri,
-            content_type,
-            body,
+            request,
             x_m_date,
             authorization,
         }
@@ -312,7 +315,7 @@ impl<K: KeyStore> Verifier<K> {
         // 3. The date window.
         let (x_m_date, timestamp) = check_date(request.x_m_date, now, self.window_s)?;
         // 4. The signature.
-        check_signature(request, x_m_date, nonce, signer, claimed)?;
+        check_signature(&request.request, x_m_date, nonce, signer, claimed)?;
         // 5. The replay store, last.
         if let Some(store) = replay {
             record(store, signer.key(), nonce, timestamp, now, self.window_s)?;
@@ -349,15 +352,15 @@ impl<K: KeyStore> Verifier<K> {
         let auth = AuthParams::parse(request.authorization)?;
         let nonce = auth.nonce.param::<NONCE_MAX>()?;
         let x_m_date = request.x_m_date.ok_or(Error::MissingDate)?;
-        let content_md5 = request.body.content_md5();
-        received_fields(request, &content_md5, x_m_date, nonce.as_str())?.write(buf)
+        let content_md5 = request.request.body.content_md5();
+        received_fields(&request.request, &content_md5, x_m_date, nonce.as_str())?.write(buf)
     }
 }
 
 /// The canonical fields of a request as received: its own parts, the MD5 of the
 /// body received (never a `Content-MD5` header), and the date and nonce it sent.
 fn received_fields<'f>(
-    request: &ReceivedRequest<'f>,
+    request: &Request<'f>,
     content_md5: &'f ContentMd5,
     x_m_date: &'f str,
     nonce: &'f str,
@@ -388,7 +391,7 @@ fn check_date(x_m_date: Option<&str>, now: u64, window_s: u32) -> Result<(&str, 
 /// Step 4: the MD5 of the body received, then the MAC.
 #[inline(never)]
 fn check_signature(
-    request: &ReceivedRequest<'_>,
+    request: &Request<'_>,
     x_m_date: &str,
     nonce: &str,
     signer: &Signer,

@@ -25,10 +25,10 @@ fn minimal_get() {
     assert_eq!(r.headers().count(), 0);
     assert_eq!(r.header("host"), None);
     let rx = r.to_received();
-    assert_eq!(rx.content_type, "");
+    assert_eq!(rx.request.content_type, "");
     assert_eq!(rx.x_m_date, None);
     assert_eq!(rx.authorization, "");
-    assert_eq!(rx.body, Body::Bytes(b""));
+    assert_eq!(rx.request.body, Body::Bytes(b""));
     // No Authorization header: the verifier calls it malformed.
     let signer = Signer::new("k", b"s").unwrap();
     assert_eq!(

@@ -173,10 +173,12 @@ fn verifying_paths_do_not_allocate() {
     let signer = Signer::new("a-demo-key", b"a-demo-secret").unwrap();
     let verifier = Verifier::new(&signer);
     let received = |authorization| ReceivedRequest {
-        method: "POST",
-        uri: "/api/1.0/push/alice@m800.com",
-        content_type: "application/json",
-        body: Body::Bytes(BODY),
+        request: Request {
+            method: "POST",
+            uri: "/api/1.0/push/alice@m800.com",
+            content_type: "application/json",
+            body: Body::Bytes(BODY),
+        },
         x_m_date: Some("Fri, 28 Nov 2025 12:00:00 GMT"),
         authorization,
     };

@@ -135,10 +135,12 @@ proptest! {
         };
         let escaped = header(sig.as_str());
         let received = |authorization| ReceivedRequest {
-            method: "POST",
-            uri: "/cb",
-            content_type: "",
-            body: Body::None,
+            request: Request {
+                method: "POST",
+                uri: "/cb",
+                content_type: "",
+                body: Body::None,
+            },
             x_m_date: Some(h.x_m_date()),
             authorization,
         };
@@ -202,10 +204,7 @@ proptest! {
         let req = Request { method: "POST", uri: &path, content_type, body: Body::Bytes(&body) };
         let h = signer.sign_request(&req, t, &nonce).unwrap();
         let received = ReceivedRequest {
-            method: "POST",
-            uri: &path,
-            content_type,
-            body: Body::Bytes(&body),
+            request: req,
             x_m_date: Some(h.x_m_date()),
             authorization: h.authorization(),
         };
@@ -245,10 +244,12 @@ proptest! {
             return Ok(());
         };
         let changed = ReceivedRequest {
-            method: &m,
-            uri: &u,
-            content_type: &c,
-            body: Body::Bytes(&parts[3]),
+            request: Request {
+                method: &m,
+                uri: &u,
+                content_type: &c,
+                body: Body::Bytes(&parts[3]),
+            },
             x_m_date: Some(&d),
             authorization: &a,
         };
@@ -469,10 +470,7 @@ fn a_full_store_refuses_even_valid_requests() {
     for (i, nonce) in ["n1", "n2"].into_iter().enumerate() {
         let h = signer.sign_request(&OK, t, nonce).unwrap();
         let r = ReceivedRequest {
-            method: OK.method,
-            uri: OK.uri,
-            content_type: OK.content_type,
-            body: OK.body,
+            request: OK,
             x_m_date: Some(h.x_m_date()),
             authorization: h.authorization(),
         };

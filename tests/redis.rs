@@ -77,10 +77,12 @@ fn signed(signer: &Signer, body: &[u8], nonce: &str) -> String {
 
 fn received<'a>(body: &'a [u8], authorization: &'a str) -> ReceivedRequest<'a> {
     ReceivedRequest {
-        method: "POST",
-        uri: "/callback",
-        content_type: "application/json",
-        body: Body::Bytes(body),
+        request: Request {
+            method: "POST",
+            uri: "/callback",
+            content_type: "application/json",
+            body: Body::Bytes(body),
+        },
         x_m_date: Some(DATE),
         authorization,
     }

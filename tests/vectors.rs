@@ -216,10 +216,12 @@ fn verify_vectors() {
         let window = u32::try_from(v["window_s"].as_u64().unwrap()).unwrap();
         let x_m_date = v["x_m_date"].as_str();
         let request = ReceivedRequest {
-            method: s(v, "method"),
-            uri: s(v, "uri"),
-            content_type: s(v, "content_type"),
-            body: Body::Bytes(s(v, "body").as_bytes()),
+            request: Request {
+                method: s(v, "method"),
+                uri: s(v, "uri"),
+                content_type: s(v, "content_type"),
+                body: Body::Bytes(s(v, "body").as_bytes()),
+            },
             x_m_date,
             authorization: s(v, "authorization"),
         };

@@ -39,9 +39,9 @@ fuzz_target!(|data: &[u8]| {
         assert!(request.header(name).is_some());
     }
     let received = request.to_received();
-    assert_eq!(received.method, request.method());
-    assert_eq!(received.uri, request.target());
-    assert_eq!(received.body, Body::Bytes(request.body()));
+    assert_eq!(received.request.method, request.method());
+    assert_eq!(received.request.uri, request.target());
+    assert_eq!(received.request.body, Body::Bytes(request.body()));
     // Feeding it to the verifier must not panic either.
     if let Ok(signer) = m800_sign::Signer::new("k", b"s") {
         let _ = m800_sign::verify::Verifier::new(&signer).verify(&received, 0, None);

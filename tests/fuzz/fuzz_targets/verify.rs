@@ -5,7 +5,7 @@
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use m800_sign::verify::{ReceivedRequest, ReplayCache, ReplaySlot, Verifier};
-use m800_sign::{Body, Signer};
+use m800_sign::{Body, Request, Signer};
 
 #[derive(Arbitrary, Debug)]
 struct Input<'a> {
@@ -27,14 +27,14 @@ fuzz_target!(|input: Input<'_>| {
     let Ok(signer) = Signer::new("a-demo-key", b"a-demo-secret") else {
         return;
     };
+    let request = Request {
+        method: input.method,
+        uri: input.uri,
+        content_type: input.content_type,
+        body: Body::Bytes(input.body),
+    };
     let signed;
     let (x_m_date, authorization) = if input.sign {
-        let request = m800_sign::Request {
-            method: input.method,
-            uri: input.uri,
-            content_type: input.content_type,
-            body: Body::Bytes(input.body),
-        };
         match signer.sign_request(&request, u64::from(input.time), "fuzz-nonce") {
             Ok(h) => {
                 signed = h;
@@ -46,10 +46,7 @@ fuzz_target!(|input: Input<'_>| {
         (input.x_m_date, input.authorization)
     };
     let received = ReceivedRequest {
-        method: input.method,
-        uri: input.uri,
-        content_type: input.content_type,
-        body: Body::Bytes(input.body),
+        request,
         x_m_date,
         authorization,
     };
