@@ -1,4 +1,4 @@
-//! The one table of failures: each is declared once, in [`m800_status`]'s
+//! The one table of failures: each is declared once, in `m800_status`'s
 //! literal definition below (its C name, stable value, C doc, machine name,
 //! description and, for a library failure, its Rust [`Error`] variant).
 //! `error_table!` turns that one declaration into [`Error`] with `name()` and

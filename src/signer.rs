@@ -263,7 +263,7 @@ impl Signer {
 }
 
 /// A signature's header values before they are stored: what
-/// [`Signer::sign_request_parts`] hands to its writer.
+/// [`Signer::sign_parts`] hands to its writer.
 pub(crate) struct SignedParts<'a> {
     /// The `X-M-Date` value.
     pub(crate) x_m_date: &'a HttpDate,
