@@ -368,3 +368,44 @@ proptest! {
         let _ = HttpRequest::parse(&raw);
     }
 }
+
+/// A `Content-Type` with whitespace at either end cannot be sent verbatim:
+/// an HTTP field value has none (RFC 9110 section 5.5; this parser trims it,
+/// as every recipient must), so the receiver would sign another string and
+/// the signature could never verify. The signer refuses it as it refuses
+/// any other value no header can carry. Inner spaces (parameters) stay
+/// allowed, and the value as received still verifies.
+#[test]
+fn content_type_with_outer_whitespace_is_refused() {
+    let signer = Signer::new("k", b"s").unwrap();
+    let request = |content_type| Request {
+        method: "POST",
+        uri: "/p",
+        content_type,
+        body: Body::Bytes(b"{}"),
+    };
+    for bad in [
+        " application/json",
+        "application/json ",
+        " ",
+        "text/plain; charset=utf-8 ",
+    ] {
+        assert_eq!(
+            signer.sign_request(&request(bad), 0, "n").unwrap_err(),
+            Error::InvalidContentType,
+            "{bad:?}"
+        );
+    }
+    let inner = "text/plain; charset=utf-8";
+    let headers = signer.sign_request(&request(inner), 0, "n").unwrap();
+    let raw = format!(
+        "POST /p HTTP/1.1\r\nHost: h\r\nContent-Type:  {inner} \r\nContent-Length: 2\r\n\
+         X-M-Date: {}\r\nAuthorization: {}\r\n\r\n{{}}",
+        headers.x_m_date(),
+        headers.authorization()
+    );
+    let parsed = parse(raw.as_bytes()).unwrap();
+    assert!(Verifier::new(&signer)
+        .verify(&parsed.to_received(), 0, None)
+        .is_ok());
+}
