@@ -409,3 +409,29 @@ fn content_type_with_outer_whitespace_is_refused() {
         .verify(&parsed.to_received(), 0, None)
         .is_ok());
 }
+
+/// A `Host` value that is not `uri-host [":" port]` is refused (RFC 9112
+/// section 3.2: a server must reject a request whose Host field value is
+/// invalid), by the push writer's own rule (`push::check_host`). The empty
+/// value stays allowed: RFC 9110 section 7.2 has clients send it when the
+/// target has no authority.
+#[test]
+fn host_value_must_be_an_authority() {
+    for host in [
+        "a b", "user@h", "h/p", "h?q", "h:port", "[::1", "%zz", "h\t:80",
+    ] {
+        let raw = format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n");
+        assert_eq!(err(&raw), Error::InvalidHost, "{host:?}");
+    }
+    for host in [
+        "h",
+        "h:80",
+        "api.example.com:8443",
+        "[::1]:8080",
+        "10.0.0.1",
+        "",
+    ] {
+        let raw = format!("GET / HTTP/1.1\r\nhost:  {host} \r\n\r\n");
+        assert_eq!(parse(raw.as_bytes()).unwrap().header("Host"), Some(host));
+    }
+}
