@@ -109,7 +109,7 @@ typedef enum m800_status {
   M800_ERR_INVALID_URI = 18,
   // The content type is longer than `M800_CONTENT_TYPE_MAX`.
   M800_ERR_CONTENT_TYPE_TOO_LONG = 19,
-  // The content type holds a control character or non-ASCII byte.
+  // The content type holds a control character or non-ASCII byte, or starts or ends with a space.
   M800_ERR_INVALID_CONTENT_TYPE = 20,
   // A `Content-MD5` value is not empty and not 32 lower-case hex digits.
   M800_ERR_INVALID_CONTENT_MD5 = 21,

@@ -50,12 +50,16 @@ pub fn check_uri(uri: &str) -> Result<()> {
 }
 
 /// Checks a `Content-Type` value (empty means none): at most [`CONTENT_TYPE_MAX`]
-/// bytes of printable ASCII (spaces allowed, for parameters).
+/// bytes of printable ASCII (spaces allowed between parameters, not at either
+/// end: an HTTP field value has none, RFC 9110 section 5.5, so the receiver
+/// would sign the value without them).
 pub fn check_content_type(content_type: &str) -> Result<()> {
     if content_type.len() > CONTENT_TYPE_MAX {
         return Err(Error::ContentTypeTooLong);
     }
-    if !all_bytes(content_type.as_bytes(), |c| matches!(c, 0x20..=0x7e)) {
+    let bytes = content_type.as_bytes();
+    let outer_space = (bytes.first() == Some(&b' ')) | (bytes.last() == Some(&b' '));
+    if outer_space || !all_bytes(bytes, |c| matches!(c, 0x20..=0x7e)) {
         return Err(Error::InvalidContentType);
     }
     Ok(())

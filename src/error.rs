@@ -211,10 +211,10 @@ pub enum m800_status {
     M800_ERR_CONTENT_TYPE_TOO_LONG = 19,
     #[error(
         "invalid_content_type",
-        "the content type holds a control or non-ASCII character",
+        "the content type holds a control or non-ASCII character, or starts or ends with a space",
         InvalidContentType
     )]
-    /// The content type holds a control character or non-ASCII byte.
+    /// The content type holds a control character or non-ASCII byte, or starts or ends with a space.
     M800_ERR_INVALID_CONTENT_TYPE = 20,
     #[error(
         "invalid_content_md5",

@@ -11,6 +11,8 @@
 //!   than HTAB) or invalid UTF-8 in values ([`Error::MalformedHttpHeader`]);
 //! - a second `Host`, `Content-Type`, `Content-Length`, `Transfer-Encoding`,
 //!   `X-M-Date` or `Authorization` ([`Error::DuplicateHttpHeader`]);
+//! - a `Host` value that is neither empty nor `host[:port]`
+//!   ([`Error::InvalidHost`], by [`check_host`](crate::push::check_host));
 //! - any `Transfer-Encoding` ([`Error::UnsupportedTransferEncoding`]);
 //! - a `Content-Length` that is not a plain decimal number
 //!   ([`Error::InvalidContentLength`]);
@@ -224,6 +226,10 @@ impl<'a> Head<'a> {
             }
             if name.eq_ignore_ascii_case("content-length") {
                 content_length = Some(parse_content_length(value)?);
+            }
+            // RFC 9112 section 3.2; empty is allowed (RFC 9110 section 7.2).
+            if name.eq_ignore_ascii_case("host") && !value.is_empty() {
+                crate::push::check_host(value)?;
             }
             pos = next;
         }

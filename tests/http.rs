@@ -368,3 +368,70 @@ proptest! {
         let _ = HttpRequest::parse(&raw);
     }
 }
+
+/// A `Content-Type` with whitespace at either end cannot be sent verbatim:
+/// an HTTP field value has none (RFC 9110 section 5.5; this parser trims it,
+/// as every recipient must), so the receiver would sign another string and
+/// the signature could never verify. The signer refuses it as it refuses
+/// any other value no header can carry. Inner spaces (parameters) stay
+/// allowed, and the value as received still verifies.
+#[test]
+fn content_type_with_outer_whitespace_is_refused() {
+    let signer = Signer::new("k", b"s").unwrap();
+    let request = |content_type| Request {
+        method: "POST",
+        uri: "/p",
+        content_type,
+        body: Body::Bytes(b"{}"),
+    };
+    for bad in [
+        " application/json",
+        "application/json ",
+        " ",
+        "text/plain; charset=utf-8 ",
+    ] {
+        assert_eq!(
+            signer.sign_request(&request(bad), 0, "n").unwrap_err(),
+            Error::InvalidContentType,
+            "{bad:?}"
+        );
+    }
+    let inner = "text/plain; charset=utf-8";
+    let headers = signer.sign_request(&request(inner), 0, "n").unwrap();
+    let raw = format!(
+        "POST /p HTTP/1.1\r\nHost: h\r\nContent-Type:  {inner} \r\nContent-Length: 2\r\n\
+         X-M-Date: {}\r\nAuthorization: {}\r\n\r\n{{}}",
+        headers.x_m_date(),
+        headers.authorization()
+    );
+    let parsed = parse(raw.as_bytes()).unwrap();
+    assert!(Verifier::new(&signer)
+        .verify(&parsed.to_received(), 0, None)
+        .is_ok());
+}
+
+/// A `Host` value that is not `uri-host [":" port]` is refused (RFC 9112
+/// section 3.2: a server must reject a request whose Host field value is
+/// invalid), by the push writer's own rule (`push::check_host`). The empty
+/// value stays allowed: RFC 9110 section 7.2 has clients send it when the
+/// target has no authority.
+#[test]
+fn host_value_must_be_an_authority() {
+    for host in [
+        "a b", "user@h", "h/p", "h?q", "h:port", "[::1", "%zz", "h\t:80",
+    ] {
+        let raw = format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n");
+        assert_eq!(err(&raw), Error::InvalidHost, "{host:?}");
+    }
+    for host in [
+        "h",
+        "h:80",
+        "api.example.com:8443",
+        "[::1]:8080",
+        "10.0.0.1",
+        "",
+    ] {
+        let raw = format!("GET / HTTP/1.1\r\nhost:  {host} \r\n\r\n");
+        assert_eq!(parse(raw.as_bytes()).unwrap().header("Host"), Some(host));
+    }
+}
