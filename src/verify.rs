@@ -7,7 +7,9 @@
 //! 3. parse `X-M-Date` and check it against the clock window;
 //! 4. recompute the signature from the request as received (the MD5 always
 //!    from the body received, never from a `Content-MD5` header) and compare in
-//!    constant time;
+//!    constant time; a method, URI, content type or nonce that no string to
+//!    sign may hold is its own error (e.g. [`Error::InvalidNonce`]), not a
+//!    mismatch;
 //! 5. record the `(key, nonce)` pair in the replay store — last, so that a
 //!    forged request can never fill the store.
 //!
@@ -388,7 +390,7 @@ fn check_date(x_m_date: Option<&str>, now: u64, window_s: u32) -> Result<(&str, 
     Ok((x_m_date, timestamp))
 }
 
-/// Step 4: the MD5 of the body received, then the MAC.
+/// Step 4: the fields as received, the MD5 of the body received, then the MAC.
 #[inline(never)]
 fn check_signature(
     request: &Request<'_>,
@@ -398,6 +400,8 @@ fn check_signature(
     claimed: &RawParam<'_>,
 ) -> Result<()> {
     let content_md5 = request.body.content_md5();
+    // A field no string to sign may hold is that field's own error: no
+    // signer could have produced a signature over it.
     match received_fields(request, &content_md5, x_m_date, nonce) {
         // The MAC in this frame, not under `mac_matches`: the two frames
         // then never sit below each other.
@@ -410,7 +414,8 @@ fn check_signature(
         {
             Ok(())
         }
-        _ => Err(Error::SignatureMismatch),
+        Ok(_) => Err(Error::SignatureMismatch),
+        Err(e) => Err(e),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Property tests of the core: round-trips, streaming equivalence, and the
 //! verifier's sensitivity to every signed part.
 
+use m800_sign::canonical::{check_content_type, check_method, check_uri};
 use m800_sign::limits::{KEY_MAX, NONCE_MAX, UNIX_TIME_MAX};
 use m800_sign::verify::{ReceivedRequest, ReplayCache, ReplaySlot, Verifier};
 use m800_sign::{
@@ -258,12 +259,21 @@ proptest! {
         let got = verifier.verify(&changed, t, Some(&mut fresh));
         prop_assert!(got.is_err(), "change {} accepted", which);
         let err = got.unwrap_err();
+        // A changed field that no string to sign may hold is that field's own
+        // error; any other change is a mismatch.
+        let own = |check: Result<(), Error>| check.err().unwrap_or(Error::SignatureMismatch);
         match which {
+            0 => prop_assert_eq!(err, own(check_method(&m))),
+            1 => prop_assert_eq!(err, own(check_uri(&u))),
+            2 => prop_assert_eq!(err, own(check_content_type(&c))),
             // A changed date is either unreadable or moves out of / within the window;
             // inside the window it must fail the signature.
             4 => prop_assert!(matches!(err, Error::InvalidDate | Error::DateTooOld { .. } | Error::DateInFuture { .. } | Error::SignatureMismatch), "{:?}", err),
-            // A changed nonce or signature byte may break the header grammar.
-            5 | 6 => prop_assert!(matches!(err, Error::SignatureMismatch | Error::MalformedAuthorization | Error::UnsupportedScheme), "{:?}", err),
+            // A changed nonce byte may break the header grammar, or give a
+            // nonce no string to sign may hold.
+            5 => prop_assert!(matches!(err, Error::SignatureMismatch | Error::InvalidNonce | Error::MalformedAuthorization | Error::UnsupportedScheme), "{:?}", err),
+            // A changed signature byte may break the header grammar.
+            6 => prop_assert!(matches!(err, Error::SignatureMismatch | Error::MalformedAuthorization | Error::UnsupportedScheme), "{:?}", err),
             _ => prop_assert_eq!(err, Error::SignatureMismatch),
         }
         // A forged request never consumed a replay slot.
@@ -578,4 +588,40 @@ fn sign_request_into_writes_in_place_and_resets_on_error() {
         Err(Error::InvalidUri)
     );
     assert_eq!(out, m800_sign::SignedHeaders::EMPTY);
+}
+
+/// A received field that no string to sign may hold is that field's own error,
+/// even under a signature computed over exactly those bytes: an operator can
+/// tell a client that sends a bad nonce from one with the wrong secret.
+#[test]
+fn received_fields_no_string_to_sign_may_hold_are_their_own_errors() {
+    let signer = Signer::new("k", b"s3cret").unwrap();
+    let date = "Fri, 28 Nov 2025 12:00:00 GMT";
+    let t = HttpDate::parse(date).unwrap().1;
+    let verify = |method: &str, uri: &str, nonce: &str| {
+        // The MAC over the raw bytes, as a signer that checks nothing would send it.
+        let message = format!("{method}\n{uri}\n\n\n{date}\n{nonce}");
+        let signature = signer.sign_bytes(message.as_bytes()).to_hex();
+        let authorization = format!(
+            "MAAIISDK10 key=\"k\", nonce=\"{nonce}\", signature=\"{}\"",
+            signature.as_str()
+        );
+        let request = Request {
+            method,
+            uri,
+            content_type: "",
+            body: Body::None,
+        };
+        Verifier::new(&signer)
+            .verify(
+                &ReceivedRequest::new(request, Some(date), &authorization),
+                t,
+                None,
+            )
+            .map(|ok| ok.nonce().to_owned())
+    };
+    assert_eq!(verify("POST", "/cb", "n-1"), Ok("n-1".to_owned()));
+    assert_eq!(verify("POST", "/cb", "a\tb"), Err(Error::InvalidNonce));
+    assert_eq!(verify("POST", "/cb#frag", "n-1"), Err(Error::InvalidUri));
+    assert_eq!(verify("PO(ST", "/cb", "n-1"), Err(Error::InvalidMethod));
 }
