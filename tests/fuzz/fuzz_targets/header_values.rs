@@ -29,29 +29,25 @@ fn lower_hex(text: &str) -> Option<Vec<u8>> {
 }
 
 fn signature(text: &str) {
-    let hex = lower_hex(text).filter(|b| b.len() == 32);
-    match (Signature::decode(text, Encoding::Hex), hex) {
-        (Ok(sig), Some(bytes)) => {
-            assert_eq!(&sig.as_bytes()[..], &bytes[..]);
-            assert_eq!(sig.encode(Encoding::Hex).as_str(), text);
-            assert_eq!(sig.to_hex().as_str(), text);
-        }
-        (Err(e), None) => assert_eq!(e, Error::InvalidSignatureEncoding),
-        (got, oracle) => panic!("hex {text:?}: decode gave {got:?}, oracle {oracle:?}"),
-    }
     // STANDARD: padding required, the unused bits of the last character zero.
-    let b64 = base64::engine::general_purpose::STANDARD
-        .decode(text)
-        .ok()
-        .filter(|b| b.len() == 32);
-    match (Signature::decode(text, Encoding::Base64), b64) {
-        (Ok(sig), Some(bytes)) => {
-            assert_eq!(&sig.as_bytes()[..], &bytes[..]);
-            assert_eq!(sig.encode(Encoding::Base64).as_str(), text);
-            assert_eq!(sig.to_base64().as_str(), text);
+    let b64 = base64::engine::general_purpose::STANDARD.decode(text).ok();
+    for (encoding, oracle) in [(Encoding::Hex, lower_hex(text)), (Encoding::Base64, b64)] {
+        let oracle = oracle.filter(|b| b.len() == 32);
+        match (Signature::decode(text, encoding), oracle) {
+            (Ok(sig), Some(bytes)) => {
+                assert_eq!(&sig.as_bytes()[..], &bytes[..]);
+                assert_eq!(sig.encode(encoding).as_str(), text);
+                let named = match encoding {
+                    Encoding::Hex => sig.to_hex(),
+                    Encoding::Base64 => sig.to_base64(),
+                };
+                assert_eq!(named.as_str(), text);
+            }
+            (Err(e), None) => assert_eq!(e, Error::InvalidSignatureEncoding),
+            (got, oracle) => {
+                panic!("{encoding:?} {text:?}: decode gave {got:?}, oracle {oracle:?}")
+            }
         }
-        (Err(e), None) => assert_eq!(e, Error::InvalidSignatureEncoding),
-        (got, oracle) => panic!("base64 {text:?}: decode gave {got:?}, oracle {oracle:?}"),
     }
 }
 
