@@ -1053,6 +1053,8 @@ static void test_push_response(void) {
   EXPECT(m800_json_text_unescape("\\x", 2, text, sizeof text, &tl), M800_ERR_MALFORMED_RESPONSE);
   EXPECT(m800_json_text_unescape("a\nb", 3, text, sizeof text, &tl), M800_ERR_MALFORMED_RESPONSE);
   EXPECT(m800_json_text_unescape("\\", 1, text, sizeof text, &tl), M800_ERR_MALFORMED_RESPONSE);
+  /* A raw quote would have ended the JSON string (found by the json_text fuzz target). */
+  EXPECT(m800_json_text_unescape("a\"b", 3, text, sizeof text, &tl), M800_ERR_MALFORMED_RESPONSE);
   EXPECT(m800_json_text_unescape("\xff", 1, text, sizeof text, &tl), M800_ERR_INVALID_UTF8);
   EXPECT(m800_json_text_unescape(NULL, 0, text, sizeof text, &tl), M800_OK);
   CHECK(tl == 0 && text[0] == 0);

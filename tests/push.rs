@@ -440,6 +440,33 @@ fn response_shapes() {
 }
 
 #[test]
+fn json_text_from_raw_rules() {
+    use m800_sign::push::JsonText;
+    let decoded = |raw| JsonText::from_raw(raw).map(|t| t.to_string());
+    assert_eq!(
+        decoded(r#"say \"hi\" \\ \/"#).as_deref(),
+        Ok(r#"say "hi" \ /"#)
+    );
+    assert_eq!(decoded("\u{7f}é").as_deref(), Ok("\u{7f}é"));
+    // Not the text between the quotes of any JSON string. A raw quote would
+    // have ended it (found by the json_text fuzz target: it was accepted).
+    for raw in [
+        r#"say "hi""#,
+        "\"",
+        r#"a\""b"#,
+        "a\u{1f}",
+        r"\",
+        r"\x",
+        r"\u12",
+        r"\ud800",
+        r"\udc00",
+        r"\ud800\u0041",
+    ] {
+        assert_eq!(decoded(raw), Err(Error::MalformedResponse), "{raw:?}");
+    }
+}
+
+#[test]
 fn response_malformed() {
     let bad: &[&[u8]] = &[
         b"",

@@ -270,8 +270,8 @@ impl From<Response<'_>> for m800_push_response {
 /// `m800_push_response` holds it) into `out[..cap]`, NUL-terminated. The text
 /// is never longer than `raw_len`, so `raw_len + 1` bytes always suffice. A
 /// decoded `\u0000` is written as a NUL byte inside the text: use `*out_len`.
-/// Raw control characters, unknown escapes and unpaired surrogates are
-/// `M800_ERR_MALFORMED_RESPONSE`.
+/// Raw control characters, a raw `"`, unknown escapes and unpaired surrogates
+/// are `M800_ERR_MALFORMED_RESPONSE`.
 ///
 /// # Safety
 /// `raw` readable for `raw_len` bytes; `out` valid for writes of `cap` bytes

@@ -85,8 +85,9 @@ fn hex4(chars: &mut core::str::Chars<'_>) -> Result<u32> {
 }
 
 /// Decodes the contents of a JSON string (between the quotes, RFC 8259
-/// section 7) and hands each character to `sink`. Raw control characters,
-/// unknown escapes and unpaired surrogates are [`Error::MalformedResponse`].
+/// section 7) and hands each character to `sink`. Raw control characters, a
+/// raw `"` (it would have ended the string), unknown escapes and unpaired
+/// surrogates are [`Error::MalformedResponse`].
 pub(super) fn decode_json_string(raw: &str, sink: &mut dyn FnMut(char)) -> Result<()> {
     let malformed = Error::MalformedResponse;
     let mut chars = raw.chars();
@@ -119,7 +120,7 @@ pub(super) fn decode_json_string(raw: &str, sink: &mut dyn FnMut(char)) -> Resul
                 },
                 _ => return Err(malformed),
             },
-            c if c < '\u{20}' => return Err(malformed),
+            c if c < '\u{20}' || c == '"' => return Err(malformed),
             c => c,
         };
         sink(decoded);
@@ -140,14 +141,15 @@ impl<'a> JsonText<'a> {
 
     /// Takes `raw`, the text between the quotes of a JSON string (escapes
     /// kept), e.g. a [`raw`](Self::raw) view handed back by C code. Raw
-    /// control characters, unknown escapes and unpaired surrogates are
-    /// [`Error::MalformedResponse`].
+    /// control characters, a raw `"`, unknown escapes and unpaired surrogates
+    /// are [`Error::MalformedResponse`].
     ///
     /// ```
     /// use m800_sign::push::JsonText;
     /// let text = JsonText::from_raw(r"a\u00e9\n")?;
     /// assert_eq!(text.unescape(&mut [0u8; 8])?, "a\u{e9}\n");
     /// assert!(JsonText::from_raw(r"\x").is_err());
+    /// assert!(JsonText::from_raw(r#"say "hi""#).is_err());
     /// # Ok::<(), m800_sign::Error>(())
     /// ```
     pub fn from_raw(raw: &'a str) -> Result<Self> {
