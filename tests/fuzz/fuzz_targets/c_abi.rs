@@ -37,15 +37,58 @@ type Outcome<T> = Result<T, m800_status>;
 #[derive(Arbitrary, Debug)]
 enum Call<'a> {
     Verify(VerifyIn<'a>),
-    AuthorizationParse(Bytes<'a>, u8),
-    DateParse(Bytes<'a>),
+    AuthorizationParse(AuthIn<'a>, u8),
+    DateParse(DateIn<'a>),
     JsonTextUnescape(Bytes<'a>, Cap),
-    PushBodyParse(Bytes<'a>, u8),
-    PushResponseParse(Bytes<'a>, u8),
+    PushBodyParse(PushBodyIn<'a>, u8),
+    PushResponseParse(PushResponseIn<'a>, u8),
     StringToSign(FieldsIn<'a>, Cap),
     SignatureHex(SignerChoice, FieldsIn<'a>, Cap),
     SignatureBase64(SignerChoice, FieldsIn<'a>, Cap),
     Md5(Md5In<'a>),
+}
+
+/// An `Authorization` value: bytes, or one built from its three parameters
+/// (so that the accepting path is reached as well).
+#[derive(Arbitrary, Debug)]
+enum AuthIn<'a> {
+    Raw(Bytes<'a>),
+    Built {
+        key: &'a str,
+        nonce: &'a str,
+        signature: &'a str,
+    },
+}
+
+/// An `X-M-Date` value: bytes, or the one `m800_date_format` writes for a
+/// time (checked against `HttpDate::from_unix`, and parsed back to it).
+#[derive(Arbitrary, Debug)]
+enum DateIn<'a> {
+    Raw(Bytes<'a>),
+    Unix(u64, Cap),
+}
+
+/// A push body: bytes, or the one `m800_push_body` writes (checked against
+/// `push::write_body`).
+#[derive(Arbitrary, Debug)]
+enum PushBodyIn<'a> {
+    Raw(Bytes<'a>),
+    Built {
+        app_message: Bytes<'a>,
+        /// NULL (empty and `null`): the member is left out.
+        push_content: Bytes<'a>,
+        sender: Bytes<'a>,
+        cap: Cap,
+    },
+}
+
+/// A push response: bytes, or one of the two shapes with JSON-escaped
+/// strings.
+#[derive(Arbitrary, Debug)]
+enum PushResponseIn<'a> {
+    Raw(Bytes<'a>),
+    Accepted(&'a str),
+    Failed(u16, i64, &'a str),
 }
 
 /// A pointer + length input: `null` passes NULL when it is empty.
@@ -122,18 +165,35 @@ enum Http<'a> {
 
 #[derive(Arbitrary, Debug)]
 struct SignedIn<'a> {
-    method: Bytes<'a>,
-    uri: Bytes<'a>,
-    content_type: Bytes<'a>,
+    method: Part<'a>,
+    uri: Part<'a>,
+    content_type: Part<'a>,
     body: Bytes<'a>,
     time: u64,
-    nonce: Bytes<'a>,
+    nonce: Part<'a>,
     /// The verifier's clock minus `time`.
     skew: i16,
     /// XOR one byte of the raw request (index mod its length) with this.
     tamper: Option<(u16, u8)>,
     /// The byte `m800_signed_headers` holds before signing.
     fill: u8,
+}
+
+/// A request part: a typical valid value (so that signing succeeds and the
+/// verifier's accept path is reached), or the fuzzer's bytes.
+#[derive(Arbitrary, Debug)]
+enum Part<'a> {
+    Typical,
+    Bytes(Bytes<'a>),
+}
+
+impl Part<'_> {
+    fn input(&self, typical: &str) -> CInput {
+        match self {
+            Part::Typical => CInput::of(typical.as_bytes()),
+            Part::Bytes(b) => CInput::new(b),
+        }
+    }
 }
 
 /// An input as C passes it: an exact-size heap copy, or NULL (when empty and
@@ -177,6 +237,14 @@ impl CInput {
     /// The text the library reads: invalid UTF-8 is `M800_ERR_INVALID_UTF8`.
     fn text(&self) -> Outcome<&str> {
         core::str::from_utf8(&self.bytes).map_err(|_| M800_ERR_INVALID_UTF8)
+    }
+
+    /// An optional text: NULL is absent, anything else (even empty) present.
+    fn optional_text(&self) -> Outcome<Option<&str>> {
+        match self.null {
+            true => Ok(None),
+            false => self.text().map(Some),
+        }
     }
 }
 
@@ -373,7 +441,10 @@ impl Drop for Signers {
 fuzz_target!(|call: Call<'_>| match call {
     Call::Verify(v) => verify(&v),
     Call::AuthorizationParse(header, fill) => authorization_parse(&header, fill),
-    Call::DateParse(date) => date_parse(&date),
+    Call::DateParse(DateIn::Raw(date)) => {
+        let _ = date_parse(&CInput::new(&date));
+    }
+    Call::DateParse(DateIn::Unix(t, cap)) => date_round_trip(t, &cap),
     Call::JsonTextUnescape(raw, cap) => json_text_unescape(&raw, &cap),
     Call::PushBodyParse(body, fill) => push_body_parse(&body, fill),
     Call::PushResponseParse(body, fill) => push_response_parse(&body, fill),
@@ -383,8 +454,18 @@ fuzz_target!(|call: Call<'_>| match call {
     Call::Md5(m) => md5(&m),
 });
 
-fn authorization_parse(header: &Bytes<'_>, fill: u8) {
-    let input = CInput::new(header);
+fn authorization_parse(header: &AuthIn<'_>, fill: u8) {
+    let input = match header {
+        AuthIn::Raw(b) => CInput::new(b),
+        AuthIn::Built {
+            key,
+            nonce,
+            signature,
+        } => CInput::of(
+            format!(r#"MAAIISDK10 key="{key}", nonce="{nonce}", signature="{signature}""#)
+                .as_bytes(),
+        ),
+    };
     let mut out = OutStruct::<m800_authorization>::new(fill);
     // SAFETY: the input is readable for its length; `out` is writable.
     let s = defined(unsafe { m800_authorization_parse(input.chr(), input.len(), out.ptr()) });
@@ -404,8 +485,8 @@ fn authorization_parse(header: &Bytes<'_>, fill: u8) {
     }
 }
 
-fn date_parse(date: &Bytes<'_>) {
-    let input = CInput::new(date);
+/// `m800_date_parse` on `input`; its outcome.
+fn date_parse(input: &CInput) -> Outcome<u64> {
     let mut out = UNSET as u64;
     // SAFETY: the input is readable for its length; `out` is writable.
     let s = defined(unsafe { m800_date_parse(input.chr(), input.len(), &mut out) });
@@ -417,6 +498,21 @@ fn date_parse(date: &Bytes<'_>) {
         .text()
         .and_then(|d| HttpDate::parse(d).map(|(_, t)| t).map_err(status));
     agree(&c, &rust);
+    c
+}
+
+/// `m800_date_format` for `t`, as `HttpDate::from_unix`; what it writes
+/// parses back to `t`.
+fn date_round_trip(t: u64, cap: &Cap) {
+    let c = text_call(cap, |out, cap, out_len| {
+        // SAFETY: the buffer contract as in `text_call`.
+        unsafe { m800_date_format(t, out, cap, out_len) }
+    });
+    let rust = HttpDate::from_unix(t).map(|d| d.as_str().as_bytes().to_vec());
+    agree(&c, &rust.map_err(status));
+    if let Ok(date) = c {
+        assert_eq!(date_parse(&CInput::of(&date)), Ok(t));
+    }
 }
 
 fn json_text_unescape(raw: &Bytes<'_>, cap: &Cap) {
@@ -455,8 +551,59 @@ fn view(input: &CInput, ptr: *const c_char, len: usize, rust: Option<JsonText<'_
     assert_eq!((at, len), (text.raw().as_ptr() as usize, text.raw().len()));
 }
 
-fn push_body_parse(body: &Bytes<'_>, fill: u8) {
-    let input = CInput::new(body);
+/// `m800_push_body` on the parts, as `push::write_body`; the body written.
+fn push_body(
+    app_message: &Bytes<'_>,
+    push_content: &Bytes<'_>,
+    sender: &Bytes<'_>,
+    cap: &Cap,
+) -> Outcome<Vec<u8>> {
+    let app = CInput::new(app_message);
+    let (content, from) = (CInput::new(push_content), CInput::new(sender));
+    let c = text_call(cap, |out, cap, out_len| {
+        // SAFETY: each input NULL or readable for its length; the buffer
+        // contract as in `text_call`.
+        unsafe {
+            m800_push_body(
+                app.chr(),
+                app.len(),
+                content.chr(),
+                content.len(),
+                from.chr(),
+                from.len(),
+                out,
+                cap,
+                out_len,
+            )
+        }
+    });
+    let rust = (|| {
+        let (app, content, from) = (app.text()?, content.optional_text()?, from.optional_text()?);
+        let needed = match push::write_body(app, content, from, &mut []) {
+            Err(Error::BufferTooSmall { needed }) => needed,
+            other => other.map_err(status)?.len(),
+        };
+        let mut buf = vec![0u8; needed];
+        let body = push::write_body(app, content, from, &mut buf).map_err(status)?;
+        Ok(body.as_bytes().to_vec())
+    })();
+    agree(&c, &rust);
+    c
+}
+
+fn push_body_parse(body: &PushBodyIn<'_>, fill: u8) {
+    let input = match body {
+        PushBodyIn::Raw(b) => CInput::new(b),
+        PushBodyIn::Built {
+            app_message,
+            push_content,
+            sender,
+            cap,
+        } => match push_body(app_message, push_content, sender, cap) {
+            Ok(written) => CInput::of(&written),
+            Err(_) => return,
+        },
+    };
     let mut out = OutStruct::<m800_received_push>::new(fill);
     // SAFETY: the input is readable for its length; `out` is writable.
     let s = defined(unsafe { m800_push_body_parse(input.ptr(), input.len(), out.ptr()) });
@@ -478,8 +625,21 @@ fn push_body_parse(body: &Bytes<'_>, fill: u8) {
     }
 }
 
-fn push_response_parse(body: &Bytes<'_>, fill: u8) {
-    let input = CInput::new(body);
+fn push_response_parse(body: &PushResponseIn<'_>, fill: u8) {
+    let json = |s: &str| serde_json::to_string(s).expect("a string");
+    let input = match body {
+        PushResponseIn::Raw(b) => CInput::new(b),
+        PushResponseIn::Accepted(id) => {
+            CInput::of(format!(r#"{{"requestId":{}}}"#, json(id)).as_bytes())
+        }
+        PushResponseIn::Failed(status, code, message) => CInput::of(
+            format!(
+                r#"{{"error": {{"status": {status}, "code": {code}, "message": {}}}}}"#,
+                json(message)
+            )
+            .as_bytes(),
+        ),
+    };
     let mut out = OutStruct::<m800_push_response>::new(fill);
     // SAFETY: the input is readable for its length; `out` is writable.
     let s = defined(unsafe { m800_push_response_parse(input.ptr(), input.len(), out.ptr()) });
@@ -647,9 +807,13 @@ fn md5(m: &Md5In<'_>) {
 /// `Signer::sign_request`; the raw HTTP request of the parts with the signed
 /// headers (or without them when signing failed).
 fn signed_http(signers: &Signers, r: &SignedIn<'_>) -> Vec<u8> {
-    let (method, uri) = (CInput::new(&r.method), CInput::new(&r.uri));
-    let (content_type, body) = (CInput::new(&r.content_type), CInput::new(&r.body));
-    let nonce = CInput::new(&r.nonce);
+    let method = r.method.input("POST");
+    let uri = r.uri.input("/api/1.0/push/alice@m800.example");
+    let content_type = r.content_type.input("application/json");
+    let (body, nonce) = (
+        CInput::new(&r.body),
+        r.nonce.input("18b1f2a3c4d0123456789abcdef0"),
+    );
     let request = Box::new(m800_request {
         method: method.chr(),
         method_len: method.len(),
