@@ -966,14 +966,14 @@ fn verify(v: &VerifyIn<'_>) {
             (Ok(received), Ok(result)) => {
                 // SAFETY: a verification ran: the details were written.
                 let d = unsafe { d.get() };
-                assert_eq!(d.server_time, now);
+                assert_eq!(d.server_time, now, "details: server_time");
                 let skew = match result {
                     Err(Error::DateTooOld { skew_s, .. } | Error::DateInFuture { skew_s, .. }) => {
                         skew_s
                     }
                     _ => 0,
                 };
-                assert_eq!(d.skew_s, skew);
+                assert_eq!(d.skew_s, skew, "details: skew_s");
                 let mut buf = vec![0u8; STRING_TO_SIGN_MAX];
                 let expected = match result {
                     Err(Error::SignatureMismatch) => verifier
