@@ -24,4 +24,7 @@ if err=$(M800_KEY=a-demo-key M800_SECRET=wrong "$example" 127.0.0.1 "$port" alic
 fi
 echo "$err"
 case "$err" in *signature_mismatch*) ;; *) echo "push_example: wrong failure" >&2; exit 1 ;; esac
+# The message is printed as text: its JSON escapes (\" around the expected
+# string to sign) are decoded.
+case "$err" in *'\"'*) echo "push_example: the message is still JSON-escaped" >&2; exit 1 ;; esac
 echo "push_example: ok"

@@ -110,7 +110,13 @@ int main(int argc, char **argv) {
     printf("requestId: %.*s\n", (int)answer.request_id_len, answer.request_id);
     return 0;
   }
-  fprintf(stderr, "refused: status %u code %lld: %.*s\n", (unsigned)answer.status,
-          (long long)answer.code, (int)answer.message_len, answer.message);
+  /* The message is raw JSON text (escapes kept); its text is never longer. */
+  static char message[sizeof response];
+  size_t message_len;
+  st = m800_json_text_unescape(answer.message, answer.message_len, message, sizeof message,
+                               &message_len);
+  if (st != M800_OK) return fail("error message", st);
+  fprintf(stderr, "refused: status %u code %lld: %s\n", (unsigned)answer.status,
+          (long long)answer.code, message);
   return 1;
 }
