@@ -243,3 +243,51 @@ fn a_replay_across_two_sandboxes_on_one_redis_is_refused() {
     assert_eq!(status, 401, "{body}");
     assert!(body.contains("replay_cache_full"), "{body}");
 }
+
+/// Runs `m800-sign sandbox ARGS` (demo credentials, a free port) and waits
+/// for it to exit, at most 30 s (then it is killed and the test fails):
+/// its exit code and stderr.
+fn sandbox_exit(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(BIN)
+        .args(["sandbox", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .env("M800_SECRET", "a-demo-secret")
+        .env("M800_KEY", "a-demo-key")
+        .env("RUST_BACKTRACE", "0")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("sandbox {args:?} still running after 30 s: the value was taken");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A `--slots` value that cannot work is a clear error at start-up: not a
+/// sandbox that refuses every push (0), nor a panic or an abort on an
+/// allocation that cannot succeed.
+#[test]
+fn impossible_slot_counts_are_clear_errors() {
+    for (slots, needle) in [
+        ("0", "--slots: must be at least 1"),
+        ("18446744073709551615", "--slots 18446744073709551615"),
+        ("1000000000000", "--slots 1000000000000"),
+    ] {
+        let (code, err) = sandbox_exit(&["--slots", slots]);
+        assert_eq!(code, Some(2), "--slots {slots}: {err}");
+        assert_eq!(err.lines().count(), 1, "--slots {slots}: {err}");
+        assert!(err.contains(needle), "--slots {slots}: {err}");
+        assert!(!err.contains("panicked"), "--slots {slots}: {err}");
+    }
+}

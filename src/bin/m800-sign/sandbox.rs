@@ -208,10 +208,19 @@ enum Store {
 impl Store {
     fn open(spec: Option<&str>, slots: usize) -> Result<Store, String> {
         match spec {
-            None | Some("memory") => Ok(Store::Memory(Mutex::new(ReplayCache::new(vec![
-                ReplaySlot::EMPTY;
-                slots
-            ])))),
+            None | Some("memory") => {
+                // Allocated with a fallible reserve: a count too large for
+                // memory is an error, not an abort.
+                let mut cache = Vec::new();
+                cache.try_reserve_exact(slots).map_err(|_| {
+                    format!(
+                        "--slots {slots}: cannot allocate {slots} slots of {} bytes",
+                        std::mem::size_of::<ReplaySlot>()
+                    )
+                })?;
+                cache.resize(slots, ReplaySlot::EMPTY);
+                Ok(Store::Memory(Mutex::new(ReplayCache::new(cache))))
+            }
             Some(url) if url.starts_with("redis://") => Self::redis(url),
             Some(other) => Err(format!(
                 "--replay-store: '{other}' is neither 'memory' nor a redis://HOST:PORT URL"
@@ -404,6 +413,10 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         .number::<u32>("window")?
         .unwrap_or(m800_sign::verify::DEFAULT_WINDOW_S);
     let slots = args.number::<usize>("slots")?.unwrap_or(DEFAULT_SLOTS);
+    if slots == 0 {
+        // No slot: every push would be refused as replay_cache_full.
+        return Err("--slots: must be at least 1".into());
+    }
     let max_requests = args.number::<u64>("max-requests")?;
     let max_connections = args
         .number::<usize>("max-connections")?
