@@ -291,3 +291,22 @@ fn impossible_slot_counts_are_clear_errors() {
         assert!(!err.contains("panicked"), "--slots {slots}: {err}");
     }
 }
+/// A `--request-timeout` too large for a deadline is refused at start-up,
+/// not a panic in every connection's thread (which left the client without
+/// an answer and the sandbox exiting with 101).
+#[test]
+fn a_request_timeout_too_large_for_a_deadline_is_a_clear_error() {
+    for timeout in ["18446744073709551615", "86401"] {
+        let (code, err) = sandbox_exit(&["--request-timeout", timeout, "--max-requests", "1"]);
+        assert_eq!(code, Some(2), "{timeout}: {err}");
+        assert_eq!(err.lines().count(), 1, "{timeout}: {err}");
+        assert!(
+            err.contains("--request-timeout: at most 86400 seconds"),
+            "{timeout}: {err}"
+        );
+    }
+    // The largest accepted value still serves.
+    let sandbox = Sandbox::start(&["--request-timeout", "86400"]);
+    let (status, body) = exchange(&sandbox.addr, &push_request(&signer(), "long-deadline"));
+    assert_eq!(status, 200, "{body}");
+}

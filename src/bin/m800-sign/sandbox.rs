@@ -43,6 +43,8 @@ const DEFAULT_SLOTS: usize = 65_536;
 const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 /// Default deadline for a whole request, in seconds.
 const DEFAULT_REQUEST_TIMEOUT_S: u64 = 10;
+/// Largest `--request-timeout`, in seconds: one day.
+const MAX_REQUEST_TIMEOUT_S: u64 = 86_400;
 /// Stack of a connection thread.
 const THREAD_STACK: usize = 256 * 1024;
 
@@ -429,6 +431,13 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         .unwrap_or(DEFAULT_REQUEST_TIMEOUT_S);
     if timeout_s == 0 {
         return Err("--request-timeout: must be at least 1 second".into());
+    }
+    if timeout_s > MAX_REQUEST_TIMEOUT_S {
+        // Far beyond any use, and a deadline the clock could not hold
+        // (`Instant + Duration` overflowing panicked in every connection).
+        return Err(format!(
+            "--request-timeout: at most {MAX_REQUEST_TIMEOUT_S} seconds (one day)"
+        ));
     }
     let replay_store = args.get("replay-store");
     if args.get("slots").is_some() && !matches!(replay_store, None | Some("memory")) {
