@@ -310,3 +310,10 @@ fn a_request_timeout_too_large_for_a_deadline_is_a_clear_error() {
     let (status, body) = exchange(&sandbox.addr, &push_request(&signer(), "long-deadline"));
     assert_eq!(status, 200, "{body}");
 }
+/// `--max-requests 0` is refused, not taken as "exit after the first".
+#[test]
+fn max_requests_zero_is_a_clear_error() {
+    let (code, err) = sandbox_exit(&["--max-requests", "0"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--max-requests: must be at least 1"), "{err}");
+}

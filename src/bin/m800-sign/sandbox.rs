@@ -420,6 +420,10 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         return Err("--slots: must be at least 1".into());
     }
     let max_requests = args.number::<u64>("max-requests")?;
+    if max_requests == Some(0) {
+        // The count is checked after each accepted connection: 0 served one.
+        return Err("--max-requests: must be at least 1".into());
+    }
     let max_connections = args
         .number::<usize>("max-connections")?
         .unwrap_or(DEFAULT_MAX_CONNECTIONS);
