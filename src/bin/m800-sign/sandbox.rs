@@ -45,6 +45,8 @@ const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 const DEFAULT_REQUEST_TIMEOUT_S: u64 = 10;
 /// Largest `--request-timeout`, in seconds: one day.
 const MAX_REQUEST_TIMEOUT_S: u64 = 86_400;
+/// Pause after a failed accept (e.g. out of file descriptors).
+const ACCEPT_RETRY: Duration = Duration::from_millis(50);
 /// Stack of a connection thread.
 const THREAD_STACK: usize = 256 * 1024;
 
@@ -473,7 +475,11 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
             let mut stream = match stream {
                 Ok(s) => s,
                 Err(e) => {
+                    // Out of descriptors (EMFILE) and the like last until a
+                    // connection closes: retrying at once spun a core and
+                    // flooded the log. The backlog holds new clients meanwhile.
                     eprintln!("accept: {e}");
+                    std::thread::sleep(ACCEPT_RETRY);
                     continue;
                 }
             };
