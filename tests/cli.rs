@@ -501,3 +501,79 @@ fn a_curl_command_from_sign_is_accepted_by_the_sandbox() {
         "{out}"
     );
 }
+
+/// A one-shot HTTP server on a free loopback port that reads one request and
+/// answers `status` with the JSON `body`: the push endpoint's answers, as any
+/// server (or anyone on the path of an http:// URL) may send them.
+fn answer_once(status: u16, body: &'static str) -> String {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        let mut raw = Vec::new();
+        let mut chunk = [0u8; 4096];
+        // The head, then the body its Content-Length announces.
+        loop {
+            let n = s.read(&mut chunk).unwrap();
+            raw.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+            if let Some(end) = text.find("\r\n\r\n") {
+                let length: usize = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map_or(0, |v| v.trim().parse().unwrap());
+                if raw.len() >= end + 4 + length {
+                    break;
+                }
+            }
+            if n == 0 {
+                break;
+            }
+        }
+        let response = format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(response.as_bytes()).unwrap();
+    });
+    url
+}
+
+/// What the server answers reaches the terminal with its control characters
+/// escaped: an error message, a request id or a malformed body holding ANSI
+/// escapes (which clear the screen, rewrite earlier lines, set the window
+/// title...) or other control characters is shown, not obeyed.
+#[test]
+fn push_shows_the_servers_control_characters_escaped() {
+    let cases: &[(u16, &str, &str)] = &[
+        (
+            401,
+            r#"{"error":{"status":401,"code":40108,"message":"bad\u001b[2J\u001b]0;owned\u0007\r\nm800-sign: fake line"}}"#,
+            r"bad\u{1b}[2J",
+        ),
+        (
+            200,
+            r#"{"requestId":"id\u001b[31mred"}"#,
+            r"id\u{1b}[31mred",
+        ),
+        (
+            202,
+            r#"{"requestId":"id\u001b[31mred"}"#,
+            r"id\u{1b}[31mred",
+        ),
+        (500, "\u{1b}[2Jnot json\r", r"\u{1b}[2Jnot json\u{d}"),
+    ];
+    for (status, body, shown) in cases {
+        let o = push(&answer_once(*status, body), "a-demo-secret", &[]);
+        let out = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(
+            !out.bytes().any(|b| b.is_ascii_control() && b != b'\n'),
+            "{status} {body}: {out:?}"
+        );
+        assert_eq!(out.lines().count(), 1, "{status} {body}: {out:?}");
+        assert!(out.contains(shown), "{status} {body}: {out:?}");
+    }
+}

@@ -200,6 +200,21 @@ pub fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
+/// `text` for a terminal: control characters (ESC, CR, BEL, ...) and the
+/// bidirectional overrides that reorder a line shown as Rust escapes
+/// (`\u{1b}`), so that text from a server is shown, never obeyed.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `text` as a JSON string literal.
 pub fn json_string(text: &str) -> String {
     m800_sign::push::JsonString(text).to_string()
