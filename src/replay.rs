@@ -64,8 +64,9 @@ pub enum Freshness {
 pub trait ReplayStore {
     /// Checks the pair and records it when fresh, to be kept at least until
     /// `keep_until` (Unix seconds; the verifier passes the request's date plus
-    /// the window, the last moment a request with this date can pass). `now`
-    /// is the verifier's clock.
+    /// the window, the last second in which a request with this date can
+    /// pass: keep it through the end of that second, e.g. a TTL of
+    /// `keep_until - now + 1` seconds). `now` is the verifier's clock.
     fn check_and_record(&mut self, key: &str, nonce: &str, keep_until: u64, now: u64) -> Freshness;
 }
 
