@@ -267,6 +267,17 @@ impl Store {
     }
 }
 
+/// `text` (visible ASCII: the request line's) for the log: whole when it
+/// fits `max` bytes, else its first `max` bytes and its length, so that a
+/// request of up to 1 MiB does not put as much of the client's text in the
+/// log.
+fn clipped(text: &str, max: usize) -> String {
+    match text.get(..max) {
+        Some(head) if text.len() > max => format!("{head}...({} bytes)", text.len()),
+        _ => text.to_string(),
+    }
+}
+
 fn handle(raw: &[u8], verifier: &Verifier<&Signer>, store: &Store, now: u64) -> Reply {
     let http = match HttpRequest::parse(raw) {
         Ok(h) => h,
@@ -279,7 +290,11 @@ fn handle(raw: &[u8], verifier: &Verifier<&Signer>, store: &Store, now: u64) -> 
             )
         }
     };
-    let line = format!("{} {}", http.method(), http.target());
+    let line = format!(
+        "{} {}",
+        clipped(http.method(), m800_sign::limits::METHOD_MAX),
+        clipped(http.target(), m800_sign::limits::URI_MAX)
+    );
     let received = http.to_received();
     let verified = store.with(|store| verifier.verify(&received, now, Some(store)).map(|_| ()));
     if let Err(e) = verified {
