@@ -503,13 +503,19 @@ fn a_curl_command_from_sign_is_accepted_by_the_sandbox() {
 }
 
 /// A one-shot HTTP server on a free loopback port that reads one request and
-/// answers `status` with the JSON `body`: the push endpoint's answers, as any
-/// server (or anyone on the path of an http:// URL) may send them.
-fn answer_once(status: u16, body: &'static str) -> String {
+/// answers `status` with the header lines `headers` (each ending in CRLF)
+/// and the JSON `body`: the push endpoint's answers, as any server (or
+/// anyone on the path of an http:// URL) may send them. Its URL, and the
+/// request it got (once answered).
+fn answer_once(
+    status: u16,
+    headers: String,
+    body: &'static str,
+) -> (String, std::thread::JoinHandle<Vec<u8>>) {
     use std::io::Read;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
+    let served = std::thread::spawn(move || {
         let (mut s, _) = listener.accept().unwrap();
         s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
             .unwrap();
@@ -534,12 +540,13 @@ fn answer_once(status: u16, body: &'static str) -> String {
             }
         }
         let response = format!(
-            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "HTTP/1.1 {status} X\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
         s.write_all(response.as_bytes()).unwrap();
+        raw
     });
-    url
+    (url, served)
 }
 
 /// What the server answers reaches the terminal with its control characters
@@ -567,7 +574,8 @@ fn push_shows_the_servers_control_characters_escaped() {
         (500, "\u{1b}[2Jnot json\r", r"\u{1b}[2Jnot json\u{d}"),
     ];
     for (status, body, shown) in cases {
-        let o = push(&answer_once(*status, body), "a-demo-secret", &[]);
+        let (url, _) = answer_once(*status, String::new(), body);
+        let o = push(&url, "a-demo-secret", &[]);
         let out = format!("{}{}", stdout(&o), stderr(&o));
         assert!(
             !out.bytes().any(|b| b.is_ascii_control() && b != b'\n'),
@@ -575,5 +583,37 @@ fn push_shows_the_servers_control_characters_escaped() {
         );
         assert_eq!(out.lines().count(), 1, "{status} {body}: {out:?}");
         assert!(out.contains(shown), "{status} {body}: {out:?}");
+    }
+}
+
+/// A redirect is not a delivered push: the client does not follow it (a
+/// 302 turned the signed POST into a GET to wherever `Location` said, and
+/// printed that server's requestId with exit 0 though the push endpoint
+/// had taken nothing), and reports the status as a failure.
+#[test]
+fn push_does_not_follow_redirects() {
+    for status in [301, 302, 303, 307, 308] {
+        let (elsewhere, _) = answer_once(200, String::new(), r#"{"requestId":"elsewhere"}"#);
+        let (url, served) = answer_once(
+            status,
+            format!("Location: {elsewhere}/api/1.0/push/alice@m800.com\r\n"),
+            "",
+        );
+        let o = push(&url, "a-demo-secret", &[]);
+        assert_eq!(o.status.code(), Some(1), "{status}: {}", stderr(&o));
+        assert!(
+            !stdout(&o).contains("elsewhere"),
+            "{status}: {}",
+            stdout(&o)
+        );
+        assert!(
+            stderr(&o).contains(&format!("HTTP {status}")),
+            "{status}: {}",
+            stderr(&o)
+        );
+        assert!(served
+            .join()
+            .unwrap()
+            .starts_with(b"POST /api/1.0/push/alice@m800.com "));
     }
 }

@@ -91,6 +91,9 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
     let headers = signed.headers();
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
+        // A redirect is an answer, not a delivery: followed, a 302 became a
+        // GET elsewhere whose requestId was printed as the push's.
+        .max_redirects(0)
         .timeout_global(Some(std::time::Duration::from_secs(30)))
         .build()
         .into();
