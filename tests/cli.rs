@@ -617,3 +617,52 @@ fn push_does_not_follow_redirects() {
             .starts_with(b"POST /api/1.0/push/alice@m800.com "));
     }
 }
+
+/// An error that quotes what was given (a value, a path, an unknown word)
+/// stays one line with no control characters, whatever the argument holds:
+/// a newline or an ANSI escape in it is shown escaped.
+#[test]
+fn errors_quote_arguments_with_control_characters_escaped() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["sign", "--uri", "/x", "--time", "1\nfake: line"],
+            r"1\u{a}fake",
+        ),
+        (
+            &["sign", "--uri", "/x", "--format", "json\u{1b}[2J"],
+            r"json\u{1b}[2J",
+        ),
+        (
+            &["sign", "--uri", "/x", "--body-file", "no\nsuch"],
+            r"no\u{a}such",
+        ),
+        (
+            &[
+                "push",
+                "--to",
+                "alice\r\n",
+                "--message",
+                "m",
+                "--url",
+                "https://h",
+            ],
+            r"alice\u{d}\u{a}",
+        ),
+        (&["sign", "--uri", "/x", "--bo\ngus", "1"], r"--bo\u{a}gus"),
+        (&["sign", "stray\u{7}"], r"stray\u{7}"),
+        (&["frob\nnicate"], r"frob\u{a}nicate"),
+    ];
+    for (args, shown) in cases {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err:?}");
+        assert!(
+            !err.trim_end_matches('\n')
+                .bytes()
+                .any(|b| b.is_ascii_control()),
+            "{args:?}: {err:?}"
+        );
+        assert!(err.contains(shown), "{args:?}: {err:?}");
+    }
+}

@@ -128,7 +128,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(message) => {
-            eprintln!("m800-sign: {message}");
+            // Messages quote what was given: one line, shown, never obeyed.
+            eprintln!("m800-sign: {}", printable(&message));
             ExitCode::from(2)
         }
     }
@@ -202,7 +203,8 @@ pub fn shell_quote(text: &str) -> String {
 
 /// `text` for a terminal: control characters (ESC, CR, BEL, ...) and the
 /// bidirectional overrides that reorder a line shown as Rust escapes
-/// (`\u{1b}`), so that text from a server is shown, never obeyed.
+/// (`\u{1b}`), so that text from a server or an argument is shown on one
+/// line, never obeyed.
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
