@@ -341,6 +341,30 @@ mod tests {
         assert_eq!(c.live_entries(T + 301), 2);
     }
 
+    /// The window's edges: an entry is live through the whole second
+    /// `keep_until` (the verifier accepts a request while
+    /// `now <= date + window`) and reusable from the next one, in caches of
+    /// one slot, one window and several; a `keep_until` already past is
+    /// kept through `now`.
+    #[test]
+    fn an_entry_is_kept_through_its_last_second_and_no_longer() {
+        for n in [1usize, PROBE_MAX, 1024] {
+            let mut c = ReplayCache::new(vec![ReplaySlot::EMPTY; n]);
+            let check = |c: &mut ReplayCache<vec::Vec<ReplaySlot>>, now| {
+                c.check_and_record("k", "edge", T + 300, now)
+            };
+            assert_eq!(check(&mut c, T), Freshness::Fresh, "n={n}");
+            assert_eq!(check(&mut c, T + 299), Freshness::Replay, "n={n}");
+            assert_eq!(check(&mut c, T + 300), Freshness::Replay, "n={n}");
+            assert_eq!(check(&mut c, T + 301), Freshness::Fresh, "n={n}");
+            assert_eq!(c.live_entries(T + 301), 1, "n={n}");
+            let mut c = ReplayCache::new(vec![ReplaySlot::EMPTY; n]);
+            assert_eq!(c.check_and_record("k", "p", T - 5, T), Freshness::Fresh);
+            assert_eq!(c.check_and_record("k", "p", T - 5, T), Freshness::Replay);
+            assert_eq!(c.check_and_record("k", "p", T - 5, T + 1), Freshness::Fresh);
+        }
+    }
+
     #[test]
     fn empty_cache_is_full() {
         let mut c = ReplayCache::new([ReplaySlot::EMPTY; 0]);
