@@ -325,7 +325,8 @@ fn max_requests_zero_is_a_clear_error() {
 #[test]
 fn accept_failures_do_not_spin() {
     // `ulimit -n 16`: the sandbox gets a dozen descriptors for connections.
-    let (mut child, addr, log) = logged_sandbox("ulimit -n 16 && ", &["--request-timeout", "3"]);
+    let (sandbox, log) = Sandbox::start_logged("ulimit -n 16 && ", &["--request-timeout", "3"]);
+    let addr = sandbox.addr.clone();
     // 40 idle connections: more than the descriptors left, held 2 s.
     let held: Vec<TcpStream> = (0..40)
         .map(|_| TcpStream::connect(&addr).unwrap())
@@ -342,53 +343,12 @@ fn accept_failures_do_not_spin() {
         std::thread::sleep(Duration::from_millis(200));
     };
     assert_eq!(status.0, 200, "{}", status.1);
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(sandbox);
     let text = log.join().unwrap();
     let failures = text.lines().filter(|l| l.starts_with("accept:")).count();
     // A pause of 50 ms or so between failed accepts: at most a few hundred
     // lines in these seconds (the spin wrote hundreds of thousands).
     assert!(failures < 1000, "{failures} accept failures logged");
-}
-
-/// `m800-sign sandbox ARGS` on a free port, started by `sh -c "{setup}exec ..."`
-/// (e.g. a `ulimit`), with its log (stderr) collected: the child, its
-/// address, and the log once the child is gone.
-fn logged_sandbox(
-    setup: &str,
-    args: &[&str],
-) -> (std::process::Child, String, std::thread::JoinHandle<String>) {
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "{setup}exec \"$0\" sandbox --listen 127.0.0.1:0 \"$@\""
-        ))
-        .arg(BIN)
-        .args(args)
-        .env("M800_SECRET", "a-demo-secret")
-        .env("M800_KEY", "a-demo-key")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let addr = line
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    let stderr = child.stderr.take().unwrap();
-    let log = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = std::io::BufReader::new(stderr).read_to_string(&mut text);
-        text
-    });
-    (child, addr, log)
 }
 
 /// The log line of a request holds at most a bounded part of what the
@@ -398,16 +358,16 @@ fn logged_sandbox(
 /// reach it: the request line holds only visible ASCII.)
 #[test]
 fn log_lines_hold_a_bounded_part_of_the_request_line() {
-    let (mut child, addr, log) = logged_sandbox("", &["--max-requests", "2"]);
+    let (mut sandbox, log) = Sandbox::start_logged("", &["--max-requests", "2"]);
     let long = "a".repeat(500_000);
     for raw in [
         format!("GET /{long} HTTP/1.1\r\nHost: h\r\n\r\n"),
         format!("{long} / HTTP/1.1\r\nHost: h\r\n\r\n"),
     ] {
-        let (status, body) = exchange(&addr, raw.as_bytes());
+        let (status, body) = exchange(&sandbox.addr, raw.as_bytes());
         assert_eq!(status, 401, "{body}");
     }
-    let _ = child.wait();
+    sandbox.wait();
     let text = log.join().unwrap();
     assert_eq!(text.lines().count(), 2, "{}", &text[..text.len().min(300)]);
     for line in text.lines() {
