@@ -666,3 +666,19 @@ fn errors_quote_arguments_with_control_characters_escaped() {
         assert!(err.contains(shown), "{args:?}: {err:?}");
     }
 }
+
+/// An M800_KEY that is set but not UTF-8 is named as such, not reported as
+/// missing.
+#[test]
+fn a_non_utf8_key_in_the_environment_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let o = Command::new(BIN)
+        .args(["sign", "--uri", "/x"])
+        .env("M800_SECRET", "a-demo-secret")
+        .env("M800_KEY", std::ffi::OsStr::from_bytes(b"key\xff"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("M800_KEY is not valid UTF-8"), "{err}");
+}

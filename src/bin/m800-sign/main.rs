@@ -145,8 +145,12 @@ impl Credentials {
     pub fn load(args: &args::Args) -> Result<Credentials, String> {
         let key = match args.get("key") {
             Some(k) => k.to_string(),
-            None => std::env::var("M800_KEY")
-                .map_err(|_| "no developer key: pass --key or set M800_KEY".to_string())?,
+            None => std::env::var("M800_KEY").map_err(|e| match e {
+                std::env::VarError::NotPresent => {
+                    "no developer key: pass --key or set M800_KEY".to_string()
+                }
+                std::env::VarError::NotUnicode(_) => "M800_KEY is not valid UTF-8".to_string(),
+            })?,
         };
         let secret = match args.get("secret-file") {
             Some(path) => {
