@@ -64,8 +64,9 @@ pub enum Freshness {
 pub trait ReplayStore {
     /// Checks the pair and records it when fresh, to be kept at least until
     /// `keep_until` (Unix seconds; the verifier passes the request's date plus
-    /// the window, the last moment a request with this date can pass). `now`
-    /// is the verifier's clock.
+    /// the window, the last second in which a request with this date can
+    /// pass: keep it through the end of that second, e.g. a TTL of
+    /// `keep_until - now + 1` seconds). `now` is the verifier's clock.
     fn check_and_record(&mut self, key: &str, nonce: &str, keep_until: u64, now: u64) -> Freshness;
 }
 
@@ -338,6 +339,30 @@ mod tests {
         assert_eq!(record(&mut c, "one-more", T + 301), Freshness::Fresh);
         assert_eq!(record(&mut c, "n0", T + 301), Freshness::Fresh);
         assert_eq!(c.live_entries(T + 301), 2);
+    }
+
+    /// The window's edges: an entry is live through the whole second
+    /// `keep_until` (the verifier accepts a request while
+    /// `now <= date + window`) and reusable from the next one, in caches of
+    /// one slot, one window and several; a `keep_until` already past is
+    /// kept through `now`.
+    #[test]
+    fn an_entry_is_kept_through_its_last_second_and_no_longer() {
+        for n in [1usize, PROBE_MAX, 1024] {
+            let mut c = ReplayCache::new(vec![ReplaySlot::EMPTY; n]);
+            let check = |c: &mut ReplayCache<vec::Vec<ReplaySlot>>, now| {
+                c.check_and_record("k", "edge", T + 300, now)
+            };
+            assert_eq!(check(&mut c, T), Freshness::Fresh, "n={n}");
+            assert_eq!(check(&mut c, T + 299), Freshness::Replay, "n={n}");
+            assert_eq!(check(&mut c, T + 300), Freshness::Replay, "n={n}");
+            assert_eq!(check(&mut c, T + 301), Freshness::Fresh, "n={n}");
+            assert_eq!(c.live_entries(T + 301), 1, "n={n}");
+            let mut c = ReplayCache::new(vec![ReplaySlot::EMPTY; n]);
+            assert_eq!(c.check_and_record("k", "p", T - 5, T), Freshness::Fresh);
+            assert_eq!(c.check_and_record("k", "p", T - 5, T), Freshness::Replay);
+            assert_eq!(c.check_and_record("k", "p", T - 5, T + 1), Freshness::Fresh);
+        }
     }
 
     #[test]

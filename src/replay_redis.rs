@@ -2,7 +2,7 @@
 //!
 //! Each check is one command, atomic on the server:
 //! `SET m800:{key}:{nonce} 1 NX EX {ttl}`, with `ttl` the seconds until
-//! `keep_until` (at least 1). `OK` is [`Freshness::Fresh`], nil is
+//! `keep_until`, plus 1. `OK` is [`Freshness::Fresh`], nil is
 //! [`Freshness::Replay`], and anything else — no connection, a timeout, an
 //! error reply such as `OOM` from a full Redis — is [`Freshness::Full`]: the
 //! request is refused, never accepted without being recorded.
@@ -126,7 +126,11 @@ pub fn redis_key(key: &str, nonce: &str) -> String {
 
 impl ReplayStore for RedisReplayStore {
     fn check_and_record(&mut self, key: &str, nonce: &str, keep_until: u64, now: u64) -> Freshness {
-        let ttl_s = keep_until.saturating_sub(now).max(1);
+        // Through the whole second `keep_until`, as the verifier accepts a
+        // request while `now <= date + window`: `now` is rounded down, so
+        // `EX keep_until - now` set late in second `now` expired up to a
+        // second early, and a replay then was accepted.
+        let ttl_s = keep_until.saturating_sub(now).saturating_add(1);
         match self.set_nx(&redis_key(key, nonce), ttl_s) {
             Ok(Some(())) => Freshness::Fresh,
             Ok(None) => Freshness::Replay,

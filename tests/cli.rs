@@ -501,3 +501,184 @@ fn a_curl_command_from_sign_is_accepted_by_the_sandbox() {
         "{out}"
     );
 }
+
+/// A one-shot HTTP server on a free loopback port that reads one request and
+/// answers `status` with the header lines `headers` (each ending in CRLF)
+/// and the JSON `body`: the push endpoint's answers, as any server (or
+/// anyone on the path of an http:// URL) may send them. Its URL, and the
+/// request it got (once answered).
+fn answer_once(
+    status: u16,
+    headers: String,
+    body: &'static str,
+) -> (String, std::thread::JoinHandle<Vec<u8>>) {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let served = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        let mut raw = Vec::new();
+        let mut chunk = [0u8; 4096];
+        // The head, then the body its Content-Length announces.
+        loop {
+            let n = s.read(&mut chunk).unwrap();
+            raw.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+            if let Some(end) = text.find("\r\n\r\n") {
+                let length: usize = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map_or(0, |v| v.trim().parse().unwrap());
+                if raw.len() >= end + 4 + length {
+                    break;
+                }
+            }
+            if n == 0 {
+                break;
+            }
+        }
+        let response = format!(
+            "HTTP/1.1 {status} X\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(response.as_bytes()).unwrap();
+        raw
+    });
+    (url, served)
+}
+
+/// What the server answers reaches the terminal with its control characters
+/// escaped: an error message, a request id or a malformed body holding ANSI
+/// escapes (which clear the screen, rewrite earlier lines, set the window
+/// title...) or other control characters is shown, not obeyed.
+#[test]
+fn push_shows_the_servers_control_characters_escaped() {
+    let cases: &[(u16, &str, &str)] = &[
+        (
+            401,
+            r#"{"error":{"status":401,"code":40108,"message":"bad\u001b[2J\u001b]0;owned\u0007\r\nm800-sign: fake line"}}"#,
+            r"bad\u{1b}[2J",
+        ),
+        (
+            200,
+            r#"{"requestId":"id\u001b[31mred"}"#,
+            r"id\u{1b}[31mred",
+        ),
+        (
+            202,
+            r#"{"requestId":"id\u001b[31mred"}"#,
+            r"id\u{1b}[31mred",
+        ),
+        (500, "\u{1b}[2Jnot json\r", r"\u{1b}[2Jnot json\u{d}"),
+    ];
+    for (status, body, shown) in cases {
+        let (url, _) = answer_once(*status, String::new(), body);
+        let o = push(&url, "a-demo-secret", &[]);
+        let out = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(
+            !out.bytes().any(|b| b.is_ascii_control() && b != b'\n'),
+            "{status} {body}: {out:?}"
+        );
+        assert_eq!(out.lines().count(), 1, "{status} {body}: {out:?}");
+        assert!(out.contains(shown), "{status} {body}: {out:?}");
+    }
+}
+
+/// A redirect is not a delivered push: the client does not follow it (a
+/// 302 turned the signed POST into a GET to wherever `Location` said, and
+/// printed that server's requestId with exit 0 though the push endpoint
+/// had taken nothing), and reports the status as a failure.
+#[test]
+fn push_does_not_follow_redirects() {
+    for status in [301, 302, 303, 307, 308] {
+        let (elsewhere, _) = answer_once(200, String::new(), r#"{"requestId":"elsewhere"}"#);
+        let (url, served) = answer_once(
+            status,
+            format!("Location: {elsewhere}/api/1.0/push/alice@m800.com\r\n"),
+            "",
+        );
+        let o = push(&url, "a-demo-secret", &[]);
+        assert_eq!(o.status.code(), Some(1), "{status}: {}", stderr(&o));
+        assert!(
+            !stdout(&o).contains("elsewhere"),
+            "{status}: {}",
+            stdout(&o)
+        );
+        assert!(
+            stderr(&o).contains(&format!("HTTP {status}")),
+            "{status}: {}",
+            stderr(&o)
+        );
+        assert!(served
+            .join()
+            .unwrap()
+            .starts_with(b"POST /api/1.0/push/alice@m800.com "));
+    }
+}
+
+/// An error that quotes what was given (a value, a path, an unknown word)
+/// stays one line with no control characters, whatever the argument holds:
+/// a newline or an ANSI escape in it is shown escaped.
+#[test]
+fn errors_quote_arguments_with_control_characters_escaped() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["sign", "--uri", "/x", "--time", "1\nfake: line"],
+            r"1\u{a}fake",
+        ),
+        (
+            &["sign", "--uri", "/x", "--format", "json\u{1b}[2J"],
+            r"json\u{1b}[2J",
+        ),
+        (
+            &["sign", "--uri", "/x", "--body-file", "no\nsuch"],
+            r"no\u{a}such",
+        ),
+        (
+            &[
+                "push",
+                "--to",
+                "alice\r\n",
+                "--message",
+                "m",
+                "--url",
+                "https://h",
+            ],
+            r"alice\u{d}\u{a}",
+        ),
+        (&["sign", "--uri", "/x", "--bo\ngus", "1"], r"--bo\u{a}gus"),
+        (&["sign", "stray\u{7}"], r"stray\u{7}"),
+        (&["frob\nnicate"], r"frob\u{a}nicate"),
+    ];
+    for (args, shown) in cases {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err:?}");
+        assert!(
+            !err.trim_end_matches('\n')
+                .bytes()
+                .any(|b| b.is_ascii_control()),
+            "{args:?}: {err:?}"
+        );
+        assert!(err.contains(shown), "{args:?}: {err:?}");
+    }
+}
+
+/// An M800_KEY that is set but not UTF-8 is named as such, not reported as
+/// missing.
+#[test]
+fn a_non_utf8_key_in_the_environment_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let o = Command::new(BIN)
+        .args(["sign", "--uri", "/x"])
+        .env("M800_SECRET", "a-demo-secret")
+        .env("M800_KEY", std::ffi::OsStr::from_bytes(b"key\xff"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("M800_KEY is not valid UTF-8"), "{err}");
+}

@@ -35,16 +35,16 @@ fn fresh_then_replay_with_the_window_as_ttl() {
     assert_eq!(check(&mut store, "k", "n1"), Freshness::Replay);
     // Another key, the same nonce: another pair.
     assert_eq!(check(&mut store, "k2", "n1"), Freshness::Fresh);
-    // A request dated 100 s ago is kept 200 s more.
+    // A request dated 100 s ago is kept 200 s more, through its last second.
     assert_eq!(
         store.check_and_record("k", "n2", T + 200, T),
         Freshness::Fresh
     );
     let mut c = client(&server);
     let ttl: i64 = redis::cmd("TTL").arg("m800:k:n1").query(&mut c).unwrap();
-    assert!((299..=300).contains(&ttl), "ttl {ttl}");
+    assert!((300..=301).contains(&ttl), "ttl {ttl}");
     let ttl: i64 = redis::cmd("TTL").arg("m800:k:n2").query(&mut c).unwrap();
-    assert!((199..=200).contains(&ttl), "ttl {ttl}");
+    assert!((200..=201).contains(&ttl), "ttl {ttl}");
     let keys: Vec<String> = redis::cmd("KEYS").arg("m800:*").query(&mut c).unwrap();
     assert_eq!(keys.len(), 3, "{keys:?}");
     assert_eq!(redis_key("k", "n1"), "m800:k:n1");
@@ -201,4 +201,43 @@ fn full_redis_refuses() {
     assert_eq!(check(&mut store, "k", "late"), Freshness::Full);
     let size_after: u64 = redis::cmd("DBSIZE").query(&mut c).unwrap();
     assert_eq!(size_before, size_after);
+}
+
+/// The verifier accepts a request while `now <= date + window` in whole
+/// seconds, so a pair must stay recorded through the whole second
+/// `keep_until`: until `keep_until + 1`. `EX (keep_until - now)` set at a
+/// moment inside second `now` expired up to a second early: a replay in the
+/// last part of the window's last second found no key and was accepted.
+/// The key's expiry is read from Redis as an absolute time (`TIME` and
+/// `PTTL` in one `MULTI`), so that delays in the test cannot fail it.
+#[test]
+fn a_pair_is_kept_through_the_last_second_of_the_window() {
+    let Some(server) = RedisServer::start(&[]) else {
+        return;
+    };
+    let mut c = client(&server);
+    let mut store = RedisReplayStore::open(&server.url()).expect("url");
+    for (nonce, ahead) in [("edge-300", 300), ("edge-1", 1), ("edge-0", 0)] {
+        // The verifier's clock, as it reads it: whole seconds, rounded down.
+        let (now_s, _): (u64, u64) = redis::cmd("TIME").query(&mut c).unwrap();
+        let keep_until = now_s + ahead;
+        assert_eq!(
+            store.check_and_record("k", nonce, keep_until, now_s),
+            Freshness::Fresh
+        );
+        let ((time_s, time_us), pttl_ms): ((u64, u64), i64) = redis::pipe()
+            .atomic()
+            .cmd("TIME")
+            .cmd("PTTL")
+            .arg(redis_key("k", nonce))
+            .query(&mut c)
+            .unwrap();
+        assert!(pttl_ms > 0, "{nonce}: pttl {pttl_ms}");
+        let expires_ms = time_s * 1000 + time_us / 1000 + pttl_ms as u64;
+        // PTTL rounds; a millisecond of slack.
+        assert!(
+            expires_ms + 1 >= (keep_until + 1) * 1000,
+            "{nonce}: expires at {expires_ms} ms, before the end of second {keep_until}"
+        );
+    }
 }

@@ -243,3 +243,138 @@ fn a_replay_across_two_sandboxes_on_one_redis_is_refused() {
     assert_eq!(status, 401, "{body}");
     assert!(body.contains("replay_cache_full"), "{body}");
 }
+
+/// Runs `m800-sign sandbox ARGS` (demo credentials, a free port) and waits
+/// for it to exit, at most 30 s (then it is killed and the test fails):
+/// its exit code and stderr.
+fn sandbox_exit(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(BIN)
+        .args(["sandbox", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .env("M800_SECRET", "a-demo-secret")
+        .env("M800_KEY", "a-demo-key")
+        .env("RUST_BACKTRACE", "0")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("sandbox {args:?} still running after 30 s: the value was taken");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A `--slots` value that cannot work is a clear error at start-up: not a
+/// sandbox that refuses every push (0), nor a panic or an abort on an
+/// allocation that cannot succeed.
+#[test]
+fn impossible_slot_counts_are_clear_errors() {
+    for (slots, needle) in [
+        ("0", "--slots: must be at least 1"),
+        ("18446744073709551615", "--slots 18446744073709551615"),
+        ("1000000000000", "--slots 1000000000000"),
+    ] {
+        let (code, err) = sandbox_exit(&["--slots", slots]);
+        assert_eq!(code, Some(2), "--slots {slots}: {err}");
+        assert_eq!(err.lines().count(), 1, "--slots {slots}: {err}");
+        assert!(err.contains(needle), "--slots {slots}: {err}");
+        assert!(!err.contains("panicked"), "--slots {slots}: {err}");
+    }
+}
+/// A `--request-timeout` too large for a deadline is refused at start-up,
+/// not a panic in every connection's thread (which left the client without
+/// an answer and the sandbox exiting with 101).
+#[test]
+fn a_request_timeout_too_large_for_a_deadline_is_a_clear_error() {
+    for timeout in ["18446744073709551615", "86401"] {
+        let (code, err) = sandbox_exit(&["--request-timeout", timeout, "--max-requests", "1"]);
+        assert_eq!(code, Some(2), "{timeout}: {err}");
+        assert_eq!(err.lines().count(), 1, "{timeout}: {err}");
+        assert!(
+            err.contains("--request-timeout: at most 86400 seconds"),
+            "{timeout}: {err}"
+        );
+    }
+    // The largest accepted value still serves.
+    let sandbox = Sandbox::start(&["--request-timeout", "86400"]);
+    let (status, body) = exchange(&sandbox.addr, &push_request(&signer(), "long-deadline"));
+    assert_eq!(status, 200, "{body}");
+}
+/// `--max-requests 0` is refused, not taken as "exit after the first".
+#[test]
+fn max_requests_zero_is_a_clear_error() {
+    let (code, err) = sandbox_exit(&["--max-requests", "0"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--max-requests: must be at least 1"), "{err}");
+}
+/// Out of file descriptors (the process's limit below --max-connections),
+/// accept fails until a connection closes: the sandbox waits a little
+/// before accepting again instead of spinning on the error (which wrote
+/// about 100,000 log lines a second and took a core), and serves again
+/// once descriptors are free.
+#[test]
+fn accept_failures_do_not_spin() {
+    // `ulimit -n 16`: the sandbox gets a dozen descriptors for connections.
+    let (sandbox, log) = Sandbox::start_logged("ulimit -n 16 && ", &["--request-timeout", "3"]);
+    let addr = sandbox.addr.clone();
+    // 40 idle connections: more than the descriptors left, held 2 s.
+    let held: Vec<TcpStream> = (0..40)
+        .map(|_| TcpStream::connect(&addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_secs(2));
+    drop(held);
+    // Once the idle ones have timed out (3 s), a push is served.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        let (status, body) = exchange(&addr, &push_request(&signer(), "after-emfile"));
+        if status == 200 || Instant::now() > deadline {
+            break (status, body);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(status.0, 200, "{}", status.1);
+    drop(sandbox);
+    let text = log.join().unwrap();
+    let failures = text.lines().filter(|l| l.starts_with("accept:")).count();
+    // A pause of 50 ms or so between failed accepts: at most a few hundred
+    // lines in these seconds (the spin wrote hundreds of thousands).
+    assert!(failures < 1000, "{failures} accept failures logged");
+}
+
+/// The log line of a request holds at most a bounded part of what the
+/// client sent: a method or target of 500 KB (the head may be up to 1 MiB)
+/// is cut, with its length said, so that each request cannot write up to
+/// 1 MiB of the client's text into the log. (Control characters cannot
+/// reach it: the request line holds only visible ASCII.)
+#[test]
+fn log_lines_hold_a_bounded_part_of_the_request_line() {
+    let (mut sandbox, log) = Sandbox::start_logged("", &["--max-requests", "2"]);
+    let long = "a".repeat(500_000);
+    for raw in [
+        format!("GET /{long} HTTP/1.1\r\nHost: h\r\n\r\n"),
+        format!("{long} / HTTP/1.1\r\nHost: h\r\n\r\n"),
+    ] {
+        let (status, body) = exchange(&sandbox.addr, raw.as_bytes());
+        assert_eq!(status, 401, "{body}");
+    }
+    sandbox.wait();
+    let text = log.join().unwrap();
+    assert_eq!(text.lines().count(), 2, "{}", &text[..text.len().min(300)]);
+    for line in text.lines() {
+        assert!(line.len() < 4096, "a log line of {} bytes", line.len());
+        assert!(
+            line.contains("(500001 bytes)") || line.contains("(500000 bytes)"),
+            "{line}"
+        );
+    }
+}

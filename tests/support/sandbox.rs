@@ -1,8 +1,10 @@
 //! `m800-sign sandbox` on a free loopback port with the demo credentials, its
-//! log discarded; killed on drop. Shared by the CLI and sandbox tests.
+//! log discarded (or collected); killed on drop. Shared by the CLI and
+//! sandbox tests.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
+use std::thread::JoinHandle;
 
 /// A running sandbox.
 pub struct Sandbox {
@@ -14,13 +16,43 @@ pub struct Sandbox {
 impl Sandbox {
     /// Starts one with the options `extra` besides `--listen 127.0.0.1:0`.
     pub fn start(extra: &[&str]) -> Sandbox {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_m800-sign"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_m800-sign"));
+        command
             .args(["sandbox", "--listen", "127.0.0.1:0"])
-            .args(extra)
+            .args(extra);
+        Self::spawn(command, Stdio::null())
+    }
+
+    /// As [`start`](Self::start), run by `sh -c "{setup}exec m800-sign ..."`
+    /// (e.g. `setup` = `"ulimit -n 16 && "`), with its log (stderr)
+    /// collected: the text comes once the sandbox has exited (by itself,
+    /// see [`wait`](Self::wait), or killed when dropped).
+    #[allow(dead_code)] // not every test file that includes this module uses it
+    pub fn start_logged(setup: &str, extra: &[&str]) -> (Sandbox, JoinHandle<String>) {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!(
+                "{setup}exec \"$0\" sandbox --listen 127.0.0.1:0 \"$@\""
+            ))
+            .arg(env!("CARGO_BIN_EXE_m800-sign"))
+            .args(extra);
+        let mut sandbox = Self::spawn(command, Stdio::piped());
+        let stderr = sandbox.child.stderr.take().unwrap();
+        let log = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = BufReader::new(stderr).read_to_string(&mut text);
+            text
+        });
+        (sandbox, log)
+    }
+
+    fn spawn(mut command: Command, stderr: Stdio) -> Sandbox {
+        let mut child = command
             .env("M800_SECRET", "a-demo-secret")
             .env("M800_KEY", "a-demo-key")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -33,6 +65,12 @@ impl Sandbox {
             .unwrap_or_else(|| panic!("no address in {line:?}"))
             .to_string();
         Sandbox { child, addr }
+    }
+
+    /// Waits for it to exit by itself (e.g. after `--max-requests`).
+    #[allow(dead_code)] // not every test file that includes this module uses it
+    pub fn wait(&mut self) {
+        let _ = self.child.wait();
     }
 
     /// `http://127.0.0.1:PORT`.

@@ -128,7 +128,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(message) => {
-            eprintln!("m800-sign: {message}");
+            // Messages quote what was given: one line, shown, never obeyed.
+            eprintln!("m800-sign: {}", printable(&message));
             ExitCode::from(2)
         }
     }
@@ -144,8 +145,12 @@ impl Credentials {
     pub fn load(args: &args::Args) -> Result<Credentials, String> {
         let key = match args.get("key") {
             Some(k) => k.to_string(),
-            None => std::env::var("M800_KEY")
-                .map_err(|_| "no developer key: pass --key or set M800_KEY".to_string())?,
+            None => std::env::var("M800_KEY").map_err(|e| match e {
+                std::env::VarError::NotPresent => {
+                    "no developer key: pass --key or set M800_KEY".to_string()
+                }
+                std::env::VarError::NotUnicode(_) => "M800_KEY is not valid UTF-8".to_string(),
+            })?,
         };
         let secret = match args.get("secret-file") {
             Some(path) => {
@@ -198,6 +203,22 @@ pub fn time_and_nonce(args: &args::Args) -> Result<(u64, m800_sign::Nonce), Stri
 /// `text` as one shell word in single quotes.
 pub fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// `text` for a terminal: control characters (ESC, CR, BEL, ...) and the
+/// bidirectional overrides that reorder a line shown as Rust escapes
+/// (`\u{1b}`), so that text from a server or an argument is shown on one
+/// line, never obeyed.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `text` as a JSON string literal.

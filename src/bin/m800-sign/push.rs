@@ -1,7 +1,7 @@
 //! `m800-sign push`: sign a push and send it (or print it with `--dry-run`).
 
 use crate::args::{Args, Spec};
-use crate::Credentials;
+use crate::{printable, Credentials};
 use m800_sign::push::{parse_response, Push, Response};
 use std::ffi::OsString;
 use std::io::Write;
@@ -91,6 +91,9 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
     let headers = signed.headers();
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
+        // A redirect is an answer, not a delivery: followed, a 302 became a
+        // GET elsewhere whose requestId was printed as the push's.
+        .max_redirects(0)
         .timeout_global(Some(std::time::Duration::from_secs(30)))
         .build()
         .into();
@@ -114,27 +117,34 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         .map_err(|e| format!("reading the response: {e}"))?;
     match parse_response(&body) {
         Ok(Response::Accepted { request_id }) if status == 200 => {
-            println!("requestId: {request_id}");
+            println!("requestId: {}", printable(&request_id.to_string()));
             Ok(ExitCode::SUCCESS)
         }
         Ok(Response::Failed(e)) => {
             eprintln!(
                 "m800-sign: the server refused the push: HTTP {status}, error status {} code {}: {}",
-                e.status, e.code, e.message
+                e.status,
+                e.code,
+                printable(&e.message.to_string())
             );
             Ok(ExitCode::from(1))
         }
         Ok(Response::Accepted { request_id }) => {
-            eprintln!("m800-sign: HTTP {status} with requestId {request_id}");
+            eprintln!(
+                "m800-sign: HTTP {status} with requestId {}",
+                printable(&request_id.to_string())
+            );
             Ok(ExitCode::from(1))
         }
         Err(e) => {
             eprintln!(
                 "m800-sign: HTTP {status}: {e}: {}",
-                String::from_utf8_lossy(&body)
-                    .chars()
-                    .take(200)
-                    .collect::<String>()
+                printable(
+                    &String::from_utf8_lossy(&body)
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
+                )
             );
             Ok(ExitCode::from(1))
         }

@@ -43,6 +43,10 @@ const DEFAULT_SLOTS: usize = 65_536;
 const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 /// Default deadline for a whole request, in seconds.
 const DEFAULT_REQUEST_TIMEOUT_S: u64 = 10;
+/// Largest `--request-timeout`, in seconds: one day.
+const MAX_REQUEST_TIMEOUT_S: u64 = 86_400;
+/// Pause after a failed accept (e.g. out of file descriptors).
+const ACCEPT_RETRY: Duration = Duration::from_millis(50);
 /// Stack of a connection thread.
 const THREAD_STACK: usize = 256 * 1024;
 
@@ -208,10 +212,19 @@ enum Store {
 impl Store {
     fn open(spec: Option<&str>, slots: usize) -> Result<Store, String> {
         match spec {
-            None | Some("memory") => Ok(Store::Memory(Mutex::new(ReplayCache::new(vec![
-                ReplaySlot::EMPTY;
-                slots
-            ])))),
+            None | Some("memory") => {
+                // Allocated with a fallible reserve: a count too large for
+                // memory is an error, not an abort.
+                let mut cache = Vec::new();
+                cache.try_reserve_exact(slots).map_err(|_| {
+                    format!(
+                        "--slots {slots}: cannot allocate {slots} slots of {} bytes",
+                        std::mem::size_of::<ReplaySlot>()
+                    )
+                })?;
+                cache.resize(slots, ReplaySlot::EMPTY);
+                Ok(Store::Memory(Mutex::new(ReplayCache::new(cache))))
+            }
             Some(url) if url.starts_with("redis://") => Self::redis(url),
             Some(other) => Err(format!(
                 "--replay-store: '{other}' is neither 'memory' nor a redis://HOST:PORT URL"
@@ -254,6 +267,17 @@ impl Store {
     }
 }
 
+/// `text` (visible ASCII: the request line's) for the log: whole when it
+/// fits `max` bytes, else its first `max` bytes and its length, so that a
+/// request of up to 1 MiB does not put as much of the client's text in the
+/// log.
+fn clipped(text: &str, max: usize) -> String {
+    match text.get(..max) {
+        Some(head) if text.len() > max => format!("{head}...({} bytes)", text.len()),
+        _ => text.to_string(),
+    }
+}
+
 fn handle(raw: &[u8], verifier: &Verifier<&Signer>, store: &Store, now: u64) -> Reply {
     let http = match HttpRequest::parse(raw) {
         Ok(h) => h,
@@ -266,7 +290,11 @@ fn handle(raw: &[u8], verifier: &Verifier<&Signer>, store: &Store, now: u64) -> 
             )
         }
     };
-    let line = format!("{} {}", http.method(), http.target());
+    let line = format!(
+        "{} {}",
+        clipped(http.method(), m800_sign::limits::METHOD_MAX),
+        clipped(http.target(), m800_sign::limits::URI_MAX)
+    );
     let received = http.to_received();
     let verified = store.with(|store| verifier.verify(&received, now, Some(store)).map(|_| ()));
     if let Err(e) = verified {
@@ -404,7 +432,15 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         .number::<u32>("window")?
         .unwrap_or(m800_sign::verify::DEFAULT_WINDOW_S);
     let slots = args.number::<usize>("slots")?.unwrap_or(DEFAULT_SLOTS);
+    if slots == 0 {
+        // No slot: every push would be refused as replay_cache_full.
+        return Err("--slots: must be at least 1".into());
+    }
     let max_requests = args.number::<u64>("max-requests")?;
+    if max_requests == Some(0) {
+        // The count is checked after each accepted connection: 0 served one.
+        return Err("--max-requests: must be at least 1".into());
+    }
     let max_connections = args
         .number::<usize>("max-connections")?
         .unwrap_or(DEFAULT_MAX_CONNECTIONS);
@@ -416,6 +452,13 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         .unwrap_or(DEFAULT_REQUEST_TIMEOUT_S);
     if timeout_s == 0 {
         return Err("--request-timeout: must be at least 1 second".into());
+    }
+    if timeout_s > MAX_REQUEST_TIMEOUT_S {
+        // Far beyond any use, and a deadline the clock could not hold
+        // (`Instant + Duration` overflowing panicked in every connection).
+        return Err(format!(
+            "--request-timeout: at most {MAX_REQUEST_TIMEOUT_S} seconds (one day)"
+        ));
     }
     let replay_store = args.get("replay-store");
     if args.get("slots").is_some() && !matches!(replay_store, None | Some("memory")) {
@@ -447,7 +490,11 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
             let mut stream = match stream {
                 Ok(s) => s,
                 Err(e) => {
+                    // Out of descriptors (EMFILE) and the like last until a
+                    // connection closes: retrying at once spun a core and
+                    // flooded the log. The backlog holds new clients meanwhile.
                     eprintln!("accept: {e}");
+                    std::thread::sleep(ACCEPT_RETRY);
                     continue;
                 }
             };
