@@ -217,13 +217,27 @@ fn verify_reads_a_raw_request_from_stdin() {
     );
     assert!(ok.status.success(), "{}", stderr(&ok));
     assert!(stdout(&ok).contains("nonce=cb-0001"));
+    // Refused: exit 1, whether the signature fails or the request does not
+    // parse (exit 2 is for the command's own arguments).
+    let cut = raw_request(&format!("{date}{auth}"), body);
+    let cut = check(
+        cut[..cut.len() - 1].to_owned(),
+        "1764331200",
+        "a-demo-secret",
+    );
+    assert_eq!(cut.status.code(), Some(1), "{}", stderr(&cut));
+    assert!(
+        stderr(&cut).starts_with("incomplete_http_request"),
+        "{}",
+        stderr(&cut)
+    );
 
     let bad = check(
         raw_request(&format!("{date}{auth}"), body),
         "1764331200",
         "wrong",
     );
-    assert!(!bad.status.success());
+    assert_eq!(bad.status.code(), Some(1));
     let err = stderr(&bad);
     assert!(err.starts_with("signature_mismatch"), "{err}");
     assert!(err.contains(r#""POST\n/callback/delivery\n"#), "{err}");

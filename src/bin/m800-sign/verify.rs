@@ -34,7 +34,15 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
     let window = args
         .number::<u32>("window")?
         .unwrap_or(m800_sign::verify::DEFAULT_WINDOW_S);
-    let http = HttpRequest::parse(&raw).map_err(|e| format!("{}: {e}", e.name()))?;
+    // A request that does not parse is refused like any other (exit 1): it
+    // is the input under test, not a usage error (exit 2).
+    let http = match HttpRequest::parse(&raw) {
+        Ok(http) => http,
+        Err(e) => {
+            eprintln!("{}: {e}", e.name());
+            return Ok(ExitCode::from(1));
+        }
+    };
     let received = http.to_received();
     let verifier = Verifier::new(&signer).with_window(window);
     match verifier.verify(&received, now, None) {
