@@ -13,11 +13,17 @@ trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 redis-cli -p "$port" ping | grep -qx PONG || { echo "redis-server did not start" >&2; exit 1; }
 
+t0=$(date +%s)
 "$example" "$port" up
 keys=$(redis-cli -p "$port" --scan --pattern 'm800:a-demo-key:*')
 [ "$(echo "$keys" | wc -l)" = 1 ] || { echo "expected one nonce in Redis, got: $keys" >&2; exit 1; }
 ttl=$(redis-cli -p "$port" ttl "$keys")
-[ "$ttl" -ge 298 ] && [ "$ttl" -le 300 ] || { echo "TTL $ttl, expected the 300 s window" >&2; exit 1; }
+[ "$ttl" -ge 299 ] && [ "$ttl" -le 301 ] || { echo "TTL $ttl, expected the 300 s window plus 1" >&2; exit 1; }
+# Kept through the window's last second: the request is dated t0 or later, so
+# the verifier accepts it through second t0 + 300, and the key must outlive it.
+expires_ms=$(redis-cli -p "$port" pexpiretime "$keys")
+[ "$expires_ms" -ge $(((t0 + 301) * 1000)) ] ||
+  { echo "expires at $expires_ms ms, inside second $((t0 + 300))" >&2; exit 1; }
 
 redis-cli -p "$port" config set maxmemory-policy noeviction >/dev/null
 redis-cli -p "$port" config set maxmemory 1 >/dev/null

@@ -34,9 +34,10 @@ static m800_freshness redis_check(void *ctx, const char *key, size_t key_len, co
       return M800_STORE_FAILED;
     }
   }
-  /* Kept until the request's date leaves the window (at least 1 s). */
+  /* Kept through the last second the window accepts the request's date
+   * (keep_until itself): the seconds until then, plus 1. */
   uint64_t now = (uint64_t)time(NULL);
-  unsigned long long ttl = keep_until > now ? keep_until - now : 1;
+  unsigned long long ttl = keep_until >= now ? keep_until - now + 1 : 1;
   redisReply *reply = redisCommand(r->c, "SET m800:%b:%b 1 NX EX %llu", key, key_len, nonce,
                                    nonce_len, ttl);
   if (reply == NULL) { /* the connection is broken: reconnect next time */
