@@ -168,7 +168,17 @@ fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<Vec<u8>, Re
             return Ok(raw);
         }
         raw.extend_from_slice(chunk.get(..n).unwrap_or_default());
-        if total.is_none() && head.find(&raw).is_some() {
+        let ended = if total.is_none() {
+            head.find(&raw)
+        } else {
+            None
+        };
+        if let Some(head_len) = ended {
+            // A head that ends past the limit is too large whatever follows
+            // it (its end may come in the read that crosses the limit).
+            if head_len > MAX_REQUEST {
+                return Err(ReadError::HeadTooLarge);
+            }
             // The head is complete: the library's parser says how long the
             // request is (or, when it is parsed, what is wrong with it).
             let Ok(length) = HttpRequest::length(&raw) else {
