@@ -857,7 +857,8 @@ enum m800_status m800_verify_params_init(struct m800_verify_params *params);
 // takes a slot nor reaches the store). With
 // `http`, the raw request is parsed first, strictly (request smuggling starts
 // with lenient parsers): each violation is its own status,
-// `M800_ERR_MALFORMED_HTTP_REQUEST_LINE` to `M800_ERR_HTTP_BODY_LENGTH_MISMATCH`.
+// `M800_ERR_MALFORMED_HTTP_REQUEST_LINE` to `M800_ERR_HTTP_BODY_LENGTH_MISMATCH`,
+// or `M800_ERR_INVALID_HOST` for a `Host` value that is not `host[:port]`.
 // Returns `M800_OK` or exactly one failure. Allocation-free.
 //
 // `details` NULL asks for nothing (and costs no stack); otherwise `*details`

@@ -470,7 +470,8 @@ fn look_up<'a>(
 /// takes a slot nor reaches the store). With
 /// `http`, the raw request is parsed first, strictly (request smuggling starts
 /// with lenient parsers): each violation is its own status,
-/// `M800_ERR_MALFORMED_HTTP_REQUEST_LINE` to `M800_ERR_HTTP_BODY_LENGTH_MISMATCH`.
+/// `M800_ERR_MALFORMED_HTTP_REQUEST_LINE` to `M800_ERR_HTTP_BODY_LENGTH_MISMATCH`,
+/// or `M800_ERR_INVALID_HOST` for a `Host` value that is not `host[:port]`.
 /// Returns `M800_OK` or exactly one failure. Allocation-free.
 ///
 /// `details` NULL asks for nothing (and costs no stack); otherwise `*details`
@@ -677,8 +678,8 @@ fn report(
     let sts = details.field(|d| unsafe { &raw mut (*d).expected_string_to_sign })?;
     let len = details.field(|d| unsafe { &raw mut (*d).expected_string_to_sign_len })?;
     let expected = match result {
-        // A request whose fields cannot even form a string to sign has none
-        // to report.
+        // Under a mismatch the fields form a string to sign (a field that
+        // cannot is its own error); nothing is reported if it ever did not.
         Err(Error::SignatureMismatch) => sts.put_with(|buf| {
             let expected = verifier.expected_string_to_sign(received, buf);
             expected.map_or(0, str::len)
