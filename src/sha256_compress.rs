@@ -2,7 +2,7 @@
 //! and under `--cfg m800_footprint="compact"` a rolled one written for small
 //! cores: on a Cortex-M3 neither of `sha2`'s backends meets the embedded budgets
 //! (signature speed no worse than Mbed TLS, sign-only library at most 8 KiB;
-//! the figures are in the README's embedded section). Two rounds per loop pass,
+//! the figures are in the README, "Performance"). Two rounds per loop pass,
 //! the second naming the working variables in rotated order, so only the pass
 //! moves them (once, two places); the message schedule is the 16-word window,
 //! updated in place two words per pass. `sha2` is the tests' oracle.

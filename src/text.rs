@@ -81,7 +81,7 @@ const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 /// Written out here rather than taken from the `base64` crate: the signature
 /// is the only base64 in the protocol, always 32 bytes, and the general
 /// engine is linked even into hex-only firmware (the encoding is chosen at
-/// run time); the figures are in the README's embedded section.
+/// run time); the figures are in the README, "Performance".
 pub(crate) fn base64_encode_32(bytes: &[u8; 32], out: &mut [u8; 44]) {
     let mut acc = 0u32;
     let mut bits = 0u32;
@@ -184,7 +184,7 @@ pub(crate) fn is_ascii(bytes: &[u8]) -> bool {
 /// Whether `bytes` is UTF-8, exactly as `core::str::from_utf8(bytes).is_ok()`
 /// (property-tested against it): a table-free check for the C layer's text
 /// inputs, where `from_utf8` would link its 256-byte table into a Cortex-M
-/// image (README, "Size, stack and speed on a microcontroller").
+/// image (the figure: README, "Performance").
 // The rare path: kept out of the callers' frames on hosts (stack under
 // m800_verify); compact builds inline it (smaller code).
 #[cfg(any(test, feature = "ffi"))]
