@@ -221,7 +221,36 @@ pub fn printable(text: &str) -> String {
     out
 }
 
+/// `text` whole when it has at most `max` characters, else its first `max`
+/// and its length in bytes: a line that quotes text from the network (a
+/// server's answer, a client's request line) stays short, and says it was
+/// cut.
+pub fn clipped(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!(
+            "{}...({} bytes)",
+            text.get(..end).unwrap_or_default(),
+            text.len()
+        ),
+        None => text.to_string(),
+    }
+}
+
 /// `text` as a JSON string literal.
 pub fn json_string(text: &str) -> String {
     m800_sign::push::JsonString(text).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clipped;
+
+    #[test]
+    fn clipped_keeps_short_text_and_cuts_long_text_at_a_character() {
+        assert_eq!(clipped("", 0), "");
+        assert_eq!(clipped("abc", 3), "abc");
+        assert_eq!(clipped("abcd", 3), "abc...(4 bytes)");
+        // Cut between characters, never inside one; the length in bytes.
+        assert_eq!(clipped("ééé", 2), "éé...(6 bytes)");
+    }
 }

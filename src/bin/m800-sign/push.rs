@@ -1,7 +1,7 @@
 //! `m800-sign push`: sign a push and send it (or print it with `--dry-run`).
 
 use crate::args::{Args, Spec};
-use crate::{printable, Credentials};
+use crate::{clipped, printable, Credentials};
 use m800_sign::push::{parse_response, Push, Response};
 use std::ffi::OsString;
 use std::io::Write;
@@ -139,12 +139,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         Err(e) => {
             eprintln!(
                 "m800-sign: HTTP {status}: {e}: {}",
-                printable(
-                    &String::from_utf8_lossy(&body)
-                        .chars()
-                        .take(200)
-                        .collect::<String>()
-                )
+                printable(&clipped(&String::from_utf8_lossy(&body), 200))
             );
             Ok(ExitCode::from(1))
         }

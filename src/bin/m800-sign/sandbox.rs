@@ -9,7 +9,7 @@
 //! `--replay-store redis://HOST:PORT`, so that several sandboxes share nonces.
 
 use crate::args::{Args, Spec};
-use crate::{json_string, Credentials};
+use crate::{clipped, json_string, Credentials};
 use m800_sign::http::HttpRequest;
 use m800_sign::verify::{Freshness, ReplayCache, ReplaySlot, ReplayStore, Verifier};
 use m800_sign::{Error, Signer};
@@ -277,17 +277,6 @@ impl Store {
     }
 }
 
-/// `text` (visible ASCII: the request line's) for the log: whole when it
-/// fits `max` bytes, else its first `max` bytes and its length, so that a
-/// request of up to 1 MiB does not put as much of the client's text in the
-/// log.
-fn clipped(text: &str, max: usize) -> String {
-    match text.get(..max) {
-        Some(head) if text.len() > max => format!("{head}...({} bytes)", text.len()),
-        _ => text.to_string(),
-    }
-}
-
 fn handle(raw: &[u8], verifier: &Verifier<&Signer>, store: &Store, now: u64) -> Reply {
     let http = match HttpRequest::parse(raw) {
         Ok(h) => h,
@@ -300,6 +289,8 @@ fn handle(raw: &[u8], verifier: &Verifier<&Signer>, store: &Store, now: u64) -> 
             )
         }
     };
+    // A request of up to 1 MiB does not put as much of the client's text in
+    // the log (the request line is visible ASCII: characters are bytes).
     let line = format!(
         "{} {}",
         clipped(http.method(), m800_sign::limits::METHOD_MAX),
