@@ -269,6 +269,34 @@ fn agree<T: PartialEq + core::fmt::Debug>(c: &Outcome<T>, rust: &Outcome<T>) {
     assert_eq!(c, rust, "the C ABI disagrees with the Rust API");
 }
 
+/// A status as an outcome: `M800_OK` or the failure.
+fn outcome(s: m800_status) -> Outcome<()> {
+    match s {
+        M800_OK => Ok(()),
+        failure => Err(failure),
+    }
+}
+
+/// A call that fills `out` returned `s` where the Rust API gave `rust`: the
+/// same failure with `out` untouched (`None`), or both succeeded and the
+/// struct the call wrote is returned with the Rust value, to be compared.
+#[track_caller]
+fn written<'o, T, R>(
+    s: m800_status,
+    rust: Outcome<R>,
+    out: &'o OutStruct<T>,
+) -> Option<(&'o T, R)> {
+    match (s, rust) {
+        // SAFETY: M800_OK: the struct was written.
+        (M800_OK, Ok(r)) => Some((unsafe { out.get() }, r)),
+        (s, Err(e)) if s == e => {
+            assert!(out.untouched(), "output written on {s:?}");
+            None
+        }
+        (s, rust) => panic!("C {s:?}, Rust {:?}", rust.map(|_| ())),
+    }
+}
+
 /// Calls a text-output function with the capacity `cap` asks for and checks
 /// the buffer contract: on success NUL-terminated at `*out_len` and nothing
 /// behind the NUL touched; on `M800_ERR_BUFFER_TOO_SMALL` only `*out_len`
@@ -472,16 +500,10 @@ fn authorization_parse(header: &AuthIn<'_>, fill: u8) {
     let rust = input
         .text()
         .and_then(|h| ParsedAuthorization::parse(h).map_err(status));
-    match (s, &rust) {
-        (M800_OK, Ok(p)) => {
-            // SAFETY: M800_OK: the struct was written.
-            let a = unsafe { out.get() };
-            assert_eq!(c_text(&a.key), p.key().as_bytes());
-            assert_eq!(c_text(&a.nonce), p.nonce().as_bytes());
-            assert_eq!(c_text(&a.signature), p.signature().as_bytes());
-        }
-        (s, Err(e)) if s == *e => assert!(out.untouched(), "output written on {s:?}"),
-        (s, rust) => panic!("C {s:?}, Rust {:?}", rust.as_ref().map(|_| ())),
+    if let Some((a, p)) = written(s, rust, &out) {
+        assert_eq!(c_text(&a.key), p.key().as_bytes());
+        assert_eq!(c_text(&a.nonce), p.nonce().as_bytes());
+        assert_eq!(c_text(&a.signature), p.signature().as_bytes());
     }
 }
 
@@ -490,7 +512,7 @@ fn date_parse(input: &CInput) -> Outcome<u64> {
     let mut out = UNSET as u64;
     // SAFETY: the input is readable for its length; `out` is writable.
     let s = defined(unsafe { m800_date_parse(input.chr(), input.len(), &mut out) });
-    let c = if s == M800_OK { Ok(out) } else { Err(s) };
+    let c = outcome(s).map(|()| out);
     if s != M800_OK {
         assert_eq!(out, UNSET as u64, "output written on {s:?}");
     }
@@ -607,21 +629,16 @@ fn push_body_parse(body: &PushBodyIn<'_>, fill: u8) {
     let mut out = OutStruct::<m800_received_push>::new(fill);
     // SAFETY: the input is readable for its length; `out` is writable.
     let s = defined(unsafe { m800_push_body_parse(input.ptr(), input.len(), out.ptr()) });
-    match (s, push::parse_body(&input.bytes).map_err(status)) {
-        (M800_OK, Ok(p)) => {
-            // SAFETY: M800_OK: the struct was written.
-            let r = unsafe { out.get() };
-            view(
-                &input,
-                r.app_message,
-                r.app_message_len,
-                Some(p.app_message),
-            );
-            view(&input, r.push_content, r.push_content_len, p.push_content);
-            view(&input, r.sender, r.sender_len, p.sender);
-        }
-        (s, Err(e)) if s == e => assert!(out.untouched(), "output written on {s:?}"),
-        (s, rust) => panic!("C {s:?}, Rust {rust:?}"),
+    let rust = push::parse_body(&input.bytes).map_err(status);
+    if let Some((r, p)) = written(s, rust, &out) {
+        view(
+            &input,
+            r.app_message,
+            r.app_message_len,
+            Some(p.app_message),
+        );
+        view(&input, r.push_content, r.push_content_len, p.push_content);
+        view(&input, r.sender, r.sender_len, p.sender);
     }
 }
 
@@ -643,27 +660,21 @@ fn push_response_parse(body: &PushResponseIn<'_>, fill: u8) {
     let mut out = OutStruct::<m800_push_response>::new(fill);
     // SAFETY: the input is readable for its length; `out` is writable.
     let s = defined(unsafe { m800_push_response_parse(input.ptr(), input.len(), out.ptr()) });
-    match (s, push::parse_response(&input.bytes).map_err(status)) {
-        (M800_OK, Ok(response)) => {
-            // SAFETY: M800_OK: the struct was written.
-            let r = unsafe { out.get() };
-            match response {
-                Response::Accepted { request_id } => {
-                    assert_eq!(r.outcome, m800_push_outcome::M800_PUSH_ACCEPTED);
-                    assert_eq!((r.status, r.code), (0, 0));
-                    view(&input, r.request_id, r.request_id_len, Some(request_id));
-                    view(&input, r.message, r.message_len, None);
-                }
-                Response::Failed(e) => {
-                    assert_eq!(r.outcome, m800_push_outcome::M800_PUSH_FAILED);
-                    assert_eq!((r.status, r.code), (e.status, e.code));
-                    view(&input, r.request_id, r.request_id_len, None);
-                    view(&input, r.message, r.message_len, Some(e.message));
-                }
-            }
+    let rust = push::parse_response(&input.bytes).map_err(status);
+    match written(s, rust, &out) {
+        Some((r, Response::Accepted { request_id })) => {
+            assert_eq!(r.outcome, m800_push_outcome::M800_PUSH_ACCEPTED);
+            assert_eq!((r.status, r.code), (0, 0));
+            view(&input, r.request_id, r.request_id_len, Some(request_id));
+            view(&input, r.message, r.message_len, None);
         }
-        (s, Err(e)) if s == e => assert!(out.untouched(), "output written on {s:?}"),
-        (s, rust) => panic!("C {s:?}, Rust {rust:?}"),
+        Some((r, Response::Failed(e))) => {
+            assert_eq!(r.outcome, m800_push_outcome::M800_PUSH_FAILED);
+            assert_eq!((r.status, r.code), (e.status, e.code));
+            view(&input, r.request_id, r.request_id_len, None);
+            view(&input, r.message, r.message_len, Some(e.message));
+        }
+        None => {}
     }
 }
 
@@ -864,21 +875,15 @@ fn signed_http(signers: &Signers, r: &SignedIn<'_>) -> Vec<u8> {
     if !body.bytes.is_empty() {
         raw.extend_from_slice(format!("Content-Length: {}\r\n", body.len()).as_bytes());
     }
-    match (defined(s), rust) {
-        (M800_OK, Ok(h)) => {
-            // SAFETY: M800_OK: the struct was written.
-            let c = unsafe { out.get() };
-            assert_eq!(c_text(&c.x_m_date), h.x_m_date().as_bytes());
-            assert_eq!(c_text(&c.content_md5), h.content_md5().as_bytes());
-            assert_eq!(c_text(&c.authorization), h.authorization().as_bytes());
-            if !h.content_md5().is_empty() {
-                raw.extend_from_slice(format!("Content-MD5: {}\r\n", h.content_md5()).as_bytes());
-            }
-            raw.extend_from_slice(format!("X-M-Date: {}\r\n", h.x_m_date()).as_bytes());
-            raw.extend_from_slice(format!("Authorization: {}\r\n", h.authorization()).as_bytes());
+    if let Some((c, h)) = written(defined(s), rust, &out) {
+        assert_eq!(c_text(&c.x_m_date), h.x_m_date().as_bytes());
+        assert_eq!(c_text(&c.content_md5), h.content_md5().as_bytes());
+        assert_eq!(c_text(&c.authorization), h.authorization().as_bytes());
+        if !h.content_md5().is_empty() {
+            raw.extend_from_slice(format!("Content-MD5: {}\r\n", h.content_md5()).as_bytes());
         }
-        (s, Err(e)) if s == e => assert!(out.untouched(), "headers written on {s:?}"),
-        (s, rust) => panic!("C {s:?}, Rust {:?}", rust.map(|_| ())),
+        raw.extend_from_slice(format!("X-M-Date: {}\r\n", h.x_m_date()).as_bytes());
+        raw.extend_from_slice(format!("Authorization: {}\r\n", h.authorization()).as_bytes());
     }
     raw.extend_from_slice(b"\r\n");
     raw.extend_from_slice(&body.bytes);
@@ -958,7 +963,7 @@ fn verify(v: &VerifyIn<'_>) {
     };
     let rust = received.as_ref().map_err(|&e| e).map(&mut run);
     let flat = |r: &Outcome<Result<(), Error>>| r.and_then(|r| r.map_err(status));
-    agree(&if s == M800_OK { Ok(()) } else { Err(s) }, &flat(&rust));
+    agree(&outcome(s), &flat(&rust));
     if let Some(d) = &details {
         match (&received, rust) {
             // An argument or HTTP parser error: the details are not written.
@@ -991,8 +996,5 @@ fn verify(v: &VerifyIn<'_>) {
     // SAFETY: as for the first call; no details.
     let again = defined(unsafe { m800_verify(&*params, ptr::null_mut()) });
     let rust = received.as_ref().map_err(|&e| e).map(&mut run);
-    agree(
-        &if again == M800_OK { Ok(()) } else { Err(again) },
-        &flat(&rust),
-    );
+    agree(&outcome(again), &flat(&rust));
 }

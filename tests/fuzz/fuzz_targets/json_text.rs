@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let oracle = serde_json::from_str::<String>(&format!("\"{raw}\"")).ok();
-    let text = match (JsonText::from_raw(raw), oracle) {
+    let (text, expected) = match (JsonText::from_raw(raw), oracle) {
         (Ok(text), Some(expected)) => (text, expected),
         (Err(e), None) => {
             assert_eq!(e, Error::MalformedResponse);
@@ -22,7 +22,6 @@ fuzz_target!(|data: &[u8]| {
         }
         (got, oracle) => panic!("{raw:?}: from_raw gave {got:?}, serde_json {oracle:?}"),
     };
-    let (text, expected) = text;
     assert_eq!(text.raw(), raw);
     // The whole decoded text fits a buffer of the raw text's size (the C
     // function promises `raw_len + 1` with the NUL), and exactly its own size.
