@@ -66,7 +66,7 @@ const COMMANDS: &[(&str, &str, &str)] = &[
                          sandboxes sharing one Redis refuse each other's replays
   --slots N              only with memory: nonces remembered (default 65536)
   --max-connections N    connections served at once; one more gets 503 (default 1024)
-  --request-timeout S    deadline for a whole request; then 408 (default 10)
+  --request-timeout S    deadline for a whole request, 1 to 86400; then 408 (default 10)
   --max-requests N       exit after N requests (default: serve until killed)
 ",
     ),
