@@ -121,7 +121,7 @@ unsafe fn replay_cache<'a>(
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum m800_freshness {
-    /// Not seen before; now recorded until `keep_until`: the request passes.
+    /// Not seen before; now recorded through `keep_until`: the request passes.
     M800_FRESH = 0,
     /// Already recorded and not yet expired: `M800_ERR_REPLAYED_NONCE`.
     M800_REPLAYED = 1,
@@ -131,8 +131,10 @@ pub enum m800_freshness {
 }
 
 /// Checks whether the pair `(key, nonce)` is recorded and, if not, records it
-/// until `keep_until` (Unix seconds: the request's date plus the window), in
-/// one atomic step when several verifiers share the store. `key` and `nonce`
+/// through the whole second `keep_until` (Unix seconds: the request's date
+/// plus the window, the last second in which the request can pass; e.g. a
+/// TTL of `keep_until - now + 1` seconds), in one atomic step when several
+/// verifiers share the store. `key` and `nonce`
 /// are NUL-terminated and `key_len` / `nonce_len` bytes long (ASCII, no NUL
 /// inside); both are valid only during the call. Returns `M800_FRESH` only
 /// when the pair was recorded: anything that could not be recorded must be
