@@ -219,14 +219,8 @@ fn connections_past_the_bound_get_503() {
 
 #[test]
 fn bad_replay_store_is_a_clear_error() {
-    let out = Command::new(BIN)
-        .args(["sandbox", "--replay-store", "memcached://x"])
-        .env("M800_SECRET", "a-demo-secret")
-        .env("M800_KEY", "a-demo-key")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, err) = sandbox_exit(&["--replay-store", "memcached://x"]);
+    assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("--replay-store"), "{err}");
 }
 
