@@ -621,10 +621,11 @@ fn push_does_not_follow_redirects() {
             stdout(&o)
         );
         assert!(
-            stderr(&o).contains(&format!("HTTP {status}")),
+            stderr(&o).contains(&format!("HTTP {status}: a redirect to '{elsewhere}/")),
             "{status}: {}",
             stderr(&o)
         );
+        assert!(stderr(&o).contains("not followed"), "{}", stderr(&o));
         assert!(served
             .join()
             .unwrap()

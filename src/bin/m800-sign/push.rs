@@ -109,6 +109,19 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         .send(signed.body().as_bytes())
         .map_err(|e| format!("sending to {url}: {e}"))?;
     let status = response.status().as_u16();
+    if response.status().is_redirection() {
+        // Its body (often empty) is no push answer: say what happened.
+        let location = response
+            .headers()
+            .get("location")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .unwrap_or_default();
+        eprintln!(
+            "m800-sign: HTTP {status}: a redirect to '{}', not followed: the push was not delivered",
+            printable(&clipped(&location, 200))
+        );
+        return Ok(ExitCode::from(1));
+    }
     let body = response
         .body_mut()
         .with_config()
