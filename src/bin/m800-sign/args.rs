@@ -85,6 +85,17 @@ impl Args {
             .transpose()
     }
 
+    /// A value parsed as a count of at least 1 (0 is an error).
+    pub fn count<T: std::str::FromStr + Default + PartialEq>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, String> {
+        match self.number::<T>(name)? {
+            Some(n) if n == T::default() => Err(format!("--{name}: must be at least 1")),
+            n => Ok(n),
+        }
+    }
+
     /// A value that must be one of `choices`.
     pub fn choice(
         &self,

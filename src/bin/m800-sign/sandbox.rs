@@ -432,28 +432,16 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
     let window = args
         .number::<u32>("window")?
         .unwrap_or(m800_sign::verify::DEFAULT_WINDOW_S);
-    let slots = args.number::<usize>("slots")?.unwrap_or(DEFAULT_SLOTS);
-    if slots == 0 {
-        // No slot: every push would be refused as replay_cache_full.
-        return Err("--slots: must be at least 1".into());
-    }
-    let max_requests = args.number::<u64>("max-requests")?;
-    if max_requests == Some(0) {
-        // The count is checked after each accepted connection: 0 served one.
-        return Err("--max-requests: must be at least 1".into());
-    }
+    // Each count is at least 1: no slot refused every push, and 0 requests
+    // or connections served one or none.
+    let slots = args.count::<usize>("slots")?.unwrap_or(DEFAULT_SLOTS);
+    let max_requests = args.count::<u64>("max-requests")?;
     let max_connections = args
-        .number::<usize>("max-connections")?
+        .count::<usize>("max-connections")?
         .unwrap_or(DEFAULT_MAX_CONNECTIONS);
-    if max_connections == 0 {
-        return Err("--max-connections: must be at least 1".into());
-    }
     let timeout_s = args
-        .number::<u64>("request-timeout")?
+        .count::<u64>("request-timeout")?
         .unwrap_or(DEFAULT_REQUEST_TIMEOUT_S);
-    if timeout_s == 0 {
-        return Err("--request-timeout: must be at least 1 second".into());
-    }
     if timeout_s > MAX_REQUEST_TIMEOUT_S {
         // Far beyond any use, and a deadline the clock could not hold
         // (`Instant + Duration` overflowing panicked in every connection).
