@@ -48,17 +48,27 @@ impl RedisReplayStore {
     }
 
     /// The same store with another bound on connecting and on each reply.
-    /// A zero duration is taken as [`DEFAULT_TIMEOUT`] (the `redis` crate
-    /// refuses a zero timeout).
-    #[must_use]
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = if timeout.is_zero() {
-            DEFAULT_TIMEOUT
-        } else {
-            timeout
-        };
+    /// A zero duration would mean no bound at all, so it is an error
+    /// (`InvalidClientConfig`), not a default.
+    ///
+    /// ```
+    /// use m800_sign::replay_redis::RedisReplayStore;
+    /// use std::time::Duration;
+    /// let store = RedisReplayStore::open("redis://127.0.0.1:6379")?;
+    /// assert!(store.clone().with_timeout(Duration::from_millis(250)).is_ok());
+    /// assert!(store.with_timeout(Duration::ZERO).is_err());
+    /// # Ok::<(), redis::RedisError>(())
+    /// ```
+    pub fn with_timeout(mut self, timeout: Duration) -> Result<Self, redis::RedisError> {
+        if timeout.is_zero() {
+            return Err(redis::RedisError::from((
+                redis::ErrorKind::InvalidClientConfig,
+                "a zero timeout would leave connecting and replies unbounded",
+            )));
+        }
+        self.timeout = timeout;
         self.connection = None;
-        self
+        Ok(self)
     }
 
     fn connection(&mut self) -> redis::RedisResult<&mut redis::Connection> {

@@ -128,7 +128,8 @@ fn unreachable_redis_refuses() {
     let port = free_port();
     let mut store = RedisReplayStore::open(&format!("redis://127.0.0.1:{port}"))
         .expect("url")
-        .with_timeout(Duration::from_millis(300));
+        .with_timeout(Duration::from_millis(300))
+        .expect("a non-zero timeout");
     assert_eq!(check(&mut store, "k", "n"), Freshness::Full);
     assert_eq!(check(&mut store, "k", "n"), Freshness::Full);
     let signer = Signer::new("a-demo-key", b"a-demo-secret").unwrap();
@@ -144,6 +145,14 @@ fn unreachable_redis_refuses() {
 }
 
 #[test]
+fn zero_timeout_is_an_error_not_a_default() {
+    let store = RedisReplayStore::open("redis://127.0.0.1:1").expect("url");
+    let err = store.with_timeout(Duration::ZERO).unwrap_err();
+    assert_eq!(err.kind(), redis::ErrorKind::InvalidClientConfig);
+    assert!(err.to_string().contains("zero timeout"), "{err}");
+}
+
+#[test]
 fn redis_that_went_away_refuses_then_recovers() {
     let Some(server) = RedisServer::start(&[]) else {
         return;
@@ -151,7 +160,8 @@ fn redis_that_went_away_refuses_then_recovers() {
     let port = server.port;
     let mut store = RedisReplayStore::open(&server.url())
         .expect("url")
-        .with_timeout(Duration::from_millis(500));
+        .with_timeout(Duration::from_millis(500))
+        .expect("a non-zero timeout");
     assert_eq!(check(&mut store, "k", "a"), Freshness::Fresh);
     drop(server);
     assert_eq!(check(&mut store, "k", "b"), Freshness::Full);
