@@ -299,16 +299,7 @@ fn handle(raw: &[u8], verifier: &Verifier<&Signer>, store: &Store, now: u64) -> 
     let received = http.to_received();
     let verified = store.with(|store| verifier.verify(&received, now, Some(store)).map(|_| ()));
     if let Err(e) = verified {
-        let mut message = format!("{}: {e}", e.name());
-        if e == Error::SignatureMismatch {
-            let mut buf = [0u8; m800_sign::limits::STRING_TO_SIGN_MAX];
-            if let Ok(expected) = verifier.expected_string_to_sign(&received, &mut buf) {
-                message.push_str(&format!(
-                    "; expected string to sign: {}",
-                    json_string(expected)
-                ));
-            }
-        }
+        let message = crate::verify::refusal(verifier, &received, e);
         return error_reply(
             401,
             code(&e),

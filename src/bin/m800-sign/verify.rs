@@ -3,7 +3,8 @@
 use crate::args::{Args, Spec};
 use crate::Credentials;
 use m800_sign::http::HttpRequest;
-use m800_sign::verify::Verifier;
+use m800_sign::verify::{KeyStore, ReceivedRequest, Verifier};
+use m800_sign::Error;
 use std::ffi::OsString;
 use std::io::Read;
 use std::process::ExitCode;
@@ -56,12 +57,27 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("{}: {e}", e.name());
-            let mut buf = [0u8; m800_sign::limits::STRING_TO_SIGN_MAX];
-            if let Ok(expected) = verifier.expected_string_to_sign(&received, &mut buf) {
-                eprintln!("expected string to sign: {}", crate::json_string(expected));
-            }
+            eprintln!("{}", refusal(&verifier, &received, e));
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// A refused request in one line, as `verify` and the sandbox report it: the
+/// failure's name and text, and after a signature mismatch the string to sign
+/// the verifier expected (the one thing the sender needs to compare).
+pub fn refusal<K: KeyStore>(
+    verifier: &Verifier<K>,
+    received: &ReceivedRequest<'_>,
+    e: Error,
+) -> String {
+    let mut message = format!("{}: {e}", e.name());
+    if e == Error::SignatureMismatch {
+        let mut buf = [0u8; m800_sign::limits::STRING_TO_SIGN_MAX];
+        if let Ok(expected) = verifier.expected_string_to_sign(received, &mut buf) {
+            message.push_str("; expected string to sign: ");
+            message.push_str(&crate::json_string(expected));
+        }
+    }
+    message
 }
