@@ -47,7 +47,9 @@ impl RedisReplayStore {
         })
     }
 
-    /// The same store with another bound on connecting and on each reply.
+    /// The same store with another bound on connecting and on each reply
+    /// (resolving a host name is the system resolver's and not under it: an
+    /// IP address in the URL avoids the lookup).
     /// A zero duration would mean no bound at all, so it is an error
     /// (`InvalidClientConfig`), not a default.
     ///
