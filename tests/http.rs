@@ -470,3 +470,122 @@ fn host_is_required_in_http_1_1() {
     let r = parse(b"GET / HTTP/1.1\r\nhOsT: h\r\n\r\n").unwrap();
     assert_eq!(r.header("Host"), Some("h"));
 }
+
+/// The parser keeps the target verbatim, whatever its form; the verifier
+/// signs origin-form only (PROTOCOL.md section 2), so an absolute-form,
+/// authority-form or asterisk-form target (RFC 9112 section 3.2), or one
+/// with a fragment, is `InvalidUri`, never a signature check against a
+/// target the signer could not have signed. (With absolute-form, RFC 9112
+/// section 3.2.2 has the target's authority override Host: there is no
+/// such request to verify, so Host and target never disagree.)
+#[test]
+fn non_origin_form_targets_fail_as_invalid_uri() {
+    let signer = Signer::new("k", b"s").unwrap();
+    let request = Request {
+        method: "GET",
+        uri: "/p",
+        content_type: "",
+        body: Body::Bytes(b""),
+    };
+    let h = signer.sign_request(&request, 1000, "n-1").unwrap();
+    let raw = |target: &str| {
+        format!(
+            "GET {target} HTTP/1.1\r\nHost: h\r\nX-M-Date: {}\r\nAuthorization: {}\r\n\r\n",
+            h.x_m_date(),
+            h.authorization()
+        )
+    };
+    let verifier = Verifier::new(&signer);
+    let ok = raw("/p");
+    let parsed = parse(ok.as_bytes()).unwrap();
+    assert!(verifier.verify(&parsed.to_received(), 1000, None).is_ok());
+    for target in ["http://h/p", "https://h:443/p", "h:443", "*", "/p#f"] {
+        let raw = raw(target);
+        let parsed = parse(raw.as_bytes()).unwrap();
+        assert_eq!(parsed.target(), target);
+        assert_eq!(
+            verifier.verify(&parsed.to_received(), 1000, None),
+            Err(Error::InvalidUri),
+            "{target}"
+        );
+    }
+}
+
+/// Request-smuggling shapes (RFC 9112 sections 2.2, 5, 6): the framing a
+/// proxy in front could read differently is refused, each with its own
+/// error; what RFC 9110 section 8.6 allows (leading zeros, OWS around the
+/// value) is read as the number it is.
+#[test]
+fn smuggling_shapes() {
+    for (cl, len) in [("0003", 3), (" 3 ", 3), ("3\t", 3), ("\t03", 3)] {
+        let raw = format!("POST / HTTP/1.1\r\nHost: h\r\nContent-Length:{cl}\r\n\r\nabc");
+        assert_eq!(parse(raw.as_bytes()).unwrap().body().len(), len, "{cl:?}");
+    }
+    for raw in [
+        // Any Transfer-Encoding, whatever its case, value or version.
+        "POST / HTTP/1.1\r\nHost: h\r\ntransfer-ENCODING: chunked\r\n\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding:\r\n\r\n",
+        "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n",
+    ] {
+        assert_eq!(err(raw), Error::UnsupportedTransferEncoding, "{raw:?}");
+    }
+    for raw in [
+        // Two Content-Lengths, equal or not, in either version.
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\na",
+        "POST / HTTP/1.0\r\nContent-Length: 1\r\ncontent-length: 2\r\n\r\nab",
+    ] {
+        assert_eq!(err(raw), Error::DuplicateHttpHeader, "{raw:?}");
+    }
+    for raw in [
+        // Whitespace or a NUL in a name; a name hiding behind a control byte.
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length : 1\r\n\r\na",
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length\t: 1\r\n\r\na",
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length\u{0}: 1\r\n\r\na",
+        "POST / HTTP/1.1\r\nHost: h\r\n\u{b}Transfer-Encoding: chunked\r\n\r\n",
+    ] {
+        assert_eq!(err(raw), Error::MalformedHttpHeader, "{raw:?}");
+    }
+    for raw in [
+        // An empty line before the request line; a NUL in the target.
+        "\r\nPOST / HTTP/1.1\r\nHost: h\r\n\r\n",
+        "POST /\u{0} HTTP/1.1\r\nHost: h\r\n\r\n",
+    ] {
+        assert_eq!(err(raw), Error::MalformedHttpRequestLine, "{raw:?}");
+    }
+}
+
+/// Which `Content-MD5` is verified when there are two? Neither: the MD5
+/// signed is always the body's as received (PROTOCOL.md section 3), so
+/// headers claiming other digests change nothing, and a changed body is a
+/// mismatch whatever they say.
+#[test]
+fn content_md5_headers_are_never_what_is_verified() {
+    let signer = Signer::new("k", b"s").unwrap();
+    let request = Request {
+        method: "POST",
+        uri: "/p",
+        content_type: "application/json",
+        body: Body::Bytes(b"{}"),
+    };
+    let h = signer.sign_request(&request, 1000, "n-1").unwrap();
+    let raw = |body: &str| {
+        format!(
+            "POST /p HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n\
+             Content-MD5: 00000000000000000000000000000000\r\nContent-MD5: x\r\n\
+             Content-Length: 2\r\nX-M-Date: {}\r\nAuthorization: {}\r\n\r\n{body}",
+            h.x_m_date(),
+            h.authorization()
+        )
+    };
+    let verifier = Verifier::new(&signer);
+    let ok = raw("{}");
+    let parsed = parse(ok.as_bytes()).unwrap();
+    assert!(verifier.verify(&parsed.to_received(), 1000, None).is_ok());
+    let tampered = raw("[]");
+    let parsed = parse(tampered.as_bytes()).unwrap();
+    assert_eq!(
+        verifier.verify(&parsed.to_received(), 1000, None),
+        Err(Error::SignatureMismatch)
+    );
+}
