@@ -446,3 +446,42 @@ fn a_pipelined_request_does_not_spoil_the_first() {
     let (status, body) = exchange(&sandbox.addr, &push_request(&signer, "pipelined-2"));
     assert_eq!(status, 200, "{body}");
 }
+
+/// A request the parser refuses at its head (no Host, a chunked body ...)
+/// is answered as soon as the head is in, while its body may still be on
+/// the way: closing with those bytes unread reset the connection, and the
+/// client saw "connection reset" instead of the 400 naming the failure.
+/// They are now read away, as for a request too large.
+#[test]
+fn a_head_refused_before_its_body_is_read_still_gets_its_answer() {
+    let sandbox = Sandbox::start(&["--request-timeout", "20"]);
+    let body = vec![b'x'; 200_000];
+    for (head, error) in [
+        (
+            format!(
+                "POST {URI} HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            ),
+            "missing_host",
+        ),
+        (
+            format!(
+                "POST {URI} HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n30d40\r\n"
+            ),
+            "unsupported_transfer_encoding",
+        ),
+    ] {
+        let mut raw = head.into_bytes();
+        raw.extend_from_slice(&body);
+        let mut s = TcpStream::connect(&sandbox.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let _ = s.write_all(&raw);
+        let mut answer = Vec::new();
+        let read = s.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(read.is_ok(), "{error}: {read:?} after {answer:?}");
+        let (status, body) = status_of(&answer);
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains(error), "{body}");
+    }
+}

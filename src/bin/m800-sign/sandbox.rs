@@ -147,8 +147,9 @@ impl HeadEnd {
 /// Reads one request before `deadline`: the head, then as many body bytes as
 /// it announces. The bytes are parsed once, by the caller, when complete.
 /// Bytes read past the request (the next, pipelined request, which this
-/// one-request connection does not serve) are cut off; the flag tells that
-/// there were some.
+/// one-request connection does not serve) are cut off. The flag tells that
+/// the client may still be sending: bytes were cut off, or the head is
+/// refused (the parser names why) before the body it announced is read.
 fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<(Vec<u8>, bool), ReadError> {
     let mut raw = Vec::new();
     let mut chunk = [0u8; 8192];
@@ -194,7 +195,7 @@ fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<(Vec<u8>, b
             // The head is complete: the library's parser says how long the
             // request is (or, when it is parsed, what is wrong with it).
             let Ok(length) = HttpRequest::length(&raw) else {
-                return Ok((raw, false));
+                return Ok((raw, true));
             };
             total = Some(length);
         }
@@ -204,11 +205,11 @@ fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<(Vec<u8>, b
             _ => {}
         }
     }
-    let pipelined = total.is_some_and(|total| raw.len() > total);
+    let more = total.is_some_and(|total| raw.len() > total);
     if let Some(total) = total {
         raw.truncate(total);
     }
-    Ok((raw, pipelined))
+    Ok((raw, more))
 }
 
 /// The in-memory cache, shared by the connection threads (locked for the
@@ -398,11 +399,12 @@ fn serve(server: &Server<'_>, mut stream: TcpStream, peer: &str) -> Result<(), S
     let deadline = Instant::now() + server.timeout;
     let _ = stream.set_write_timeout(Some(server.timeout));
     // Whether the client may still be sending when it is answered: a head or
-    // body too large, or a request pipelined behind this one.
+    // body too large, a head refused before its body came, or a request
+    // pipelined behind this one.
     let (reply, unread) = match read_request(&mut stream, deadline) {
-        Ok((raw, pipelined)) => (
+        Ok((raw, more)) => (
             handle(&raw, &server.verifier, &server.store, crate::now()?),
-            pipelined,
+            more,
         ),
         Err(e) => (
             e.reply(),
