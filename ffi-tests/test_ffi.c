@@ -15,7 +15,7 @@
 #include "vectors.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define STATUS_COUNT 55
+#define STATUS_COUNT 56
 
 static int failures;
 static int checks;
@@ -1120,18 +1120,22 @@ static void test_verify_http(void) {
       {"POST /x HTTP/1.1\nHost: a\r\n\r\n", M800_ERR_HTTP_BARE_LINE_BREAK},
       {"POST /x HTTP/1.1\r\nHost: a\rb\r\n\r\n", M800_ERR_HTTP_BARE_LINE_BREAK},
       {"POST /x HTTP/1.1\r\nHost: a\r\n", M800_ERR_INCOMPLETE_HTTP_REQUEST},
-      {"POST /x HTTP/1.1\r\nContent-Length: 5\r\n\r\nab", M800_ERR_INCOMPLETE_HTTP_REQUEST},
+      {"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab", M800_ERR_INCOMPLETE_HTTP_REQUEST},
       {"POST /x HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", M800_ERR_DUPLICATE_HTTP_HEADER},
       {"POST /x HTTP/1.1\r\nX-M-Date: a\r\nx-m-date: a\r\n\r\n", M800_ERR_DUPLICATE_HTTP_HEADER},
       {"POST /x HTTP/1.1\r\nContent-Length: 1x\r\n\r\n", M800_ERR_INVALID_CONTENT_LENGTH},
       {"POST /x HTTP/1.1\r\nContent-Length: -1\r\n\r\n", M800_ERR_INVALID_CONTENT_LENGTH},
       {"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
        M800_ERR_UNSUPPORTED_TRANSFER_ENCODING},
-      {"POST /x HTTP/1.1\r\nContent-Length: 1\r\n\r\nab", M800_ERR_HTTP_BODY_LENGTH_MISMATCH},
-      {"POST /x HTTP/1.1\r\n\r\nab", M800_ERR_HTTP_BODY_LENGTH_MISMATCH},
+      {"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\nab",
+       M800_ERR_HTTP_BODY_LENGTH_MISMATCH},
+      {"POST /x HTTP/1.1\r\nHost: a\r\n\r\nab", M800_ERR_HTTP_BODY_LENGTH_MISMATCH},
+      /* RFC 9112 section 3.2: HTTP/1.1 needs a Host; HTTP/1.0 may omit it. */
+      {"POST /x HTTP/1.1\r\nX-Host: a\r\n\r\n", M800_ERR_MISSING_HOST},
+      {"POST /x HTTP/1.0\r\n\r\n", M800_ERR_MALFORMED_AUTHORIZATION},
       /* Parsed fine; then the verifier's answers. */
       {"GET /x HTTP/1.1\r\nHost: a\r\n\r\n", M800_ERR_MALFORMED_AUTHORIZATION},
-      {"GET /x HTTP/1.1\r\nAuthorization: Basic x\r\n\r\n", M800_ERR_UNSUPPORTED_SCHEME},
+      {"GET /x HTTP/1.1\r\nHost: a\r\nAuthorization: Basic x\r\n\r\n", M800_ERR_UNSUPPORTED_SCHEME},
   };
   for (size_t i = 0; i < N(bad); i++) {
     m800_verify_details d;
@@ -1148,7 +1152,7 @@ static void test_verify_http(void) {
   m800_signed_headers h;
   EXPECT(m800_sign_request(&s, &r, 1000, "n-1", 3, &h), M800_OK);
   char raw[1024];
-  int n = snprintf(raw, sizeof raw, "GET /x?y=1 HTTP/1.1\r\nX-M-Date: %s\r\nAuthorization: %s\r\n\r\n",
+  int n = snprintf(raw, sizeof raw, "GET /x?y=1 HTTP/1.1\r\nHost: a\r\nX-M-Date: %s\r\nAuthorization: %s\r\n\r\n",
                    h.x_m_date, h.authorization);
   EXPECT(vp_http(&s, NULL, NULL, (const uint8_t *)raw, (size_t)n, 1000, 300, NULL, NULL), M800_OK);
   EXPECT(vp_http(&s, NULL, NULL, (const uint8_t *)raw, (size_t)n, 2000, 300, NULL, NULL),

@@ -179,6 +179,8 @@ typedef enum m800_status {
   M800_ERR_UNSUPPORTED_TRANSFER_ENCODING = 53,
   // More bytes follow the head than `Content-Length` announces (or any without `Content-Length`).
   M800_ERR_HTTP_BODY_LENGTH_MISMATCH = 54,
+  // An `HTTP/1.1` request has no `Host` header (RFC 9112 section 3.2; an `HTTP/1.0` one may omit it).
+  M800_ERR_MISSING_HOST = 55,
 } m800_status;
 
 // What a push response body says.
@@ -860,7 +862,8 @@ enum m800_status m800_verify_params_init(struct m800_verify_params *params);
 // `http`, the raw request is parsed first, strictly (request smuggling starts
 // with lenient parsers): each violation is its own status,
 // `M800_ERR_MALFORMED_HTTP_REQUEST_LINE` to `M800_ERR_HTTP_BODY_LENGTH_MISMATCH`,
-// or `M800_ERR_INVALID_HOST` for a `Host` value that is not `host[:port]`.
+// `M800_ERR_INVALID_HOST` for a `Host` value that is not `host[:port]`, or
+// `M800_ERR_MISSING_HOST` for an `HTTP/1.1` request without `Host`.
 // Returns `M800_OK` or exactly one failure. Allocation-free.
 //
 // `details` NULL asks for nothing (and costs no stack); otherwise `*details`

@@ -426,6 +426,9 @@ pub enum m800_status {
     )]
     /// More bytes follow the head than `Content-Length` announces (or any without `Content-Length`).
     M800_ERR_HTTP_BODY_LENGTH_MISMATCH = 54,
+    #[error("missing_host", "the HTTP/1.1 request has no Host header", MissingHost)]
+    /// An `HTTP/1.1` request has no `Host` header (RFC 9112 section 3.2; an `HTTP/1.0` one may omit it).
+    M800_ERR_MISSING_HOST = 55,
 }
 
 impl fmt::Display for Error {

@@ -12,7 +12,9 @@
 //! - a second `Host`, `Content-Type`, `Content-Length`, `Transfer-Encoding`,
 //!   `X-M-Date` or `Authorization` ([`Error::DuplicateHttpHeader`]);
 //! - a `Host` value that is neither empty nor `host[:port]`
-//!   ([`Error::InvalidHost`], by [`check_host`](crate::push::check_host));
+//!   ([`Error::InvalidHost`], by [`check_host`](crate::push::check_host)),
+//!   or an `HTTP/1.1` request without `Host` ([`Error::MissingHost`]; RFC
+//!   9112 section 3.2: `HTTP/1.0` may omit it);
 //! - any `Transfer-Encoding` ([`Error::UnsupportedTransferEncoding`]);
 //! - a `Content-Length` that is not a plain decimal number
 //!   ([`Error::InvalidContentLength`]);
@@ -204,6 +206,7 @@ impl<'a> Head<'a> {
 
         let mut seen = [false; UNIQUE_HEADERS.len()];
         let mut content_length = None;
+        let mut has_host = false;
         let mut pos = headers_start;
         loop {
             let (line, next) = next_line(raw, pos)?;
@@ -227,11 +230,19 @@ impl<'a> Head<'a> {
             if name.eq_ignore_ascii_case("content-length") {
                 content_length = Some(parse_content_length(value)?);
             }
-            // RFC 9112 section 3.2; empty is allowed (RFC 9110 section 7.2).
-            if name.eq_ignore_ascii_case("host") && !value.is_empty() {
-                crate::push::check_host(value)?;
+            if name.eq_ignore_ascii_case("host") {
+                has_host = true;
+                // RFC 9112 section 3.2; empty is allowed (RFC 9110 section 7.2).
+                if !value.is_empty() {
+                    crate::push::check_host(value)?;
+                }
             }
             pos = next;
+        }
+        // RFC 9112 section 3.2: an HTTP/1.1 request must carry a Host
+        // (HTTP/1.0 predates it).
+        if version == "HTTP/1.1" && !has_host {
+            return Err(Error::MissingHost);
         }
         let headers = raw
             .get(headers_start..pos)
@@ -282,9 +293,9 @@ impl<'a> HttpRequest<'a> {
     /// ```
     /// use m800_sign::http::HttpRequest;
     ///
-    /// let head = b"POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhel";
+    /// let head = b"POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhel";
     /// assert_eq!(HttpRequest::length(head), Ok(head.len() + 2));
-    /// let bad = b"POST /p HTTP/1.1\r\nContent-Length: +5\r\n\r\n";
+    /// let bad = b"POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: +5\r\n\r\n";
     /// assert_eq!(HttpRequest::length(bad), Err(m800_sign::Error::InvalidContentLength));
     /// ```
     pub fn length(raw: &[u8]) -> Result<usize> {

@@ -16,14 +16,14 @@ fn err(raw: &str) -> Error {
 
 #[test]
 fn minimal_get() {
-    let r = parse(b"GET / HTTP/1.1\r\n\r\n").unwrap();
+    let r = parse(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n").unwrap();
     assert_eq!(
         (r.method(), r.target(), r.version()),
         ("GET", "/", "HTTP/1.1")
     );
     assert_eq!(r.body(), b"");
-    assert_eq!(r.headers().count(), 0);
-    assert_eq!(r.header("host"), None);
+    assert_eq!(r.headers().collect::<Vec<_>>(), [("Host", "h")]);
+    assert_eq!(r.header("x-m-date"), None);
     let rx = r.to_received();
     assert_eq!(rx.request.content_type, "");
     assert_eq!(rx.x_m_date, None);
@@ -75,7 +75,7 @@ fn headers_case_insensitive_and_trimmed() {
         ]
     );
     // UTF-8 in a value is kept.
-    let r = parse("GET / HTTP/1.1\r\nX-Name: 老王\r\n\r\n".as_bytes()).unwrap();
+    let r = parse("GET / HTTP/1.1\r\nHost: h\r\nX-Name: 老王\r\n\r\n".as_bytes()).unwrap();
     assert_eq!(r.header("x-name"), Some("老王"));
 }
 
@@ -135,7 +135,7 @@ fn incomplete() {
         "GET / HTTP/1.1\r\n",
         "GET / HTTP/1.1\r\nHost: h\r\n",
         "GET / HTTP/1.1\r\nHost: h\r\n\r",
-        "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcd",
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nabcd",
     ] {
         assert_eq!(err(raw), Error::IncompleteHttpRequest, "{raw:?}");
     }
@@ -209,24 +209,24 @@ fn transfer_encoding_and_lengths() {
         // Fits a usize, but the request with its head would not.
         &usize::MAX.to_string(),
     ] {
-        let raw = format!("POST / HTTP/1.1\r\nContent-Length: {cl}\r\n\r\nabc");
+        let raw = format!("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: {cl}\r\n\r\nabc");
         assert_eq!(err(&raw), Error::InvalidContentLength, "{cl:?}");
         let length = HttpRequest::length(raw.as_bytes());
         assert_eq!(length, Err(Error::InvalidContentLength), "{cl:?}");
     }
     assert_eq!(
-        err("POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nabc"),
+        err("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nabc"),
         Error::HttpBodyLengthMismatch
     );
     assert_eq!(
-        err("POST / HTTP/1.1\r\n\r\nabc"),
+        err("POST / HTTP/1.1\r\nHost: h\r\n\r\nabc"),
         Error::HttpBodyLengthMismatch
     );
     assert_eq!(
-        err("GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n"),
+        err("GET / HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n"),
         Error::HttpBodyLengthMismatch
     );
-    let r = parse(b"POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").unwrap();
+    let r = parse(b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n").unwrap();
     assert_eq!(r.body(), b"");
 }
 
@@ -277,7 +277,7 @@ fn parsed_request_verifies() {
         Error::SignatureMismatch
     );
     // Without X-M-Date the verifier says so.
-    let raw = "POST / HTTP/1.1\r\nAuthorization: MAAIISDK10 key=\"a-demo-key\", nonce=\"n\", signature=\"00\"\r\n\r\n";
+    let raw = "POST / HTTP/1.1\r\nHost: h\r\nAuthorization: MAAIISDK10 key=\"a-demo-key\", nonce=\"n\", signature=\"00\"\r\n\r\n";
     let parsed = parse(raw.as_bytes()).unwrap();
     assert_eq!(
         verifier.verify(&parsed.to_received(), 0, None).unwrap_err(),
@@ -308,6 +308,7 @@ proptest! {
         for (name, value, lead, trail) in &headers {
             raw.extend_from_slice(format!("{name}:{lead}{value}{trail}\r\n").as_bytes());
         }
+        raw.extend_from_slice(b"Host: h\r\n");
         let with_length = with_length || !body.is_empty();
         if with_length {
             raw.extend_from_slice(format!("Content-Length: {}\r\n", body.len()).as_bytes());
@@ -319,7 +320,7 @@ proptest! {
         prop_assert_eq!(r.target(), target.as_str());
         prop_assert_eq!(r.body(), body.as_slice());
         let got: Vec<(&str, &str)> = r.headers().collect();
-        prop_assert_eq!(got.len(), headers.len() + usize::from(with_length));
+        prop_assert_eq!(got.len(), headers.len() + 1 + usize::from(with_length));
         for ((name, value, _, _), (n, v)) in headers.iter().zip(&got) {
             prop_assert_eq!(name.as_str(), *n);
             prop_assert_eq!(value.as_str(), *v);
@@ -434,4 +435,157 @@ fn host_value_must_be_an_authority() {
         let raw = format!("GET / HTTP/1.1\r\nhost:  {host} \r\n\r\n");
         assert_eq!(parse(raw.as_bytes()).unwrap().header("Host"), Some(host));
     }
+}
+
+/// RFC 9112 section 3.2: a server must answer 400 to an HTTP/1.1 request
+/// without `Host` (its own error, `MissingHost`: there is no value to call
+/// invalid) and to one with two (`DuplicateHttpHeader`, whatever their
+/// case or values). HTTP/1.0 predates `Host`: it may omit it. The rule is
+/// the head's, so the length a server reads by refuses it too.
+#[test]
+fn host_is_required_in_http_1_1() {
+    for raw in [
+        "GET / HTTP/1.1\r\n\r\n",
+        "POST /p HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}",
+        "GET / HTTP/1.1\r\nX-Host: h\r\nHosts: h\r\n\r\n",
+    ] {
+        assert_eq!(err(raw), Error::MissingHost, "{raw:?}");
+        let length = HttpRequest::length(raw.as_bytes());
+        assert_eq!(length, Err(Error::MissingHost), "{raw:?}");
+    }
+    // A cut head is incomplete, not yet missing its Host.
+    assert_eq!(
+        HttpRequest::length(b"GET / HTTP/1.1\r\nX: 1\r\n"),
+        Err(Error::IncompleteHttpRequest)
+    );
+    for raw in [
+        "GET / HTTP/1.1\r\nHost: h\r\nhost: h\r\n\r\n",
+        "GET / HTTP/1.1\r\nhost: a\r\nHOST: b\r\n\r\n",
+        "GET / HTTP/1.0\r\nHost: h\r\nHost: h\r\n\r\n",
+    ] {
+        assert_eq!(err(raw), Error::DuplicateHttpHeader, "{raw:?}");
+    }
+    let r = parse(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+    assert_eq!(r.header("host"), None);
+    let r = parse(b"GET / HTTP/1.1\r\nhOsT: h\r\n\r\n").unwrap();
+    assert_eq!(r.header("Host"), Some("h"));
+}
+
+/// The parser keeps the target verbatim, whatever its form; the verifier
+/// signs origin-form only (PROTOCOL.md section 2), so an absolute-form,
+/// authority-form or asterisk-form target (RFC 9112 section 3.2), or one
+/// with a fragment, is `InvalidUri`, never a signature check against a
+/// target the signer could not have signed. (With absolute-form, RFC 9112
+/// section 3.2.2 has the target's authority override Host: there is no
+/// such request to verify, so Host and target never disagree.)
+#[test]
+fn non_origin_form_targets_fail_as_invalid_uri() {
+    let signer = Signer::new("k", b"s").unwrap();
+    let request = Request {
+        method: "GET",
+        uri: "/p",
+        content_type: "",
+        body: Body::Bytes(b""),
+    };
+    let h = signer.sign_request(&request, 1000, "n-1").unwrap();
+    let raw = |target: &str| {
+        format!(
+            "GET {target} HTTP/1.1\r\nHost: h\r\nX-M-Date: {}\r\nAuthorization: {}\r\n\r\n",
+            h.x_m_date(),
+            h.authorization()
+        )
+    };
+    let verifier = Verifier::new(&signer);
+    let ok = raw("/p");
+    let parsed = parse(ok.as_bytes()).unwrap();
+    assert!(verifier.verify(&parsed.to_received(), 1000, None).is_ok());
+    for target in ["http://h/p", "https://h:443/p", "h:443", "*", "/p#f"] {
+        let raw = raw(target);
+        let parsed = parse(raw.as_bytes()).unwrap();
+        assert_eq!(parsed.target(), target);
+        assert_eq!(
+            verifier.verify(&parsed.to_received(), 1000, None),
+            Err(Error::InvalidUri),
+            "{target}"
+        );
+    }
+}
+
+/// Request-smuggling shapes (RFC 9112 sections 2.2, 5, 6): the framing a
+/// proxy in front could read differently is refused, each with its own
+/// error; what RFC 9110 section 8.6 allows (leading zeros, OWS around the
+/// value) is read as the number it is.
+#[test]
+fn smuggling_shapes() {
+    for (cl, len) in [("0003", 3), (" 3 ", 3), ("3\t", 3), ("\t03", 3)] {
+        let raw = format!("POST / HTTP/1.1\r\nHost: h\r\nContent-Length:{cl}\r\n\r\nabc");
+        assert_eq!(parse(raw.as_bytes()).unwrap().body().len(), len, "{cl:?}");
+    }
+    for raw in [
+        // Any Transfer-Encoding, whatever its case, value or version.
+        "POST / HTTP/1.1\r\nHost: h\r\ntransfer-ENCODING: chunked\r\n\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding:\r\n\r\n",
+        "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n",
+    ] {
+        assert_eq!(err(raw), Error::UnsupportedTransferEncoding, "{raw:?}");
+    }
+    for raw in [
+        // Two Content-Lengths, equal or not, in either version.
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\na",
+        "POST / HTTP/1.0\r\nContent-Length: 1\r\ncontent-length: 2\r\n\r\nab",
+    ] {
+        assert_eq!(err(raw), Error::DuplicateHttpHeader, "{raw:?}");
+    }
+    for raw in [
+        // Whitespace or a NUL in a name; a name hiding behind a control byte.
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length : 1\r\n\r\na",
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length\t: 1\r\n\r\na",
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length\u{0}: 1\r\n\r\na",
+        "POST / HTTP/1.1\r\nHost: h\r\n\u{b}Transfer-Encoding: chunked\r\n\r\n",
+    ] {
+        assert_eq!(err(raw), Error::MalformedHttpHeader, "{raw:?}");
+    }
+    for raw in [
+        // An empty line before the request line; a NUL in the target.
+        "\r\nPOST / HTTP/1.1\r\nHost: h\r\n\r\n",
+        "POST /\u{0} HTTP/1.1\r\nHost: h\r\n\r\n",
+    ] {
+        assert_eq!(err(raw), Error::MalformedHttpRequestLine, "{raw:?}");
+    }
+}
+
+/// Which `Content-MD5` is verified when there are two? Neither: the MD5
+/// signed is always the body's as received (PROTOCOL.md section 3), so
+/// headers claiming other digests change nothing, and a changed body is a
+/// mismatch whatever they say.
+#[test]
+fn content_md5_headers_are_never_what_is_verified() {
+    let signer = Signer::new("k", b"s").unwrap();
+    let request = Request {
+        method: "POST",
+        uri: "/p",
+        content_type: "application/json",
+        body: Body::Bytes(b"{}"),
+    };
+    let h = signer.sign_request(&request, 1000, "n-1").unwrap();
+    let raw = |body: &str| {
+        format!(
+            "POST /p HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n\
+             Content-MD5: 00000000000000000000000000000000\r\nContent-MD5: x\r\n\
+             Content-Length: 2\r\nX-M-Date: {}\r\nAuthorization: {}\r\n\r\n{body}",
+            h.x_m_date(),
+            h.authorization()
+        )
+    };
+    let verifier = Verifier::new(&signer);
+    let ok = raw("{}");
+    let parsed = parse(ok.as_bytes()).unwrap();
+    assert!(verifier.verify(&parsed.to_received(), 1000, None).is_ok());
+    let tampered = raw("[]");
+    let parsed = parse(tampered.as_bytes()).unwrap();
+    assert_eq!(
+        verifier.verify(&parsed.to_received(), 1000, None),
+        Err(Error::SignatureMismatch)
+    );
 }

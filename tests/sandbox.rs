@@ -385,3 +385,103 @@ fn log_lines_hold_a_bounded_part_of_the_request_line() {
         assert!(line.contains(cut), "{line}");
     }
 }
+
+/// A head whose lines end with a bare LF (or CR) can never end with CRLF
+/// CRLF, so the sandbox waited for the deadline and answered 408, the
+/// parser's answer lost: it is now 400 `http_bare_line_break` as soon as
+/// the line break arrives (the client keeps its side open, as clients do).
+#[test]
+fn a_head_with_bare_line_breaks_is_400_at_once_not_a_timeout() {
+    let sandbox = Sandbox::start(&["--request-timeout", "20"]);
+    for head in [
+        format!("POST {URI} HTTP/1.1\nHost: sandbox\n\n"),
+        format!("POST {URI} HTTP/1.1\r\nHost: sandbox\n\n"),
+        format!("POST {URI} HTTP/1.1\rHost: sandbox\r\n\r\n"),
+    ] {
+        let started = Instant::now();
+        let (status, body) = exchange(&sandbox.addr, head.as_bytes());
+        assert_eq!(status, 400, "{head:?}: {body}");
+        assert!(body.contains("http_bare_line_break"), "{head:?}: {body}");
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(5),
+            "{head:?}: answered in {took:?}"
+        );
+    }
+    // Split between reads: a CR at the end of one read and its LF in the
+    // next is a CRLF, not a bare CR.
+    let signer = signer();
+    let raw = push_request(&signer, "split-crlf");
+    let cut = raw.windows(2).position(|w| w == b"\r\n").unwrap() + 1;
+    let mut s = TcpStream::connect(&sandbox.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(&raw[..cut]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    s.write_all(&raw[cut..]).unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert_eq!(status_of(&answer).0, 200, "{answer}");
+}
+
+/// RFC 9112 section 9.3.2: a client may pipeline requests on one
+/// connection. The sandbox serves one request per connection (its answer
+/// says `Connection: close`, so the client sends the rest again), and the
+/// first request is framed by its own head: bytes after it are the next
+/// request, not a longer body. It was refused (400
+/// `http_body_length_mismatch`) whenever both came in one read.
+#[test]
+fn a_pipelined_request_does_not_spoil_the_first() {
+    let sandbox = Sandbox::start(&["--request-timeout", "20"]);
+    let signer = signer();
+    let mut raw = push_request(&signer, "pipelined-1");
+    raw.extend_from_slice(&push_request(&signer, "pipelined-2"));
+    raw.extend_from_slice(b"GET / HTTP/1.1\r\nHost: sandbox\r\n\r\n");
+    let started = Instant::now();
+    let (status, body) = exchange(&sandbox.addr, &raw);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("requestId"), "{body}");
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(5), "answered in {took:?}");
+    // The second was not served: it is still fresh on a connection of its own.
+    let (status, body) = exchange(&sandbox.addr, &push_request(&signer, "pipelined-2"));
+    assert_eq!(status, 200, "{body}");
+}
+
+/// A request the parser refuses at its head (no Host, a chunked body ...)
+/// is answered as soon as the head is in, while its body may still be on
+/// the way: closing with those bytes unread reset the connection, and the
+/// client saw "connection reset" instead of the 400 naming the failure.
+/// They are now read away, as for a request too large.
+#[test]
+fn a_head_refused_before_its_body_is_read_still_gets_its_answer() {
+    let sandbox = Sandbox::start(&["--request-timeout", "20"]);
+    let body = vec![b'x'; 200_000];
+    for (head, error) in [
+        (
+            format!(
+                "POST {URI} HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            ),
+            "missing_host",
+        ),
+        (
+            format!(
+                "POST {URI} HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n30d40\r\n"
+            ),
+            "unsupported_transfer_encoding",
+        ),
+    ] {
+        let mut raw = head.into_bytes();
+        raw.extend_from_slice(&body);
+        let mut s = TcpStream::connect(&sandbox.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let _ = s.write_all(&raw);
+        let mut answer = Vec::new();
+        let read = s.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(read.is_ok(), "{error}: {read:?} after {answer:?}");
+        let (status, body) = status_of(&answer);
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains(error), "{body}");
+    }
+}

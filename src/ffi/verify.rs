@@ -473,7 +473,8 @@ fn look_up<'a>(
 /// `http`, the raw request is parsed first, strictly (request smuggling starts
 /// with lenient parsers): each violation is its own status,
 /// `M800_ERR_MALFORMED_HTTP_REQUEST_LINE` to `M800_ERR_HTTP_BODY_LENGTH_MISMATCH`,
-/// or `M800_ERR_INVALID_HOST` for a `Host` value that is not `host[:port]`.
+/// `M800_ERR_INVALID_HOST` for a `Host` value that is not `host[:port]`, or
+/// `M800_ERR_MISSING_HOST` for an `HTTP/1.1` request without `Host`.
 /// Returns `M800_OK` or exactly one failure. Allocation-free.
 ///
 /// `details` NULL asks for nothing (and costs no stack); otherwise `*details`

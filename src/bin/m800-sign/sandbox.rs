@@ -124,20 +124,33 @@ struct HeadEnd {
 }
 
 impl HeadEnd {
-    /// The head's length, once `raw` (every byte so far) holds its end.
+    /// Where the parser can answer, once `raw` (every byte so far) holds it:
+    /// the head's end, or else the end of a line break other than CRLF (a
+    /// bare CR or LF), after which no head can end as the parser requires.
     fn find(&mut self, raw: &[u8]) -> Option<usize> {
         let from = self.scanned.saturating_sub(3);
         self.scanned = raw.len();
-        raw.get(from..)?
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .map(|i| from + i + 4)
+        let new = raw.get(from..)?;
+        let end = new.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4);
+        // A pair with a CR not followed by LF, or an LF not after a CR (the
+        // first byte's LF, with nothing before it, is bare too).
+        let bare_lf_first = (from == 0 && new.first() == Some(&b'\n')).then_some(1);
+        let bare = bare_lf_first.or_else(|| {
+            new.windows(2)
+                .position(|w| matches!(w, [a, b] if (*a == b'\r') != (*b == b'\n')))
+                .map(|i| i + 2)
+        });
+        [end, bare].into_iter().flatten().min().map(|i| from + i)
     }
 }
 
 /// Reads one request before `deadline`: the head, then as many body bytes as
 /// it announces. The bytes are parsed once, by the caller, when complete.
-fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<Vec<u8>, ReadError> {
+/// Bytes read past the request (the next, pipelined request, which this
+/// one-request connection does not serve) are cut off. The flag tells that
+/// the client may still be sending: bytes were cut off, or the head is
+/// refused (the parser names why) before the body it announced is read.
+fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<(Vec<u8>, bool), ReadError> {
     let mut raw = Vec::new();
     let mut chunk = [0u8; 8192];
     let mut head = HeadEnd::default();
@@ -165,7 +178,7 @@ fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<Vec<u8>, Re
         };
         if n == 0 {
             // The peer closed: the parser names what is missing.
-            return Ok(raw);
+            return Ok((raw, false));
         }
         raw.extend_from_slice(chunk.get(..n).unwrap_or_default());
         let ended = if total.is_none() {
@@ -182,7 +195,7 @@ fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<Vec<u8>, Re
             // The head is complete: the library's parser says how long the
             // request is (or, when it is parsed, what is wrong with it).
             let Ok(length) = HttpRequest::length(&raw) else {
-                return Ok(raw);
+                return Ok((raw, true));
             };
             total = Some(length);
         }
@@ -192,7 +205,11 @@ fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<Vec<u8>, Re
             _ => {}
         }
     }
-    Ok(raw)
+    let more = total.is_some_and(|total| raw.len() > total);
+    if let Some(total) = total {
+        raw.truncate(total);
+    }
+    Ok((raw, more))
 }
 
 /// The in-memory cache, shared by the connection threads (locked for the
@@ -372,22 +389,27 @@ fn respond(stream: &mut TcpStream, peer: &str, reply: &Reply) {
 fn serve(server: &Server<'_>, mut stream: TcpStream, peer: &str) -> Result<(), String> {
     let deadline = Instant::now() + server.timeout;
     let _ = stream.set_write_timeout(Some(server.timeout));
-    let reply = match read_request(&mut stream, deadline) {
-        Ok(raw) => handle(&raw, &server.verifier, &server.store, crate::now()?),
-        Err(e) => {
-            let reply = e.reply();
-            respond(&mut stream, peer, &reply);
-            if matches!(e, ReadError::HeadTooLarge | ReadError::BodyTooLarge) {
-                // The client may still be sending: closing with its bytes
-                // unread would reset the connection and lose the answer, so
-                // read them away until it stops (or the deadline passes).
-                let _ = stream.shutdown(std::net::Shutdown::Write);
-                drain(&mut stream, deadline);
-            }
-            return Ok(());
-        }
+    // Whether the client may still be sending when it is answered: a head or
+    // body too large, a head refused before its body came, or a request
+    // pipelined behind this one.
+    let (reply, unread) = match read_request(&mut stream, deadline) {
+        Ok((raw, more)) => (
+            handle(&raw, &server.verifier, &server.store, crate::now()?),
+            more,
+        ),
+        Err(e) => (
+            e.reply(),
+            matches!(e, ReadError::HeadTooLarge | ReadError::BodyTooLarge),
+        ),
     };
     respond(&mut stream, peer, &reply);
+    if unread {
+        // Closing with its bytes unread would reset the connection and lose
+        // the answer, so read them away until it stops (or the deadline
+        // passes).
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+        drain(&mut stream, deadline);
+    }
     Ok(())
 }
 
@@ -538,6 +560,29 @@ mod tests {
         assert_eq!(HeadEnd::default().find(b"GET / HTTP/1.1\r\n\r"), None);
     }
 
+    /// A bare LF or CR ends the wait (the parser then names it), however
+    /// the bytes are split; a CRLF split between reads is no bare CR, and
+    /// one in the body after the head's end does not count.
+    #[test]
+    fn a_bare_line_break_ends_the_wait() {
+        for (raw, at) in [
+            (&b"\n"[..], 1),
+            (b"GET / HTTP/1.1\nHost: h\n\n", 15),
+            (b"GET / HTTP/1.1\r\nHost: h\n\r\n", 24),
+            (b"GET / HTTP/1.1\rHost: h\r\n\r\n", 16),
+            (b"GET / HTTP/1.1\r\nHost: h\r\n\r\n\n\r", 27),
+        ] {
+            for cut in 0..=raw.len() {
+                let mut head = HeadEnd::default();
+                let found = head.find(&raw[..cut]).or_else(|| head.find(raw));
+                assert_eq!(found, Some(at), "{raw:?} cut at {cut}");
+            }
+        }
+        let mut head = HeadEnd::default();
+        assert_eq!(head.find(b"GET / HTTP/1.1\r"), None);
+        assert_eq!(head.find(b"GET / HTTP/1.1\r\nHost: h\r"), None);
+    }
+
     /// 1 MiB of head arriving a byte at a time: each byte is looked at a
     /// bounded number of times (rescanning the buffer on every byte would
     /// take 5 * 10^11 comparisons, hours rather than milliseconds).
@@ -547,7 +592,11 @@ mod tests {
         let mut head = HeadEnd::default();
         let started = Instant::now();
         for i in 0..(1usize << 20) {
-            raw.push(if i % 2 == 0 { b'\r' } else { b'a' });
+            raw.push(match i % 3 {
+                0 => b'a',
+                1 => b'\r',
+                _ => b'\n',
+            });
             assert_eq!(head.find(&raw), None);
             if i % 4096 == 0 {
                 let took = started.elapsed();

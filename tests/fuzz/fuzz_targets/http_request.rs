@@ -33,6 +33,8 @@ fuzz_target!(|data: &[u8]| {
         None => assert!(request.body().is_empty()),
     }
     assert!(request.header("transfer-encoding").is_none());
+    // RFC 9112 section 3.2: HTTP/1.1 needs a Host (HTTP/1.0 may omit it).
+    assert!(request.version() == "HTTP/1.0" || request.header("host").is_some());
     for (name, value) in request.headers() {
         assert!(!name.is_empty());
         assert_eq!(value, value.trim_matches([' ', '\t']));
