@@ -11,7 +11,8 @@ Usage: report.py BUILD_DIR IMAGE...   (the images `make -C ffi-tests/firmware ru
                  column holds them to the Cortex-M3's targets for comparison only)
 
 Fails (exit 1) when an image did not pass its self-check, the instruction counter does
-not match the calibration loop, an image of ours links a `core::panicking` symbol, or
+not match the calibration loop, an image of ours (vectors.elf, the whole C API on every
+vector, included) links a `core::panicking` symbol, or
 the peer's outputs differ from ours. Targets missed are marked **over** in the table
 and listed on stderr (exit status 3 with --strict).
 
@@ -125,7 +126,7 @@ def checked_runs(build, have_peer, where=""):
     symbol in an image of ours, a peer that signed differently (run_log exits on a
     failed self-check or counter)."""
     bad = False
-    for image in ("sign", "verify", "all"):
+    for image in ("sign", "verify", "all", "vectors"):
         p = panics(build / f"{image}.elf")
         if p:
             print(f"report: {where}{image}.elf links panic symbols:\n  " + "\n  ".join(p),
