@@ -447,6 +447,21 @@ static void push_vectors(void) {
                               &len),
                M800_OK);
         checkv("push body", "push_body", bytes_eq(vbuf, len, v->body));
+        /* Parsed back as a received body: the same members, the same texts. */
+        m800_received_push rp;
+        char text[512];
+        size_t tl = 0;
+        expect("push body parse", "push_body",
+               m800_push_body_parse((const uint8_t *)vbuf, len, &rp), M800_OK);
+        expect("json text", "push_body",
+               m800_json_text_unescape(rp.app_message, rp.app_message_len, text, sizeof text,
+                                       &tl),
+               M800_OK);
+        checkv("push body parse", "push_body",
+               bytes_eq(text, tl, v->app_message) &&
+                   (rp.push_content == NULL) == (v->push_content.p == NULL) &&
+                   (rp.sender == NULL) == (v->sender.p == NULL) &&
+                   (rp.sender == NULL || bytes_eq(rp.sender, rp.sender_len, v->sender)));
     }
     static const char host[] = "api.example.com:8443";
     for (size_t i = 0; i < N(PUSH_REQ_VECS); i++) {
@@ -472,6 +487,35 @@ static void push_vectors(void) {
     }
 }
 
+/* The push endpoint's two answers, and answers that are neither (no shared vectors:
+ * the shapes of PROTOCOL.md, as test_ffi.c checks them). */
+static void push_responses(void) {
+    static const char ok[] = " {\n \"requestId\" : \"r-42\" \t}\r\n";
+    static const char err[] =
+        "{\"error\":{\"status\":503,\"code\":-9223372036854775808,\"message\":\"busy\"}}";
+    static const char *const bad[] = {
+        "{}", "{\"requestId\":\"a\",\"requestId\":\"b\"}", "{\"requestId\":null}",
+        "{\"requestId\":\"a\"} x", "{\"error\":{\"status\":99,\"code\":1,\"message\":\"\"}}",
+        "{\"error\":{\"status\":500,\"code\":01,\"message\":\"\"}}", "[\"requestId\"]",
+        "{\"requestId\":\"a\",}",
+    };
+    static m800_push_response r;
+    expect("push response", ok,
+           m800_push_response_parse((const uint8_t *)ok, sizeof ok - 1, &r), M800_OK);
+    checkv("push response: accepted", ok,
+           r.outcome == M800_PUSH_ACCEPTED &&
+               bytes_eq(r.request_id, r.request_id_len, (str_t){"r-42", 4}));
+    expect("push response", err,
+           m800_push_response_parse((const uint8_t *)err, sizeof err - 1, &r), M800_OK);
+    checkv("push response: failed", err,
+           r.outcome == M800_PUSH_FAILED && r.status == 503 && r.code == INT64_MIN &&
+               bytes_eq(r.message, r.message_len, (str_t){"busy", 4}));
+    for (size_t i = 0; i < N(bad); i++)
+        expect("push response: malformed", bad[i],
+               m800_push_response_parse((const uint8_t *)bad[i], slen(bad[i]), &r),
+               M800_ERR_MALFORMED_RESPONSE);
+}
+
 static __attribute__((noinline)) void vectors(void) {
     signature_vectors();
     request_vectors();
@@ -479,6 +523,7 @@ static __attribute__((noinline)) void vectors(void) {
     authorization_vectors();
     verify_vectors();
     push_vectors();
+    push_responses();
 }
 #endif
 
