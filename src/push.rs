@@ -415,15 +415,14 @@ pub struct ReceivedBody<'a> {
 /// [`Error::InvalidSender`].
 pub fn parse_body(body: &[u8]) -> Result<ReceivedBody<'_>> {
     let malformed = Error::MalformedPushBody;
-    let (raw, _) =
-        serde_json_core::from_slice::<wire::PushBody<'_>>(body).map_err(|_| malformed)?;
-    let app_message = JsonText::new(raw.app_message.content.0).map_err(|_| malformed)?;
-    let push_content = match raw.push.0 {
-        Some(push) => Some(JsonText::new(push.content.0).map_err(|_| malformed)?),
+    let raw = wire::push_body(body).ok_or(malformed)?;
+    let app_message = JsonText::new(raw.app_message).map_err(|_| malformed)?;
+    let push_content = match raw.push {
+        Some(push) => Some(JsonText::new(push).map_err(|_| malformed)?),
         None => None,
     };
-    let sender = match raw.sender.0 {
-        Some(sender) => Some(JsonText::new(sender.0).map_err(|_| malformed)?),
+    let sender = match raw.sender {
+        Some(sender) => Some(JsonText::new(sender).map_err(|_| malformed)?),
         None => None,
     };
     if let Some(sender) = sender {

@@ -545,6 +545,80 @@ fn response_malformed() {
     }
 }
 
+/// The reader's edges (src/push/wire.rs): integers as serde-json-core read
+/// them (which it replaced), strings ended by the first unescaped quote.
+#[test]
+fn response_reader_edges() {
+    let failed = |body: &str| match push::parse_response(body.as_bytes()) {
+        Ok(Response::Failed(e)) => Some((e.status, e.code, e.message.raw().to_owned())),
+        _ => None,
+    };
+    let with_code =
+        |code: &str| format!(r#"{{"error":{{"status":500,"code":{code},"message":"m"}}}}"#);
+    for (code, want) in [
+        ("0", 0),
+        ("-0", 0),
+        ("-1", -1),
+        ("9223372036854775807", i64::MAX),
+        ("-9223372036854775808", i64::MIN),
+    ] {
+        assert_eq!(
+            failed(&with_code(code)),
+            Some((500, want, "m".into())),
+            "{code}"
+        );
+    }
+    for code in [
+        "01",
+        "-01",
+        "00",
+        "9223372036854775808",
+        "-9223372036854775809",
+        "- 1",
+        "-",
+        "+1",
+        "1e3",
+        "\"1\"",
+        "true",
+    ] {
+        assert_eq!(failed(&with_code(code)), None, "{code}");
+    }
+    let with_status =
+        |status: &str| format!(r#"{{"error":{{"status":{status},"code":1,"message":"m"}}}}"#);
+    assert_eq!(failed(&with_status("599")), Some((599, 1, "m".into())));
+    assert_eq!(failed(&with_status(" 100 ")), Some((100, 1, "m".into())));
+    for status in ["65536", "-500", "0500", "5 00"] {
+        assert_eq!(failed(&with_status(status)), None, "{status}");
+    }
+    // Escapes: an even run of backslashes before a quote ends the string.
+    let accepted = |body: &str| match push::parse_response(body.as_bytes()) {
+        Ok(Response::Accepted { request_id }) => Some(request_id.raw().to_owned()),
+        _ => None,
+    };
+    assert_eq!(accepted(r#"{"requestId":"a\\"}"#).as_deref(), Some(r"a\\"));
+    assert_eq!(
+        accepted(r#"{"requestId":"a\"b"}"#).as_deref(),
+        Some(r#"a\"b"#)
+    );
+    assert_eq!(
+        accepted(r#"{"requestId":"a\\\"b"}"#).as_deref(),
+        Some(r#"a\\\"b"#)
+    );
+    assert_eq!(accepted(r#"{"requestId":"a\\"b"}"#), None);
+    assert_eq!(accepted(r#"{"requestId":"a\"}"#), None);
+    // Members in any order, whitespace of the four kinds only, around everything.
+    assert_eq!(
+        failed(" \t\r\n{ \"error\" :\n{\"message\":\"m\" , \"code\" : 7,\"status\":404 } }\n"),
+        Some((404, 7, "m".into()))
+    );
+    assert_eq!(accepted("\u{b}{\"requestId\":\"a\"}"), None);
+    assert_eq!(accepted("{\"requestId\":\"a\"}\u{c}"), None);
+    assert_eq!(accepted(r#"{,"requestId":"a"}"#), None);
+    assert_eq!(accepted(r#"{"requestId" "a"}"#), None);
+    assert_eq!(accepted(r#"{"requestId":"a" "error":1}"#), None);
+    assert_eq!(accepted(r#"{"request\u0049d":"a"}"#), None);
+}
+
 fn decode_uri_part(part: &str) -> Vec<u8> {
     let bytes = part.as_bytes();
     let mut out = Vec::new();

@@ -2,7 +2,9 @@
 # The C firmware under QEMU (ffi-tests/firmware: the staticlib built the documented
 # way, the published vector, a 200-byte push, verify valid / replayed / tampered,
 # beside the Mbed TLS peer when ../shared has it), its table, and the README's copy
-# of that table (compared, never rewritten).
+# of that table (compared, never rewritten); then the same harness on a Cortex-M0
+# (thumbv6m-none-eabi, QEMU microbit) and a Cortex-M33 (thumbv8m.main-none-eabi,
+# QEMU mps2-an505), with their table (.ci/size-table runs both).
 set -euo pipefail
 # The library's panic-free lints (indexing, arithmetic, ...) on the code only the
 # compact bare-metal build compiles (round-looped MD5 and SHA-256).

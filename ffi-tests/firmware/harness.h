@@ -13,8 +13,11 @@ void fw_mark(void);
 void stack_paint(uint32_t top);
 /* The lowest stack address written since the paint. Uses no stack. */
 uint32_t stack_low(void);
-/* Runs 2 * n + 1 instructions after the call (n >= 1): the counter's calibration. */
-void calib_loop(uint32_t n);
+/* The counter's calibration: 2 * n + 3 instructions after the call, n = 10 or 1000.
+ * No arguments: an argument's setup is counted, and its cost differs between cores
+ * (ARMv6-M loads 1000 in two instructions, 10 in one). */
+void calib_loop_10(void);
+void calib_loop_1000(void);
 
 /* The stack pointer here (the caller's frame: after its prologue, before any call). */
 #define FW_SP(var) __asm__ volatile("mov %0, sp" : "=r"(var))

@@ -4,9 +4,15 @@ and the icount plugin's log (ffi-tests/build/firmware), checks them, and prints 
 README's Markdown table on stdout.
 
 Usage: report.py BUILD_DIR IMAGE...   (the images `make -C ffi-tests/firmware run` ran)
+       report.py --cores [--peer] NAME=BUILD_DIR...
+                 (the other cores, each run by `make CORE=... run`, --peer with the
+                 peer's images: per core the sizes, and the stack and instructions of
+                 signing and verifying, checked as the Cortex-M3's are; the target
+                 column holds them to the Cortex-M3's targets for comparison only)
 
 Fails (exit 1) when an image did not pass its self-check, the instruction counter does
-not match the calibration loop, an image of ours links a `core::panicking` symbol, or
+not match the calibration loop, an image of ours (vectors.elf, the whole C API on every
+vector, included) links a `core::panicking` symbol, or
 the peer's outputs differ from ours. Targets missed are marked **over** in the table
 and listed on stderr (exit status 3 with --strict).
 
@@ -24,7 +30,7 @@ import sys
 TEXT_SIGN_MAX = 8192
 TEXT_VERIFY_MAX = 12288
 STACK_MAX = 1024
-CALIB = (10, 1000)  # calib_loop(n) runs 2n + 1 instructions after its call
+CALIB = (10, 1000)  # calib_loop_N() runs 2N + 3 instructions after its call
 
 SECTION = re.compile(r"^ (\.\S+|COMMON)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$")
 NAME_ONLY = re.compile(r"^ (\.\S+|COMMON)$")
@@ -115,48 +121,112 @@ def panics(elf):
             or "panic_bounds_check" in l]
 
 
-def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    strict = "--strict" in sys.argv
-    build, images = pathlib.Path(args[0]), set(args[1:])
-    have_peer = {"peer-sign", "peer-all"} <= images
+def checked_runs(build, have_peer, where=""):
+    """The runs of `all` and `peer-all` (or {}), and whether a check failed: a panic
+    symbol in an image of ours, a peer that signed differently (run_log exits on a
+    failed self-check or counter)."""
     bad = False
-    for image in ("sign", "verify", "all"):
+    for image in ("sign", "verify", "all", "vectors"):
         p = panics(build / f"{image}.elf")
         if p:
-            print(f"report: {image}.elf links panic symbols:\n  " + "\n  ".join(p), file=sys.stderr)
+            print(f"report: {where}{image}.elf links panic symbols:\n  " + "\n  ".join(p),
+                  file=sys.stderr)
             bad = True
     ours = run_log(build, "all")
     peer = run_log(build, "peer-all") if have_peer else {}
     if have_peer and peer["auth200"] != ours["auth200"]:
-        print(f"report: the peer signed the 200-byte push differently:\n  {peer['auth200']}\n"
-              f"  {ours['auth200']}", file=sys.stderr)
+        print(f"report: {where}the peer signed the 200-byte push differently:\n  "
+              f"{peer['auth200']}\n  {ours['auth200']}", file=sys.stderr)
         bad = True
+    return ours, peer, bad
 
-    misses = []
 
-    def verdict(value, limit, what):
+class Verdicts:
+    """The target column: "ok (<= N)" or "**over** (<= N)", and the misses."""
+
+    def __init__(self):
+        self.misses = []
+
+    def __call__(self, value, limit, what):
         if value > limit:
-            misses.append(f"{what}: {value:,} (target <= {limit:,})")
+            self.misses.append(f"{what}: {value:,} (target <= {limit:,})")
             return f"**over** (<= {limit:,})"
         return f"ok (<= {limit:,})"
 
-    def size_cell(s):
-        return f"{s['text'] + s['rodata']:,} B ({s['text']:,} + {s['rodata']:,})"
 
-    rows = []
+def size_cell(s):
+    return f"{s['text'] + s['rodata']:,} B ({s['text']:,} + {s['rodata']:,})"
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if b else "—"
+
+
+def size_rows(build, have_peer, verdict, where=""):
+    """The two size rows (sign-only beside the peer's; sign + verify)."""
     sign = library_bytes(build, "sign", "ours")
     verify = library_bytes(build, "verify", "ours")
     psign = library_bytes(build, "peer-sign", "peer") if have_peer else None
     st, vt = sign["text"] + sign["rodata"], verify["text"] + verify["rodata"]
-    ratio = lambda a, b: f"{a / b:.2f}" if b else "—"
-    rows.append(["library .text + .rodata, sign-only (`m800_signer_init` + `m800_sign_request`)",
-                 size_cell(sign), size_cell(psign) if psign else "—",
-                 ratio(st, psign["text"] + psign["rodata"]) if psign else "—",
-                 verdict(st, TEXT_SIGN_MAX, "sign-only size")])
-    rows.append(["library .text + .rodata, sign + verify (+ `m800_replay_cache_init`, "
-                 "`m800_verify_request`)", size_cell(verify), "—", "—",
-                 verdict(vt, TEXT_VERIFY_MAX, "sign+verify size")])
+    return [["library .text + .rodata, sign-only (`m800_signer_init` + `m800_sign_request`)",
+             size_cell(sign), size_cell(psign) if psign else "—",
+             ratio(st, psign["text"] + psign["rodata"]) if psign else "—",
+             verdict(st, TEXT_SIGN_MAX, f"{where}sign-only size")],
+            ["library .text + .rodata, sign + verify (+ `m800_replay_cache_init`, "
+             "`m800_verify_request`)", size_cell(verify), "—", "—",
+             verdict(vt, TEXT_VERIFY_MAX, f"{where}sign+verify size")]]
+
+
+CORE_CALLS = [("m800_sign_request/200", "`m800_sign_request`, 200-byte push body"),
+              ("m800_verify_request/valid", "`m800_verify_request`, valid (200-byte body)")]
+
+
+def cores(specs, have_peer):
+    """The other cores' table: per core (NAME=BUILD_DIR), the sizes, and the stack and
+    instructions of m800_sign_request (200-byte push) and m800_verify_request (valid)."""
+    bad = False
+    verdict = Verdicts()
+    rows = []
+    for spec in specs:
+        name, _, build = spec.partition("=")
+        build = pathlib.Path(build)
+        where = f"{name}: "
+        ours, peer, b = checked_runs(build, have_peer, where)
+        bad |= b
+        core_rows = size_rows(build, have_peer, verdict, where)
+        for kind, i, unit in (("stack", 0, " B"), ("instructions", 1, "")):
+            for lab, what in CORE_CALLS:
+                n, p = ours[lab][i], peer.get(lab)
+                core_rows.append([f"{kind}, {what}", f"{n:,}{unit}",
+                                  f"{p[i]:,}{unit}" if p else "—", ratio(n, p[i]) if p else "—",
+                                  verdict(n, STACK_MAX, f"{where}stack {lab}") if i == 0
+                                  else "—"])
+        rows += [[f"{name}: {r[0]}"] + r[1:] for r in core_rows]
+    print("<!-- Generated by .ci/size-table; do not edit. -->")
+    if not have_peer:
+        print("<!-- peer: absent -->")
+    print("| figure (C ABI) | m800-sign | Mbed TLS peer | ours / peer | Cortex-M3's target |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+    for m in verdict.misses:
+        print(f"report: above the Cortex-M3's target: {m}", file=sys.stderr)
+    if bad:
+        sys.exit(1)
+
+
+def main():
+    if sys.argv[1:2] == ["--cores"]:
+        specs = [a for a in sys.argv[2:] if not a.startswith("--")]
+        return cores(specs, "--peer" in sys.argv)
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    strict = "--strict" in sys.argv
+    build, images = pathlib.Path(args[0]), set(args[1:])
+    have_peer = {"peer-sign", "peer-all"} <= images
+    ours, peer, bad = checked_runs(build, have_peer)
+    verdict = Verdicts()
+    misses = verdict.misses
+    rows = size_rows(build, have_peer, verdict)
     calls = [
         ("m800_signer_init", "`m800_signer_init`", True),
         ("m800_sign_request", "`m800_sign_request`, published vector (112-byte body)", True),

@@ -36,15 +36,15 @@ pub enum Response<'a> {
 /// bytes — is [`Error::MalformedResponse`]. The strings stay in `body`.
 pub fn parse_response(body: &[u8]) -> Result<Response<'_>> {
     let malformed = Error::MalformedResponse;
-    let (reply, _) = serde_json_core::from_slice::<wire::Reply<'_>>(body).map_err(|_| malformed)?;
-    match (reply.request_id.0, reply.error.0) {
+    let reply = wire::reply(body).ok_or(malformed)?;
+    match (reply.request_id, reply.error) {
         (Some(id), None) => Ok(Response::Accepted {
-            request_id: JsonText::new(id.0)?,
+            request_id: JsonText::new(id)?,
         }),
         (None, Some(e)) if (100..=599).contains(&e.status) => Ok(Response::Failed(ApiError {
             status: e.status,
             code: e.code,
-            message: JsonText::new(e.message.0)?,
+            message: JsonText::new(e.message)?,
         })),
         _ => Err(malformed),
     }

@@ -1,54 +1,219 @@
-//! The two documented shapes, for `serde-json-core`.
-use serde::{Deserialize, Deserializer};
-use serde_json_core::str::EscapedStr;
+//! The two documented shapes (`{"requestId"}` / `{"error"}` and the push
+//! body), read by a strict JSON reader of our own: objects whose members are
+//! strings, integers or such objects, whitespace (space, tab, CR, LF) between
+//! tokens, no unknown or duplicated member, no `null`, nothing after the value
+//! but whitespace. Strings stay raw (escapes kept, checked later by
+//! `JsonText`). `None` is any departure from that; callers name the error.
+//!
+//! In place of serde-json-core, which read the same shapes with the same
+//! answers: its string scanner links `core::panicking` into bare-metal images
+//! (bounds checks it cannot prove), which the C firmware check forbids.
 
-/// A member that may be absent but, when present, is never `null`.
-pub(super) struct Present<T>(pub(super) Option<T>);
+/// A cursor over the bytes of a JSON text.
+struct Reader<'a> {
+    rest: &'a [u8],
+}
 
-impl<T> Default for Present<T> {
-    fn default() -> Self {
-        Present(None)
+impl<'a> Reader<'a> {
+    /// The next byte after whitespace, not consumed.
+    fn peek(&mut self) -> Option<u8> {
+        while let [b' ' | b'\t' | b'\r' | b'\n', rest @ ..] = self.rest {
+            self.rest = rest;
+        }
+        self.rest.first().copied()
+    }
+
+    /// Consumes `byte` (after whitespace), or fails.
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        match self.peek() {
+            Some(b) if b == byte => {
+                self.rest = self.rest.get(1..)?;
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// A string's raw text between its quotes: up to the first `"` that no
+    /// backslash escapes, and UTF-8.
+    fn string(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let text = self.rest;
+        let mut len = 0usize;
+        let mut escaped = false;
+        for &b in text {
+            match b {
+                b'"' if !escaped => {
+                    self.rest = text.get(len.checked_add(1)?..)?;
+                    return core::str::from_utf8(text.get(..len)?).ok();
+                }
+                b'\\' => escaped = !escaped,
+                _ => escaped = false,
+            }
+            len = len.checked_add(1)?;
+        }
+        None
+    }
+
+    /// The digits of an integer: `0`, or `1`-`9` then digits; each digit
+    /// handed to `push` (which fails on overflow). A `0` followed by a digit
+    /// is left for the caller's next token to refuse.
+    fn digits(&mut self, push: &mut dyn FnMut(u8) -> Option<()>) -> Option<()> {
+        match self.rest.first() {
+            Some(b'0') => {
+                self.rest = self.rest.get(1..)?;
+                push(0)
+            }
+            Some(b'1'..=b'9') => {
+                while let [d @ b'0'..=b'9', rest @ ..] = self.rest {
+                    push(d.wrapping_sub(b'0'))?;
+                    self.rest = rest;
+                }
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// An integer that fits `u16`; no sign.
+    fn u16(&mut self) -> Option<u16> {
+        self.peek()?;
+        let mut n = 0u16;
+        self.digits(&mut |d| {
+            n = n.checked_mul(10)?.checked_add(u16::from(d))?;
+            Some(())
+        })?;
+        Some(n)
+    }
+
+    /// An integer that fits `i64`, with an optional `-` right before its digits.
+    fn i64(&mut self) -> Option<i64> {
+        let negative = self.peek()? == b'-';
+        if negative {
+            self.rest = self.rest.get(1..)?;
+        }
+        let mut n = 0i64;
+        self.digits(&mut |d| {
+            let d = i64::from(d);
+            n = n
+                .checked_mul(10)?
+                .checked_add(if negative { d.checked_neg()? } else { d })?;
+            Some(())
+        })?;
+        Some(n)
+    }
+
+    /// An object: each member's key (raw) to `member`, which reads the value
+    /// (and fails on a key it does not know or has seen).
+    fn object(&mut self, member: &mut dyn FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.eat(b':')?;
+            member(self, key)?;
+            if self.eat(b',').is_none() {
+                return self.eat(b'}');
+            }
+        }
+    }
+
+    /// Only whitespace is left.
+    fn end(&mut self) -> Option<()> {
+        self.peek().is_none().then_some(())
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Present<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        T::deserialize(d).map(|v| Present(Some(v)))
-    }
+/// Reads one whole JSON text with `value`: whitespace around it, nothing else.
+fn whole<'a, T>(bytes: &'a [u8], value: impl FnOnce(&mut Reader<'a>) -> Option<T>) -> Option<T> {
+    let mut r = Reader { rest: bytes };
+    let v = value(&mut r)?;
+    r.end()?;
+    Some(v)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Fills `slot` with a member's value, once.
+fn set<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
+    if slot.is_some() {
+        return None;
+    }
+    *slot = Some(value?);
+    Some(())
+}
+
+/// `{"content": "..."}`.
+fn content<'a>(r: &mut Reader<'a>) -> Option<&'a str> {
+    let mut text = None;
+    r.object(&mut |r, key| match key {
+        "content" => set(&mut text, r.string()),
+        _ => None,
+    })?;
+    text
+}
+
+/// A push response: `requestId` and `error` each at most once (which of
+/// them is the caller's question).
 pub(super) struct Reply<'a> {
-    #[serde(rename = "requestId", borrow, default)]
-    pub(super) request_id: Present<EscapedStr<'a>>,
-    #[serde(borrow, default)]
-    pub(super) error: Present<ErrorObject<'a>>,
+    pub(super) request_id: Option<&'a str>,
+    pub(super) error: Option<ErrorObject<'a>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct PushBody<'a> {
-    #[serde(rename = "appMessage", borrow)]
-    pub(super) app_message: Content<'a>,
-    #[serde(borrow, default)]
-    pub(super) push: Present<Content<'a>>,
-    #[serde(borrow, default)]
-    pub(super) sender: Present<EscapedStr<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Content<'a> {
-    #[serde(borrow)]
-    pub(super) content: EscapedStr<'a>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `{"status": N, "code": N, "message": "..."}`, all three.
 pub(super) struct ErrorObject<'a> {
     pub(super) status: u16,
     pub(super) code: i64,
-    #[serde(borrow)]
-    pub(super) message: EscapedStr<'a>,
+    pub(super) message: &'a str,
+}
+
+pub(super) fn reply(body: &[u8]) -> Option<Reply<'_>> {
+    whole(body, |r| {
+        let (mut request_id, mut error) = (None, None);
+        r.object(&mut |r, key| match key {
+            "requestId" => set(&mut request_id, r.string()),
+            "error" => set(&mut error, error_object(r)),
+            _ => None,
+        })?;
+        Some(Reply { request_id, error })
+    })
+}
+
+fn error_object<'a>(r: &mut Reader<'a>) -> Option<ErrorObject<'a>> {
+    let (mut status, mut code, mut message) = (None, None, None);
+    r.object(&mut |r, key| match key {
+        "status" => set(&mut status, r.u16()),
+        "code" => set(&mut code, r.i64()),
+        "message" => set(&mut message, r.string()),
+        _ => None,
+    })?;
+    Some(ErrorObject {
+        status: status?,
+        code: code?,
+        message: message?,
+    })
+}
+
+/// A push body: `appMessage` (required), `push` and `sender`.
+pub(super) struct PushBody<'a> {
+    pub(super) app_message: &'a str,
+    pub(super) push: Option<&'a str>,
+    pub(super) sender: Option<&'a str>,
+}
+
+pub(super) fn push_body(body: &[u8]) -> Option<PushBody<'_>> {
+    whole(body, |r| {
+        let (mut app_message, mut push, mut sender) = (None, None, None);
+        r.object(&mut |r, key| match key {
+            "appMessage" => set(&mut app_message, content(r)),
+            "push" => set(&mut push, content(r)),
+            "sender" => set(&mut sender, r.string()),
+            _ => None,
+        })?;
+        Some(PushBody {
+            app_message: app_message?,
+            push,
+            sender,
+        })
+    })
 }
