@@ -738,6 +738,47 @@ static void test_statuses(void) {
   CHECK(strcmp(m800_version(), "0.1.0") >= 0 && strlen(m800_version()) >= 5);
 }
 
+/* The optional inputs of verification follow the header's convention: NULL
+ * with length 0 is absent, NULL with a length is M800_ERR_NULL_POINTER (a
+ * caller's bug, never read as "absent"). */
+static void test_verify_null_with_length(void) {
+  m800_signer s = {{0}};
+  EXPECT(m800_signer_init(&s, "k", 1, (const uint8_t *)"s", 1), M800_OK);
+  m800_request r = make_request((str_t){"POST", 4}, (str_t){"/p", 2}, (str_t){NULL, 0},
+                                (str_t){"b", 1});
+  m800_signed_headers h;
+  EXPECT(m800_sign_request(&s, &r, 1000, "n", 1, &h), M800_OK);
+  size_t al = strlen(h.authorization);
+  EXPECT(m800_verify_request(&s, &r, NULL, M800_X_M_DATE_LEN, h.authorization, al, 1000, 300,
+                             NULL),
+         M800_ERR_NULL_POINTER);
+  EXPECT(m800_verify_request(&s, &r, NULL, 0, h.authorization, al, 1000, 300, NULL),
+         M800_ERR_MISSING_DATE);
+  EXPECT(vp_request(&s, NULL, NULL, &r, NULL, 0, NULL, M800_X_M_DATE_LEN, h.authorization, al,
+                    1000, 300, NULL, NULL),
+         M800_ERR_NULL_POINTER);
+  EXPECT(vp_request(&s, NULL, NULL, &r, NULL, M800_CONTENT_MD5_LEN, h.x_m_date,
+                    M800_X_M_DATE_LEN, h.authorization, al, 1000, 300, NULL, NULL),
+         M800_ERR_NULL_POINTER);
+  EXPECT(vp_request(&s, NULL, NULL, &r, NULL, 0, h.x_m_date, M800_X_M_DATE_LEN, h.authorization,
+                    al, 1000, 300, NULL, NULL),
+         M800_OK);
+  m800_verify_params p;
+  EXPECT(m800_verify_params_init(&p), M800_OK);
+  p.signer = &s;
+  p.request = &r;
+  p.x_m_date = h.x_m_date;
+  p.x_m_date_len = M800_X_M_DATE_LEN;
+  p.authorization = h.authorization;
+  p.authorization_len = al;
+  p.now = 1000;
+  p.http_len = 100; /* http NULL with a length: not "no raw request" */
+  EXPECT(m800_verify(&p, NULL), M800_ERR_NULL_POINTER);
+  p.http_len = 0;
+  EXPECT(m800_verify(&p, NULL), M800_OK);
+  m800_signer_wipe(&s);
+}
+
 /* ---- push ----------------------------------------------------------------- */
 
 static int bytes_eq(const char *got, size_t got_len, str_t want) {
@@ -1385,6 +1426,7 @@ int main(void) {
   test_replay_store();
   test_buffers();
   test_statuses();
+  test_verify_null_with_length();
   test_push_uri_vectors();
   test_push_body_vectors();
   test_push_request_vectors();

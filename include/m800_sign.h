@@ -443,6 +443,8 @@ typedef struct m800_replay_store {
 //   `Authorization`; `http` with `request`, `content_md5`, `x_m_date` or
 //   `authorization` set is `M800_ERR_INVALID_ARGUMENT`);
 // - `x_m_date` (NULL: the header is absent) and `authorization`, unless `http`;
+// - each optional pointer (`content_md5`, `http`, `x_m_date`) is absent only
+//   when NULL with length 0: NULL with a length is `M800_ERR_NULL_POINTER`;
 // - `now`, `window_s`, and for the replay check either `replay_cache` or
 //   `replay_store` (both NULL: no replay check; both set:
 //   `M800_ERR_INVALID_ARGUMENT`).
@@ -467,17 +469,18 @@ typedef struct m800_verify_params {
   const struct m800_request *request;
   // The `Content-MD5` value `m800_md5_final` computed from the body
   // *received* (never a `Content-MD5` header's value), for a body digested
-  // in chunks; `request->body` must then be empty. NULL: the MD5 of
-  // `request->body`.
+  // in chunks; `request->body` must then be empty. NULL (length 0): the
+  // MD5 of `request->body`.
   const char *content_md5;
   // Length of `content_md5`.
   size_t content_md5_len;
   // One complete raw HTTP/1.1 request (request line, headers, empty line,
-  // exactly `Content-Length` body bytes), parsed strictly; NULL: `request`.
+  // exactly `Content-Length` body bytes), parsed strictly; NULL (length 0):
+  // `request`.
   const uint8_t *http;
   // Length of `http`.
   size_t http_len;
-  // The `X-M-Date` value; NULL: the header is absent.
+  // The `X-M-Date` value; NULL (length 0): the header is absent.
   const char *x_m_date;
   // Length of `x_m_date`.
   size_t x_m_date_len;
@@ -878,7 +881,8 @@ enum m800_status m800_verify(const struct m800_verify_params *params,
                              struct m800_verify_details *details);
 
 // Verifies a received request with one signer: `m800_verify` with `signer`,
-// `request`, `x_m_date` (NULL: absent), `authorization`, `now`, `window_s`
+// `request`, `x_m_date` (NULL with length 0: absent; NULL with a length is
+// `M800_ERR_NULL_POINTER`), `authorization`, `now`, `window_s`
 // and `cache` (NULL: no replay check), and no details.
 //
 // # Safety

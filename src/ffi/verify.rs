@@ -7,7 +7,7 @@ use super::signer::{
     digested_body, m800_request, m800_signer, request, signer, BodyArg, M800_STRING_TO_SIGN_SIZE,
 };
 use super::status::m800_status::{self, *};
-use super::{bytes, get, guard, text, FfiResult, Out};
+use super::{bytes, get, guard, optional, text, FfiResult, Out};
 use crate::http::HttpRequest;
 use crate::limits::{KEY_MAX, NONCE_MAX};
 use crate::verify::{
@@ -288,6 +288,8 @@ pub(super) type LookupAbi =
 ///   `Authorization`; `http` with `request`, `content_md5`, `x_m_date` or
 ///   `authorization` set is `M800_ERR_INVALID_ARGUMENT`);
 /// - `x_m_date` (NULL: the header is absent) and `authorization`, unless `http`;
+/// - each optional pointer (`content_md5`, `http`, `x_m_date`) is absent only
+///   when NULL with length 0: NULL with a length is `M800_ERR_NULL_POINTER`;
 /// - `now`, `window_s`, and for the replay check either `replay_cache` or
 ///   `replay_store` (both NULL: no replay check; both set:
 ///   `M800_ERR_INVALID_ARGUMENT`).
@@ -314,17 +316,18 @@ pub struct m800_verify_params {
     pub request: *const m800_request,
     /// The `Content-MD5` value `m800_md5_final` computed from the body
     /// *received* (never a `Content-MD5` header's value), for a body digested
-    /// in chunks; `request->body` must then be empty. NULL: the MD5 of
-    /// `request->body`.
+    /// in chunks; `request->body` must then be empty. NULL (length 0): the
+    /// MD5 of `request->body`.
     pub content_md5: *const c_char,
     /// Length of `content_md5`.
     pub content_md5_len: usize,
     /// One complete raw HTTP/1.1 request (request line, headers, empty line,
-    /// exactly `Content-Length` body bytes), parsed strictly; NULL: `request`.
+    /// exactly `Content-Length` body bytes), parsed strictly; NULL (length 0):
+    /// `request`.
     pub http: *const u8,
     /// Length of `http`.
     pub http_len: usize,
-    /// The `X-M-Date` value; NULL: the header is absent.
+    /// The `X-M-Date` value; NULL (length 0): the header is absent.
     pub x_m_date: *const c_char,
     /// Length of `x_m_date`.
     pub x_m_date_len: usize,
@@ -497,7 +500,8 @@ pub unsafe extern "C" fn m800_verify(
 }
 
 /// Verifies a received request with one signer: `m800_verify` with `signer`,
-/// `request`, `x_m_date` (NULL: absent), `authorization`, `now`, `window_s`
+/// `request`, `x_m_date` (NULL with length 0: absent; NULL with a length is
+/// `M800_ERR_NULL_POINTER`), `authorization`, `now`, `window_s`
 /// and `cache` (NULL: no replay check), and no details.
 ///
 /// # Safety
@@ -522,7 +526,7 @@ pub unsafe extern "C" fn m800_verify_request(
     // this function (and no `m800_verify_params` is staged on the stack).
     guard(|| unsafe {
         let verifier = Verifier::new(signer(s)?).with_window(window_s);
-        let date = (!x_m_date.is_null()).then_some((x_m_date, x_m_date_len));
+        let date = optional(x_m_date, x_m_date_len)?;
         let received = parts_received(req, None, date, (authorization, authorization_len))?;
         let mut cache = (!cache.is_null())
             .then(|| replay_cache(cache))
@@ -574,12 +578,12 @@ unsafe fn verify(p: &m800_verify_params, details: *mut m800_verify_details) -> F
 /// As `m800_verify`.
 #[inline(always)]
 unsafe fn received<'a>(p: &m800_verify_params) -> FfiResult<ReceivedRequest<'a>> {
-    if !p.http.is_null() {
+    if optional(p.http, p.http_len)?.is_some() {
         // SAFETY: as this function's contract.
         return unsafe { http_received(p) };
     }
-    let md5 = (!p.content_md5.is_null()).then_some((p.content_md5, p.content_md5_len));
-    let date = (!p.x_m_date.is_null()).then_some((p.x_m_date, p.x_m_date_len));
+    let md5 = optional(p.content_md5, p.content_md5_len)?;
+    let date = optional(p.x_m_date, p.x_m_date_len)?;
     let authorization = (p.authorization, p.authorization_len);
     // SAFETY: as this function's contract.
     unsafe { parts_received(p.request, md5, date, authorization) }
