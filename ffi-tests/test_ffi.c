@@ -854,6 +854,11 @@ static void test_push_body_vectors(void) {
   char buf[512];
   size_t len = 7;
   EXPECT(m800_push_body("hi", 2, NULL, 0, "bob", 3, buf, sizeof buf, &len), M800_ERR_INVALID_SENDER);
+  /* Non-NULL with length 0: "" for push_content, but an empty sender is no user@carrier. */
+  EXPECT(m800_push_body("hi", 2, NULL, 0, "", 0, buf, sizeof buf, &len), M800_ERR_INVALID_SENDER);
+  EXPECT(m800_push_body("hi", 2, "", 0, NULL, 0, buf, sizeof buf, &len), M800_OK);
+  CHECK(strcmp(buf, "{\"appMessage\":{\"content\":\"hi\"},\"push\":{\"content\":\"\"}}") == 0);
+  len = 7;
   EXPECT(m800_push_body("hi", 2, NULL, 0, "a@b@c", 5, buf, sizeof buf, &len),
          M800_ERR_INVALID_SENDER);
   EXPECT(m800_push_body("\xff", 1, NULL, 0, NULL, 0, buf, sizeof buf, &len), M800_ERR_INVALID_UTF8);
