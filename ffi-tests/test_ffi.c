@@ -468,6 +468,47 @@ static void test_replay_store(void) {
   p.authorization_len = strlen(h1.authorization);
   p.replay_store = &none; /* past its struct: never read */
   EXPECT(m800_verify(&p, NULL), M800_OK);
+  /* The same caller initialising its (shorter) struct: the library writes
+   * exactly the size the caller compiled, never past its struct. */
+  {
+    const size_t old = offsetof(m800_verify_params, replay_store);
+    union {
+      m800_verify_params p;
+      unsigned char raw[sizeof(m800_verify_params) + 16];
+    } u;
+    memset(u.raw, 0xA5, sizeof u.raw);
+    EXPECT(m800_verify_params_init_sized(&u.p, old), M800_OK);
+    CHECK(u.p.size == old && u.p.window_s == 300 && u.p.signer == NULL && u.p.lookup == NULL &&
+          u.p.request == NULL && u.p.http == NULL && u.p.replay_cache == NULL && u.p.now == 0);
+    size_t past = old;
+    while (past < sizeof u.raw && u.raw[past] == 0xA5) past++;
+    CHECK(past == sizeof u.raw); /* nothing written past the caller's size */
+    u.p.signer = &s;
+    u.p.request = &r;
+    u.p.x_m_date = h2.x_m_date;
+    u.p.x_m_date_len = strlen(h2.x_m_date);
+    u.p.authorization = h2.authorization;
+    u.p.authorization_len = strlen(h2.authorization);
+    u.p.now = t;
+    EXPECT(m800_verify(&u.p, NULL), M800_OK);
+    /* Sizes the library does not know, and NULL: nothing written. */
+    memset(u.raw, 0xA5, sizeof u.raw);
+    EXPECT(m800_verify_params_init_sized(&u.p, old + 1), M800_ERR_INVALID_ARGUMENT);
+    EXPECT(m800_verify_params_init_sized(&u.p, sizeof u.raw), M800_ERR_INVALID_ARGUMENT);
+    EXPECT(m800_verify_params_init_sized(&u.p, 0), M800_ERR_INVALID_ARGUMENT);
+    CHECK(u.raw[0] == 0xA5 && u.raw[sizeof u.raw - 1] == 0xA5);
+    EXPECT(m800_verify_params_init_sized(NULL, sizeof(m800_verify_params)), M800_ERR_NULL_POINTER);
+    /* m800_verify_params_init passes the size this header compiles. */
+    EXPECT(m800_verify_params_init(&u.p), M800_OK);
+    CHECK(u.p.size == sizeof(m800_verify_params) && u.p.replay_store == NULL);
+    CHECK(u.raw[sizeof(m800_verify_params)] == 0xA5);
+    /* The function itself (for ctypes and binaries built before the macro):
+     * the struct as it is since replay_store was appended. */
+    memset(u.raw, 0xA5, sizeof u.raw);
+    EXPECT((m800_verify_params_init)(&u.p), M800_OK);
+    CHECK(u.p.size == sizeof(m800_verify_params) && u.p.replay_store == NULL);
+    CHECK(u.raw[sizeof(m800_verify_params)] == 0xA5);
+  }
   EXPECT(m800_verify(&p, NULL), M800_ERR_REPLAYED_NONCE);
   p.size += 1;
   EXPECT(m800_verify(&p, NULL), M800_ERR_INVALID_ARGUMENT);

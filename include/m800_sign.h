@@ -457,7 +457,9 @@ typedef struct m800_replay_store {
 // callers keep working unchanged. Known sizes: `sizeof(m800_verify_params)`,
 // and `offsetof(m800_verify_params, replay_store)` (the struct before
 // `replay_store` was appended); any other `size` is
-// `M800_ERR_INVALID_ARGUMENT`.
+// `M800_ERR_INVALID_ARGUMENT`. `m800_verify_params_init` passes the size
+// the caller compiled (`m800_verify_params_init_sized`), so the library
+// never writes past the caller's struct either.
 typedef struct m800_verify_params {
   // `sizeof(m800_verify_params)` as the caller compiled it.
   size_t size;
@@ -850,11 +852,25 @@ enum m800_status m800_replay_cache_init(struct m800_replay_cache *c,
                                         struct m800_replay_slot *slots,
                                         size_t n_slots);
 
-// Sets `*params` to the defaults: `size` = `sizeof(m800_verify_params)`,
-// `window_s` = 300, every other field zero / NULL.
+// Sets `*params` to the defaults as the caller compiled the struct: `size`
+// bytes (`sizeof(m800_verify_params)` in the caller's build, one of the
+// known sizes, else `M800_ERR_INVALID_ARGUMENT` and nothing written), with
+// `size` = `size`, `window_s` = 300, every other field zero / NULL. Never
+// writes past `size` bytes, so a program keeps working with a later library
+// that has appended fields. `m800_verify_params_init(params)` calls this
+// with `sizeof(m800_verify_params)` (a macro in the header).
 //
 // # Safety
-// `params` valid for writes of `m800_verify_params`.
+// `params` valid for writes of `size` bytes.
+enum m800_status m800_verify_params_init_sized(struct m800_verify_params *params, size_t size);
+
+// The function behind the header's `m800_verify_params_init` macro, for
+// callers that cannot use the macro (ctypes, binaries built before it): sets
+// up the struct as it is since `replay_store` was appended, and only that
+// much, also when later versions append fields.
+//
+// # Safety
+// `params` valid for writes of that struct.
 enum m800_status m800_verify_params_init(struct m800_verify_params *params);
 
 // Verifies the request `params` describes (PROTOCOL.md section 3). Checks, in
@@ -922,5 +938,14 @@ const char *m800_status_name(m800_status status);
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif
+
+/* Sets up *params for m800_verify, passing the size of m800_verify_params as
+ * this header defines it: the library (this one or a later one with fields
+ * appended) writes exactly the caller's struct. The function of the same name
+ * stays exported for callers that cannot use a macro (ctypes): it writes the
+ * struct with replay_store and no more. (m800_verify_params_init)(params)
+ * calls it from C. */
+#define m800_verify_params_init(params) \
+  m800_verify_params_init_sized((params), sizeof(m800_verify_params))
 
 #endif  /* M800_SIGN_H */

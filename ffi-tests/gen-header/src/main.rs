@@ -147,5 +147,14 @@ const char *m800_status_name(m800_status status);
 }  /* extern "C" */
 #endif
 
+/* Sets up *params for m800_verify, passing the size of m800_verify_params as
+ * this header defines it: the library (this one or a later one with fields
+ * appended) writes exactly the caller's struct. The function of the same name
+ * stays exported for callers that cannot use a macro (ctypes): it writes the
+ * struct with replay_store and no more. (m800_verify_params_init)(params)
+ * calls it from C. */
+#define m800_verify_params_init(params) \
+  m800_verify_params_init_sized((params), sizeof(m800_verify_params))
+
 #endif  /* M800_SIGN_H */
 "#;
