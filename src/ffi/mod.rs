@@ -100,15 +100,17 @@ fn optional<P>(ptr: *const P, len: usize) -> FfiResult<Option<(*const P, usize)>
     }
 }
 
-/// An optional text input, as [`optional`].
+/// An optional text input, as [`optional`] (which [`text`] enforces itself:
+/// it refuses NULL with a length).
 ///
 /// # Safety
 /// As [`bytes`].
 unsafe fn optional_text<'a>(ptr: *const c_char, len: usize) -> FfiResult<Option<&'a str>> {
-    // SAFETY: as this function's contract.
-    optional(ptr, len)?
-        .map(|(ptr, len)| unsafe { text(ptr, len) })
-        .transpose()
+    if ptr.is_null() && len == 0 {
+        return Ok(None);
+    }
+    // SAFETY: as this function's contract (a NULL with a length is refused there).
+    unsafe { text(ptr, len) }.map(Some)
 }
 
 /// A shared reference to a caller's struct, or `M800_ERR_NULL_POINTER`.
