@@ -2,6 +2,8 @@
 /*
  * m800_sign.h: C API of m800-sign, the request signer and verifier for the
  * M800 ("maaii") Push Notification API (scheme MAAIISDK10).
+ * Needs C99 or later, or C++11 or later (it uses // comments, <stdint.h> and
+ * trailing commas in enums); self-contained: include it first or alone.
  *
  * Conventions (every function):
  *  - Every fallible function returns m800_status: M800_OK (0) or one failure.
