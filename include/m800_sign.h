@@ -412,7 +412,9 @@ typedef enum m800_status (*m800_key_lookup_fn)(void *ctx,
 // TTL of `keep_until - now + 1` seconds), in one atomic step when several
 // verifiers share the store. `key` and `nonce`
 // are NUL-terminated and `key_len` / `nonce_len` bytes long (ASCII, no NUL
-// inside); both are valid only during the call. Returns `M800_FRESH` only
+// inside); both are valid only during the call, and both may hold `:`, so
+// name the pair injectively (the Redis stores write `m800:{key}:{nonce}`
+// with each `:` of the key as `\:`). Returns `M800_FRESH` only
 // when the pair was recorded: anything that could not be recorded must be
 // `M800_STORE_FAILED`, never `M800_FRESH`.
 typedef enum m800_freshness (*m800_replay_check_fn)(void *ctx,
