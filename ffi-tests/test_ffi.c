@@ -1338,6 +1338,10 @@ static void test_streamed_md5(void) {
   EXPECT(m800_sign_request_md5(&s, &head, NULL, 0, 0, "n", 1, &nobody), M800_OK);
   EXPECT(m800_sign_request(&s, &head, 0, "n", 1, &plain), M800_OK);
   CHECK(memcmp(&nobody, &plain, sizeof plain) == 0 && nobody.content_md5[0] == 0);
+  /* The body need only be empty: a non-NULL pointer with length 0 is no body either. */
+  m800_request empty_body = head;
+  empty_body.body = (const uint8_t *)"";
+  EXPECT(m800_sign_request_md5(&s, &empty_body, md5, 32, 0, "n", 1, &h), M800_OK);
   EXPECT(vp_request(&s, NULL, NULL, &with_body, md5, 32, plain.x_m_date, 29, plain.authorization,
                                  strlen(plain.authorization), 0, 300, NULL, NULL),
          M800_ERR_INVALID_ARGUMENT);
