@@ -5,6 +5,15 @@
 set -euo pipefail
 example=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
+# A HOST:PORT longer than the example's buffer is refused by the example itself
+# (exit 2), never handed to the library with snprintf's untruncated length.
+long_host=$(printf 'h%.0s' $(seq 400))
+set +e
+err=$(M800_KEY=a-demo-key M800_SECRET=a-demo-secret "$example" "$long_host" 8800 a@b 'x' 2>&1)
+st=$?
+set -e
+[ "$st" = 2 ] && [[ $err == *"too long"* ]] \
+  || { echo "push_example: a 400-byte host gave exit $st: $err" >&2; exit 1; }
 (cd "$root" && cargo build --quiet --features cli)
 log=$(mktemp)
 M800_KEY=a-demo-key M800_SECRET=a-demo-secret "$root/target/debug/m800-sign" sandbox \

@@ -68,6 +68,10 @@ int main(int argc, char **argv) {
                     NULL, 0, NULL, 0};
   char host[300];
   int host_len = snprintf(host, sizeof host, "%s:%s", argv[1], argv[2]);
+  if (host_len < 0 || (size_t)host_len >= sizeof host) {
+    fprintf(stderr, "HOST:PORT is too long\n");
+    return 2;
+  }
   char request[4096];
   size_t request_len;
   st = m800_push_request(&signer, &push, host, (size_t)host_len, (uint64_t)now.tv_sec, nonce,

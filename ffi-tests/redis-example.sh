@@ -15,8 +15,11 @@ redis-cli -p "$port" ping | grep -qx PONG || { echo "redis-server did not start"
 
 t0=$(date +%s)
 "$example" "$port" up
-keys=$(redis-cli -p "$port" --scan --pattern 'm800:a-demo-key:*')
+# The demo key holds a ':', written '\:' in the Redis key (as the Rust store's
+# redis_key writes it), so that m800:{key}:{nonce} names one pair.
+keys=$(redis-cli -p "$port" --scan --pattern 'm800:*')
 [ "$(echo "$keys" | wc -l)" = 1 ] || { echo "expected one nonce in Redis, got: $keys" >&2; exit 1; }
+case "$keys" in 'm800:a-demo\:key:'?*) ;; *) echo "Redis key $keys: the key's ':' is not escaped" >&2; exit 1 ;; esac
 ttl=$(redis-cli -p "$port" ttl "$keys")
 [ "$ttl" -ge 299 ] && [ "$ttl" -le 301 ] || { echo "TTL $ttl, expected the 300 s window plus 1" >&2; exit 1; }
 # Kept through the window's last second: the request is dated t0 or later, so

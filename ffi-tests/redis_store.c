@@ -1,6 +1,8 @@
 /* A replay store on Redis (hiredis) for m800_verify: every server that
  * verifies with the same Redis shares one record of nonces. One atomic
  * command per request:  SET m800:{key}:{nonce} 1 NX EX {ttl}
+ * (each ':' of the key written "\\:", as the Rust store writes it: one Redis
+ * key per pair, though keys and nonces may both hold ':').
  * OK is M800_FRESH, nil is M800_REPLAYED, anything else (an error reply, no
  * connection, a timeout) is M800_STORE_FAILED: the request is refused.
  *
@@ -38,8 +40,15 @@ static m800_freshness redis_check(void *ctx, const char *key, size_t key_len, co
    * (keep_until itself): the seconds until then, plus 1. */
   uint64_t now = (uint64_t)time(NULL);
   unsigned long long ttl = keep_until >= now ? keep_until - now + 1 : 1;
-  redisReply *reply = redisCommand(r->c, "SET m800:%b:%b 1 NX EX %llu", key, key_len, nonce,
-                                   nonce_len, ttl);
+  char name[sizeof "m800:" + 2 * M800_KEY_MAX + 1 + M800_NONCE_MAX];
+  size_t n = strlen(strcpy(name, "m800:"));
+  for (size_t i = 0; i < key_len; i++) {
+    if (key[i] == ':') name[n++] = '\\'; /* a key never holds a '\\' */
+    name[n++] = key[i];
+  }
+  name[n++] = ':';
+  memcpy(name + n, nonce, nonce_len);
+  redisReply *reply = redisCommand(r->c, "SET %b 1 NX EX %llu", name, n + nonce_len, ttl);
   if (reply == NULL) { /* the connection is broken: reconnect next time */
     redisFree(r->c);
     r->c = NULL;
@@ -69,7 +78,8 @@ int main(int argc, char **argv) {
   char nonce[M800_NONCE_SIZE];
   snprintf(nonce, sizeof nonce, "%llx%x", (unsigned long long)now, (unsigned)getpid());
   m800_signed_headers h;
-  m800_status st = m800_signer_init(&signer, "a-demo-key", 10, (const uint8_t *)"a-demo-secret", 13);
+  /* A developer key may hold ':' (any printable ASCII but '"' and '\\'). */
+  m800_status st = m800_signer_init(&signer, "a-demo:key", 10, (const uint8_t *)"a-demo-secret", 13);
   if (st == M800_OK) st = m800_sign_request(&signer, &req, now, nonce, strlen(nonce), &h);
   if (st != M800_OK) {
     fprintf(stderr, "sign: %s\n", m800_status_name(st));

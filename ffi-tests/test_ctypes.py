@@ -93,6 +93,7 @@ class VerifyParams(C.Structure):
 
 
 lib.m800_verify_params_init.argtypes = [C.POINTER(VerifyParams)]
+lib.m800_verify_params_init_sized.argtypes = [C.POINTER(VerifyParams), sz]
 lib.m800_verify.argtypes = [C.POINTER(VerifyParams), C.c_void_p]
 
 
@@ -100,6 +101,10 @@ def verify_http(signer, raw, now, store=None):
     p = VerifyParams()
     check(lib.m800_verify_params_init(C.byref(p)) == 0, "params init")
     check(p.size == C.sizeof(VerifyParams) and p.window_s == 300, "params layout")
+    p = VerifyParams()
+    check(lib.m800_verify_params_init_sized(C.byref(p), C.sizeof(VerifyParams)) == 0,
+          "params init, sized")
+    check(p.size == C.sizeof(VerifyParams) and p.window_s == 300, "params layout, sized")
     p.signer, p.http, p.http_len, p.now = C.pointer(signer), raw, len(raw), now
     if store is not None:
         p.replay_store = C.pointer(store)

@@ -468,6 +468,47 @@ static void test_replay_store(void) {
   p.authorization_len = strlen(h1.authorization);
   p.replay_store = &none; /* past its struct: never read */
   EXPECT(m800_verify(&p, NULL), M800_OK);
+  /* The same caller initialising its (shorter) struct: the library writes
+   * exactly the size the caller compiled, never past its struct. */
+  {
+    const size_t old = offsetof(m800_verify_params, replay_store);
+    union {
+      m800_verify_params p;
+      unsigned char raw[sizeof(m800_verify_params) + 16];
+    } u;
+    memset(u.raw, 0xA5, sizeof u.raw);
+    EXPECT(m800_verify_params_init_sized(&u.p, old), M800_OK);
+    CHECK(u.p.size == old && u.p.window_s == 300 && u.p.signer == NULL && u.p.lookup == NULL &&
+          u.p.request == NULL && u.p.http == NULL && u.p.replay_cache == NULL && u.p.now == 0);
+    size_t past = old;
+    while (past < sizeof u.raw && u.raw[past] == 0xA5) past++;
+    CHECK(past == sizeof u.raw); /* nothing written past the caller's size */
+    u.p.signer = &s;
+    u.p.request = &r;
+    u.p.x_m_date = h2.x_m_date;
+    u.p.x_m_date_len = strlen(h2.x_m_date);
+    u.p.authorization = h2.authorization;
+    u.p.authorization_len = strlen(h2.authorization);
+    u.p.now = t;
+    EXPECT(m800_verify(&u.p, NULL), M800_OK);
+    /* Sizes the library does not know, and NULL: nothing written. */
+    memset(u.raw, 0xA5, sizeof u.raw);
+    EXPECT(m800_verify_params_init_sized(&u.p, old + 1), M800_ERR_INVALID_ARGUMENT);
+    EXPECT(m800_verify_params_init_sized(&u.p, sizeof u.raw), M800_ERR_INVALID_ARGUMENT);
+    EXPECT(m800_verify_params_init_sized(&u.p, 0), M800_ERR_INVALID_ARGUMENT);
+    CHECK(u.raw[0] == 0xA5 && u.raw[sizeof u.raw - 1] == 0xA5);
+    EXPECT(m800_verify_params_init_sized(NULL, sizeof(m800_verify_params)), M800_ERR_NULL_POINTER);
+    /* m800_verify_params_init passes the size this header compiles. */
+    EXPECT(m800_verify_params_init(&u.p), M800_OK);
+    CHECK(u.p.size == sizeof(m800_verify_params) && u.p.replay_store == NULL);
+    CHECK(u.raw[sizeof(m800_verify_params)] == 0xA5);
+    /* The function itself (for ctypes and binaries built before the macro):
+     * the struct as it is since replay_store was appended. */
+    memset(u.raw, 0xA5, sizeof u.raw);
+    EXPECT((m800_verify_params_init)(&u.p), M800_OK);
+    CHECK(u.p.size == sizeof(m800_verify_params) && u.p.replay_store == NULL);
+    CHECK(u.raw[sizeof(m800_verify_params)] == 0xA5);
+  }
   EXPECT(m800_verify(&p, NULL), M800_ERR_REPLAYED_NONCE);
   p.size += 1;
   EXPECT(m800_verify(&p, NULL), M800_ERR_INVALID_ARGUMENT);
@@ -738,6 +779,47 @@ static void test_statuses(void) {
   CHECK(strcmp(m800_version(), "0.1.0") >= 0 && strlen(m800_version()) >= 5);
 }
 
+/* The optional inputs of verification follow the header's convention: NULL
+ * with length 0 is absent, NULL with a length is M800_ERR_NULL_POINTER (a
+ * caller's bug, never read as "absent"). */
+static void test_verify_null_with_length(void) {
+  m800_signer s = {{0}};
+  EXPECT(m800_signer_init(&s, "k", 1, (const uint8_t *)"s", 1), M800_OK);
+  m800_request r = make_request((str_t){"POST", 4}, (str_t){"/p", 2}, (str_t){NULL, 0},
+                                (str_t){"b", 1});
+  m800_signed_headers h;
+  EXPECT(m800_sign_request(&s, &r, 1000, "n", 1, &h), M800_OK);
+  size_t al = strlen(h.authorization);
+  EXPECT(m800_verify_request(&s, &r, NULL, M800_X_M_DATE_LEN, h.authorization, al, 1000, 300,
+                             NULL),
+         M800_ERR_NULL_POINTER);
+  EXPECT(m800_verify_request(&s, &r, NULL, 0, h.authorization, al, 1000, 300, NULL),
+         M800_ERR_MISSING_DATE);
+  EXPECT(vp_request(&s, NULL, NULL, &r, NULL, 0, NULL, M800_X_M_DATE_LEN, h.authorization, al,
+                    1000, 300, NULL, NULL),
+         M800_ERR_NULL_POINTER);
+  EXPECT(vp_request(&s, NULL, NULL, &r, NULL, M800_CONTENT_MD5_LEN, h.x_m_date,
+                    M800_X_M_DATE_LEN, h.authorization, al, 1000, 300, NULL, NULL),
+         M800_ERR_NULL_POINTER);
+  EXPECT(vp_request(&s, NULL, NULL, &r, NULL, 0, h.x_m_date, M800_X_M_DATE_LEN, h.authorization,
+                    al, 1000, 300, NULL, NULL),
+         M800_OK);
+  m800_verify_params p;
+  EXPECT(m800_verify_params_init(&p), M800_OK);
+  p.signer = &s;
+  p.request = &r;
+  p.x_m_date = h.x_m_date;
+  p.x_m_date_len = M800_X_M_DATE_LEN;
+  p.authorization = h.authorization;
+  p.authorization_len = al;
+  p.now = 1000;
+  p.http_len = 100; /* http NULL with a length: not "no raw request" */
+  EXPECT(m800_verify(&p, NULL), M800_ERR_NULL_POINTER);
+  p.http_len = 0;
+  EXPECT(m800_verify(&p, NULL), M800_OK);
+  m800_signer_wipe(&s);
+}
+
 /* ---- push ----------------------------------------------------------------- */
 
 static int bytes_eq(const char *got, size_t got_len, str_t want) {
@@ -813,6 +895,11 @@ static void test_push_body_vectors(void) {
   char buf[512];
   size_t len = 7;
   EXPECT(m800_push_body("hi", 2, NULL, 0, "bob", 3, buf, sizeof buf, &len), M800_ERR_INVALID_SENDER);
+  /* Non-NULL with length 0: "" for push_content, but an empty sender is no user@carrier. */
+  EXPECT(m800_push_body("hi", 2, NULL, 0, "", 0, buf, sizeof buf, &len), M800_ERR_INVALID_SENDER);
+  EXPECT(m800_push_body("hi", 2, "", 0, NULL, 0, buf, sizeof buf, &len), M800_OK);
+  CHECK(strcmp(buf, "{\"appMessage\":{\"content\":\"hi\"},\"push\":{\"content\":\"\"}}") == 0);
+  len = 7;
   EXPECT(m800_push_body("hi", 2, NULL, 0, "a@b@c", 5, buf, sizeof buf, &len),
          M800_ERR_INVALID_SENDER);
   EXPECT(m800_push_body("\xff", 1, NULL, 0, NULL, 0, buf, sizeof buf, &len), M800_ERR_INVALID_UTF8);
@@ -1255,6 +1342,10 @@ static void test_streamed_md5(void) {
   EXPECT(m800_sign_request_md5(&s, &head, NULL, 0, 0, "n", 1, &nobody), M800_OK);
   EXPECT(m800_sign_request(&s, &head, 0, "n", 1, &plain), M800_OK);
   CHECK(memcmp(&nobody, &plain, sizeof plain) == 0 && nobody.content_md5[0] == 0);
+  /* The body need only be empty: a non-NULL pointer with length 0 is no body either. */
+  m800_request empty_body = head;
+  empty_body.body = (const uint8_t *)"";
+  EXPECT(m800_sign_request_md5(&s, &empty_body, md5, 32, 0, "n", 1, &h), M800_OK);
   EXPECT(vp_request(&s, NULL, NULL, &with_body, md5, 32, plain.x_m_date, 29, plain.authorization,
                                  strlen(plain.authorization), 0, 300, NULL, NULL),
          M800_ERR_INVALID_ARGUMENT);
@@ -1389,6 +1480,7 @@ int main(void) {
   test_replay_store();
   test_buffers();
   test_statuses();
+  test_verify_null_with_length();
   test_push_uri_vectors();
   test_push_body_vectors();
   test_push_request_vectors();

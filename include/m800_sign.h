@@ -2,6 +2,8 @@
 /*
  * m800_sign.h: C API of m800-sign, the request signer and verifier for the
  * M800 ("maaii") Push Notification API (scheme MAAIISDK10).
+ * Needs C99 or later, or C++11 or later (it uses // comments, <stdint.h> and
+ * trailing commas in enums); self-contained: include it first or alone.
  *
  * Conventions (every function):
  *  - Every fallible function returns m800_status: M800_OK (0) or one failure.
@@ -242,7 +244,9 @@ typedef struct m800_signer {
 // `username`, `carrier` and `app_message` may be NULL when their length is 0
 // (empty; an empty user name or carrier is then an error of its own).
 // `push_content` and `sender` are optional: NULL (with length 0) leaves the
-// member out of the body; a non-NULL pointer with length 0 writes `""`.
+// member out of the body. A non-NULL `push_content` with length 0 writes
+// `""`; a non-NULL `sender` with length 0 is `M800_ERR_INVALID_SENDER` (not
+// `user@carrier`).
 typedef struct m800_push {
   // The receiver's user name (non-empty, no control character).
   const char *username;
@@ -410,7 +414,9 @@ typedef enum m800_status (*m800_key_lookup_fn)(void *ctx,
 // TTL of `keep_until - now + 1` seconds), in one atomic step when several
 // verifiers share the store. `key` and `nonce`
 // are NUL-terminated and `key_len` / `nonce_len` bytes long (ASCII, no NUL
-// inside); both are valid only during the call. Returns `M800_FRESH` only
+// inside); both are valid only during the call, and both may hold `:`, so
+// name the pair injectively (the Redis stores write `m800:{key}:{nonce}`
+// with each `:` of the key as `\:`). Returns `M800_FRESH` only
 // when the pair was recorded: anything that could not be recorded must be
 // `M800_STORE_FAILED`, never `M800_FRESH`.
 typedef enum m800_freshness (*m800_replay_check_fn)(void *ctx,
@@ -445,6 +451,8 @@ typedef struct m800_replay_store {
 //   `Authorization`; `http` with `request`, `content_md5`, `x_m_date` or
 //   `authorization` set is `M800_ERR_INVALID_ARGUMENT`);
 // - `x_m_date` (NULL: the header is absent) and `authorization`, unless `http`;
+// - each optional pointer (`content_md5`, `http`, `x_m_date`) is absent only
+//   when NULL with length 0: NULL with a length is `M800_ERR_NULL_POINTER`;
 // - `now`, `window_s`, and for the replay check either `replay_cache` or
 //   `replay_store` (both NULL: no replay check; both set:
 //   `M800_ERR_INVALID_ARGUMENT`).
@@ -455,7 +463,9 @@ typedef struct m800_replay_store {
 // callers keep working unchanged. Known sizes: `sizeof(m800_verify_params)`,
 // and `offsetof(m800_verify_params, replay_store)` (the struct before
 // `replay_store` was appended); any other `size` is
-// `M800_ERR_INVALID_ARGUMENT`.
+// `M800_ERR_INVALID_ARGUMENT`. `m800_verify_params_init` passes the size
+// the caller compiled (`m800_verify_params_init_sized`), so the library
+// never writes past the caller's struct either.
 typedef struct m800_verify_params {
   // `sizeof(m800_verify_params)` as the caller compiled it.
   size_t size;
@@ -469,17 +479,18 @@ typedef struct m800_verify_params {
   const struct m800_request *request;
   // The `Content-MD5` value `m800_md5_final` computed from the body
   // *received* (never a `Content-MD5` header's value), for a body digested
-  // in chunks; `request->body` must then be empty. NULL: the MD5 of
-  // `request->body`.
+  // in chunks; `request->body` must then be empty. NULL (length 0): the
+  // MD5 of `request->body`.
   const char *content_md5;
   // Length of `content_md5`.
   size_t content_md5_len;
   // One complete raw HTTP/1.1 request (request line, headers, empty line,
-  // exactly `Content-Length` body bytes), parsed strictly; NULL: `request`.
+  // exactly `Content-Length` body bytes), parsed strictly; NULL (length 0):
+  // `request`.
   const uint8_t *http;
   // Length of `http`.
   size_t http_len;
-  // The `X-M-Date` value; NULL: the header is absent.
+  // The `X-M-Date` value; NULL (length 0): the header is absent.
   const char *x_m_date;
   // Length of `x_m_date`.
   size_t x_m_date_len;
@@ -624,7 +635,8 @@ enum m800_status m800_push_uri(const char *username,
 // `{"appMessage":{"content":…},"push":{"content":…},"sender":…}` into
 // `out[..cap]`, NUL-terminated (the body never holds a raw NUL: control
 // characters are escaped). `push_content` and `sender` NULL with length 0 leave
-// their member out; non-NULL with length 0 writes `""`.
+// their member out; a non-NULL `push_content` with length 0 writes `""`, a
+// non-NULL `sender` with length 0 is `M800_ERR_INVALID_SENDER`.
 //
 // Errors: `M800_ERR_INVALID_SENDER` (not `user@carrier`),
 // `M800_ERR_INVALID_UTF8`, and the buffer contract's (`*out_len` = the body's
@@ -771,7 +783,7 @@ enum m800_status m800_sign_request(const struct m800_signer *s,
 // As `m800_sign_request`, for a body digested in chunks: `content_md5` is the
 // body's `Content-MD5` value from `m800_md5_final` (32 lower-case hex digits,
 // or empty for no body; anything else is `M800_ERR_INVALID_CONTENT_MD5`), and
-// `req->body` must be NULL with `body_len` 0 (else `M800_ERR_INVALID_ARGUMENT`).
+// `req->body` must be empty, `body_len` 0 (else `M800_ERR_INVALID_ARGUMENT`).
 // The result equals `m800_sign_request` over the whole body.
 //
 // # Safety
@@ -846,11 +858,25 @@ enum m800_status m800_replay_cache_init(struct m800_replay_cache *c,
                                         struct m800_replay_slot *slots,
                                         size_t n_slots);
 
-// Sets `*params` to the defaults: `size` = `sizeof(m800_verify_params)`,
-// `window_s` = 300, every other field zero / NULL.
+// Sets `*params` to the defaults as the caller compiled the struct: `size`
+// bytes (`sizeof(m800_verify_params)` in the caller's build, one of the
+// known sizes, else `M800_ERR_INVALID_ARGUMENT` and nothing written), with
+// `size` = `size`, `window_s` = 300, every other field zero / NULL. Never
+// writes past `size` bytes, so a program keeps working with a later library
+// that has appended fields. `m800_verify_params_init(params)` calls this
+// with `sizeof(m800_verify_params)` (a macro in the header).
 //
 // # Safety
-// `params` valid for writes of `m800_verify_params`.
+// `params` valid for writes of `size` bytes.
+enum m800_status m800_verify_params_init_sized(struct m800_verify_params *params, size_t size);
+
+// The function behind the header's `m800_verify_params_init` macro, for
+// callers that cannot use the macro (ctypes, binaries built before it): sets
+// up the struct as it is since `replay_store` was appended, and only that
+// much, also when later versions append fields.
+//
+// # Safety
+// `params` valid for writes of that struct.
 enum m800_status m800_verify_params_init(struct m800_verify_params *params);
 
 // Verifies the request `params` describes (PROTOCOL.md section 3). Checks, in
@@ -881,7 +907,8 @@ enum m800_status m800_verify(const struct m800_verify_params *params,
                              struct m800_verify_details *details);
 
 // Verifies a received request with one signer: `m800_verify` with `signer`,
-// `request`, `x_m_date` (NULL: absent), `authorization`, `now`, `window_s`
+// `request`, `x_m_date` (NULL with length 0: absent; NULL with a length is
+// `M800_ERR_NULL_POINTER`), `authorization`, `now`, `window_s`
 // and `cache` (NULL: no replay check), and no details.
 //
 // # Safety
@@ -918,5 +945,14 @@ const char *m800_status_name(m800_status status);
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif
+
+/* Sets up *params for m800_verify, passing the size of m800_verify_params as
+ * this header defines it: the library (this one or a later one with fields
+ * appended) writes exactly the caller's struct. The function of the same name
+ * stays exported for callers that cannot use a macro (ctypes): it writes the
+ * struct with replay_store and no more. (m800_verify_params_init)(params)
+ * calls it from C. */
+#define m800_verify_params_init(params) \
+  m800_verify_params_init_sized((params), sizeof(m800_verify_params))
 
 #endif  /* M800_SIGN_H */

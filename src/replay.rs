@@ -59,7 +59,8 @@ pub enum Freshness {
 ///
 /// A multi-server deployment implements this over a shared store: the
 /// `redis` feature's `RedisReplayStore` runs
-/// `SET m800:{key}:{nonce} 1 NX EX {ttl}`, where `OK` is [`Freshness::Fresh`],
+/// `SET m800:{key}:{nonce} 1 NX EX {ttl}` (each `:` of the key written `\:`:
+/// one name per pair), where `OK` is [`Freshness::Fresh`],
 /// nil is [`Freshness::Replay`], and any error is [`Freshness::Full`].
 pub trait ReplayStore {
     /// Checks the pair and records it when fresh, to be kept at least until

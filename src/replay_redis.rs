@@ -1,7 +1,8 @@
 //! A [`ReplayStore`] shared by several servers, on Redis (feature `redis`).
 //!
 //! Each check is one command, atomic on the server:
-//! `SET m800:{key}:{nonce} 1 NX EX {ttl}`, with `ttl` the seconds until
+//! `SET m800:{key}:{nonce} 1 NX EX {ttl}` ([`redis_key`]: a `:` in the key is
+//! written `\:`), with `ttl` the seconds until
 //! `keep_until`, plus 1. `OK` is [`Freshness::Fresh`], nil is
 //! [`Freshness::Replay`], and anything else — no connection, a timeout, an
 //! error reply such as `OOM` from a full Redis — is [`Freshness::Full`]: the
@@ -126,11 +127,23 @@ impl core::fmt::Debug for RedisReplayStore {
     }
 }
 
-/// The Redis key of a pair: `m800:{key}:{nonce}`.
+/// The Redis key of a pair: `m800:{key}:{nonce}`, each `:` of the key written
+/// `\:` (keys and nonces may hold `:`, never `\`): one Redis key per pair,
+/// and for keys without `:` the plain `m800:{key}:{nonce}`.
 pub fn redis_key(key: &str, nonce: &str) -> String {
-    let mut name = String::with_capacity(key.len().saturating_add(nonce.len()).saturating_add(6));
+    let colons = key.matches(':').count();
+    let len = key.len().saturating_add(colons).saturating_add(nonce.len());
+    let mut name = String::with_capacity(len.saturating_add(6));
     name.push_str("m800:");
-    name.push_str(key);
+    for part in key.split_inclusive(':') {
+        match part.strip_suffix(':') {
+            Some(head) => {
+                name.push_str(head);
+                name.push_str("\\:");
+            }
+            None => name.push_str(part),
+        }
+    }
     name.push(':');
     name.push_str(nonce);
     name

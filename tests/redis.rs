@@ -50,6 +50,22 @@ fn fresh_then_replay_with_the_window_as_ttl() {
     assert_eq!(redis_key("k", "n1"), "m800:k:n1");
 }
 
+/// Keys and nonces may both hold `:`: the Redis key must still name one pair
+/// (`a` + `b:c` and `a:b` + `c` are two requests, not a replay).
+#[test]
+fn a_colon_in_the_key_does_not_join_two_pairs() {
+    assert_ne!(redis_key("a", "b:c"), redis_key("a:b", "c"));
+    assert_eq!(redis_key("a:b", "c"), "m800:a\\:b:c");
+    assert_eq!(redis_key("k", "n:1"), "m800:k:n:1");
+    let Some(server) = RedisServer::start(&[]) else {
+        return;
+    };
+    let mut store = RedisReplayStore::open(&server.url()).expect("url");
+    assert_eq!(check(&mut store, "a", "b:c"), Freshness::Fresh);
+    assert_eq!(check(&mut store, "a:b", "c"), Freshness::Fresh);
+    assert_eq!(check(&mut store, "a:b", "c"), Freshness::Replay);
+}
+
 #[test]
 fn two_stores_on_one_server_share_nonces() {
     let Some(server) = RedisServer::start(&[]) else {

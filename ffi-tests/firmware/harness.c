@@ -25,6 +25,10 @@
 #include "m800_peer.h"
 #else
 #include <m800_sign.h>
+/* The C enums as rustc lays them out for the target (README "C on a
+ * microcontroller"): one byte, arm-none-eabi-gcc's default. */
+_Static_assert(sizeof(m800_status) == 1 && sizeof(m800_push_outcome) == 1,
+               "build the firmware with the target's short enums, as the library");
 #endif
 #include "vectors.h"
 

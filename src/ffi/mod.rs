@@ -89,8 +89,19 @@ unsafe fn text<'a>(ptr: *const c_char, len: usize) -> FfiResult<&'a str> {
     Ok(unsafe { core::str::from_utf8_unchecked(raw) })
 }
 
-/// An optional text input: NULL with length 0 is absent (`None`), a non-NULL
-/// pointer (even with length 0) is present.
+/// An optional input, pointer and length: NULL with length 0 is absent
+/// (`None`), a non-NULL pointer (even with length 0) is present, and NULL with
+/// a length is `M800_ERR_NULL_POINTER` (a caller's bug, never "absent").
+fn optional<P>(ptr: *const P, len: usize) -> FfiResult<Option<(*const P, usize)>> {
+    match (ptr.is_null(), len) {
+        (false, _) => Ok(Some((ptr, len))),
+        (true, 0) => Ok(None),
+        (true, _) => Err(M800_ERR_NULL_POINTER),
+    }
+}
+
+/// An optional text input, as [`optional`] (which [`text`] enforces itself:
+/// it refuses NULL with a length).
 ///
 /// # Safety
 /// As [`bytes`].

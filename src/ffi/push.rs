@@ -14,7 +14,9 @@ use core::ffi::c_char;
 /// `username`, `carrier` and `app_message` may be NULL when their length is 0
 /// (empty; an empty user name or carrier is then an error of its own).
 /// `push_content` and `sender` are optional: NULL (with length 0) leaves the
-/// member out of the body; a non-NULL pointer with length 0 writes `""`.
+/// member out of the body. A non-NULL `push_content` with length 0 writes
+/// `""`; a non-NULL `sender` with length 0 is `M800_ERR_INVALID_SENDER` (not
+/// `user@carrier`).
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct m800_push {
@@ -95,7 +97,8 @@ pub unsafe extern "C" fn m800_push_uri(
 /// `{"appMessage":{"content":…},"push":{"content":…},"sender":…}` into
 /// `out[..cap]`, NUL-terminated (the body never holds a raw NUL: control
 /// characters are escaped). `push_content` and `sender` NULL with length 0 leave
-/// their member out; non-NULL with length 0 writes `""`.
+/// their member out; a non-NULL `push_content` with length 0 writes `""`, a
+/// non-NULL `sender` with length 0 is `M800_ERR_INVALID_SENDER`.
 ///
 /// Errors: `M800_ERR_INVALID_SENDER` (not `user@carrier`),
 /// `M800_ERR_INVALID_UTF8`, and the buffer contract's (`*out_len` = the body's

@@ -301,7 +301,7 @@ pub unsafe extern "C" fn m800_sign_request(
 /// As `m800_sign_request`, for a body digested in chunks: `content_md5` is the
 /// body's `Content-MD5` value from `m800_md5_final` (32 lower-case hex digits,
 /// or empty for no body; anything else is `M800_ERR_INVALID_CONTENT_MD5`), and
-/// `req->body` must be NULL with `body_len` 0 (else `M800_ERR_INVALID_ARGUMENT`).
+/// `req->body` must be empty, `body_len` 0 (else `M800_ERR_INVALID_ARGUMENT`).
 /// The result equals `m800_sign_request` over the whole body.
 ///
 /// # Safety

@@ -350,6 +350,40 @@ fn params(set: impl FnOnce(&mut m800_verify_params)) -> m800_verify_params {
     p
 }
 
+/// `m800_verify_params_init_sized` writes exactly the size the caller
+/// compiled: a struct from before `replay_store` gets its fields and no byte
+/// more; sizes the library does not know, and NULL, get nothing.
+#[test]
+fn verify_params_init_writes_only_the_callers_size() {
+    use core::mem::{offset_of, size_of};
+    let old = offset_of!(m800_verify_params, replay_store);
+    let canary = u64::from_ne_bytes([0xa5; 8]);
+    let mut words = [canary; size_of::<m800_verify_params>() / 8 + 2];
+    let p = words.as_mut_ptr().cast::<m800_verify_params>();
+    assert_eq!(
+        unsafe { m800_verify_params_init_sized(p, old) },
+        m800_status::M800_OK
+    );
+    // Read only whole words the library wrote no padding into: `size`, and
+    // everything past the old struct.
+    assert_eq!(usize::try_from(words[0]).unwrap(), old);
+    assert!(words[old / 8..].iter().all(|&w| w == canary));
+    let full = size_of::<m800_verify_params>();
+    for bad in [0, 8, old + 1, full - 1, full + 8] {
+        let mut words = [canary; size_of::<m800_verify_params>() / 8 + 2];
+        let p = words.as_mut_ptr().cast::<m800_verify_params>();
+        let st = unsafe { m800_verify_params_init_sized(p, bad) };
+        assert_eq!(st, m800_status::M800_ERR_INVALID_ARGUMENT, "size {bad}");
+        assert!(words.iter().all(|&w| w == canary));
+    }
+    let st = unsafe { m800_verify_params_init_sized(null_mut(), full) };
+    assert_eq!(st, m800_status::M800_ERR_NULL_POINTER);
+    // The function itself: the struct with `replay_store`, whole.
+    let p = params(|_| {});
+    assert_eq!(p.size, full);
+    assert!(p.replay_store.is_null() && p.window_s == 300);
+}
+
 /// The test callback, stored as the header's type (read back as `c_int`).
 fn lookup_fn() -> m800_key_lookup_fn {
     type Declared = <m800_key_lookup_fn as IntoIterator>::Item;

@@ -7,7 +7,7 @@ use super::signer::{
     digested_body, m800_request, m800_signer, request, signer, BodyArg, M800_STRING_TO_SIGN_SIZE,
 };
 use super::status::m800_status::{self, *};
-use super::{bytes, get, guard, text, FfiResult, Out};
+use super::{bytes, get, guard, optional, text, FfiResult, Out};
 use crate::http::HttpRequest;
 use crate::limits::{KEY_MAX, NONCE_MAX};
 use crate::verify::{
@@ -136,7 +136,9 @@ pub enum m800_freshness {
 /// TTL of `keep_until - now + 1` seconds), in one atomic step when several
 /// verifiers share the store. `key` and `nonce`
 /// are NUL-terminated and `key_len` / `nonce_len` bytes long (ASCII, no NUL
-/// inside); both are valid only during the call. Returns `M800_FRESH` only
+/// inside); both are valid only during the call, and both may hold `:`, so
+/// name the pair injectively (the Redis stores write `m800:{key}:{nonce}`
+/// with each `:` of the key as `\:`). Returns `M800_FRESH` only
 /// when the pair was recorded: anything that could not be recorded must be
 /// `M800_STORE_FAILED`, never `M800_FRESH`.
 pub type m800_replay_check_fn = Option<
@@ -288,6 +290,8 @@ pub(super) type LookupAbi =
 ///   `Authorization`; `http` with `request`, `content_md5`, `x_m_date` or
 ///   `authorization` set is `M800_ERR_INVALID_ARGUMENT`);
 /// - `x_m_date` (NULL: the header is absent) and `authorization`, unless `http`;
+/// - each optional pointer (`content_md5`, `http`, `x_m_date`) is absent only
+///   when NULL with length 0: NULL with a length is `M800_ERR_NULL_POINTER`;
 /// - `now`, `window_s`, and for the replay check either `replay_cache` or
 ///   `replay_store` (both NULL: no replay check; both set:
 ///   `M800_ERR_INVALID_ARGUMENT`).
@@ -298,7 +302,9 @@ pub(super) type LookupAbi =
 /// callers keep working unchanged. Known sizes: `sizeof(m800_verify_params)`,
 /// and `offsetof(m800_verify_params, replay_store)` (the struct before
 /// `replay_store` was appended); any other `size` is
-/// `M800_ERR_INVALID_ARGUMENT`.
+/// `M800_ERR_INVALID_ARGUMENT`. `m800_verify_params_init` passes the size
+/// the caller compiled (`m800_verify_params_init_sized`), so the library
+/// never writes past the caller's struct either.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct m800_verify_params {
@@ -314,17 +320,18 @@ pub struct m800_verify_params {
     pub request: *const m800_request,
     /// The `Content-MD5` value `m800_md5_final` computed from the body
     /// *received* (never a `Content-MD5` header's value), for a body digested
-    /// in chunks; `request->body` must then be empty. NULL: the MD5 of
-    /// `request->body`.
+    /// in chunks; `request->body` must then be empty. NULL (length 0): the
+    /// MD5 of `request->body`.
     pub content_md5: *const c_char,
     /// Length of `content_md5`.
     pub content_md5_len: usize,
     /// One complete raw HTTP/1.1 request (request line, headers, empty line,
-    /// exactly `Content-Length` body bytes), parsed strictly; NULL: `request`.
+    /// exactly `Content-Length` body bytes), parsed strictly; NULL (length 0):
+    /// `request`.
     pub http: *const u8,
     /// Length of `http`.
     pub http_len: usize,
-    /// The `X-M-Date` value; NULL: the header is absent.
+    /// The `X-M-Date` value; NULL (length 0): the header is absent.
     pub x_m_date: *const c_char,
     /// Length of `x_m_date`.
     pub x_m_date_len: usize,
@@ -345,15 +352,62 @@ pub struct m800_verify_params {
     pub replay_store: *const m800_replay_store,
 }
 
-/// Sets `*params` to the defaults: `size` = `sizeof(m800_verify_params)`,
-/// `window_s` = 300, every other field zero / NULL.
+/// Sets `*params` to the defaults as the caller compiled the struct: `size`
+/// bytes (`sizeof(m800_verify_params)` in the caller's build, one of the
+/// known sizes, else `M800_ERR_INVALID_ARGUMENT` and nothing written), with
+/// `size` = `size`, `window_s` = 300, every other field zero / NULL. Never
+/// writes past `size` bytes, so a program keeps working with a later library
+/// that has appended fields. `m800_verify_params_init(params)` calls this
+/// with `sizeof(m800_verify_params)` (a macro in the header).
 ///
 /// # Safety
-/// `params` valid for writes of `m800_verify_params`.
+/// `params` valid for writes of `size` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn m800_verify_params_init_sized(
+    params: *mut m800_verify_params,
+    size: usize,
+) -> m800_status {
+    // SAFETY: as this function's contract.
+    guard(|| unsafe { init_params(params, size) })
+}
+
+/// The function behind the header's `m800_verify_params_init` macro, for
+/// callers that cannot use the macro (ctypes, binaries built before it): sets
+/// up the struct as it is since `replay_store` was appended, and only that
+/// much, also when later versions append fields.
+///
+/// # Safety
+/// `params` valid for writes of that struct.
 #[no_mangle]
 pub unsafe extern "C" fn m800_verify_params_init(params: *mut m800_verify_params) -> m800_status {
     // SAFETY: as this function's contract.
-    guard(|| unsafe { Out::new(params) }.map(|out| out.put(DEFAULTS)))
+    guard(|| unsafe { init_params(params, SIZE_WITH_REPLAY_STORE) })
+}
+
+/// Writes the first `size` bytes of the defaults, with `size` = `size`.
+///
+/// # Safety
+/// A non-NULL `params` must be valid for writes of `size` bytes.
+unsafe fn init_params(params: *mut m800_verify_params, size: usize) -> FfiResult {
+    if params.is_null() {
+        return Err(M800_ERR_NULL_POINTER);
+    }
+    if !KNOWN_SIZES.contains(&size) {
+        return Err(M800_ERR_INVALID_ARGUMENT);
+    }
+    let defaults = m800_verify_params { size, ..DEFAULTS };
+    // SAFETY: `params` is non-NULL and valid for writes of `size` bytes
+    // (contract); `size` is a known size, at most the struct's and ending on
+    // a field boundary, so the copy writes whole fields and reads only
+    // `defaults`.
+    unsafe {
+        core::ptr::copy_nonoverlapping(
+            (&raw const defaults).cast::<u8>(),
+            params.cast::<u8>(),
+            size,
+        );
+    }
+    Ok(())
 }
 
 const DEFAULTS: m800_verify_params = m800_verify_params {
@@ -364,11 +418,17 @@ const DEFAULTS: m800_verify_params = m800_verify_params {
     ..unsafe { core::mem::zeroed() }
 };
 
+/// `sizeof(m800_verify_params)` with `replay_store`, the struct that
+/// `m800_verify_params_init` (the function) writes: fixed for good. When a
+/// field is appended, this stays the size before it (and joins
+/// `KNOWN_SIZES` as such), while `size_of` grows.
+const SIZE_WITH_REPLAY_STORE: usize = size_of::<m800_verify_params>();
+
 /// Every `size` a caller may have compiled, oldest first: the struct up to
 /// each appended field, then the whole struct.
 const KNOWN_SIZES: [usize; 2] = [
     core::mem::offset_of!(m800_verify_params, replay_store),
-    size_of::<m800_verify_params>(),
+    SIZE_WITH_REPLAY_STORE,
 ];
 
 /// Verifies with the caller's parameters, as much of them as its `size`
@@ -498,7 +558,8 @@ pub unsafe extern "C" fn m800_verify(
 }
 
 /// Verifies a received request with one signer: `m800_verify` with `signer`,
-/// `request`, `x_m_date` (NULL: absent), `authorization`, `now`, `window_s`
+/// `request`, `x_m_date` (NULL with length 0: absent; NULL with a length is
+/// `M800_ERR_NULL_POINTER`), `authorization`, `now`, `window_s`
 /// and `cache` (NULL: no replay check), and no details.
 ///
 /// # Safety
@@ -523,7 +584,7 @@ pub unsafe extern "C" fn m800_verify_request(
     // this function (and no `m800_verify_params` is staged on the stack).
     guard(|| unsafe {
         let verifier = Verifier::new(signer(s)?).with_window(window_s);
-        let date = (!x_m_date.is_null()).then_some((x_m_date, x_m_date_len));
+        let date = optional(x_m_date, x_m_date_len)?;
         let received = parts_received(req, None, date, (authorization, authorization_len))?;
         let mut cache = (!cache.is_null())
             .then(|| replay_cache(cache))
@@ -575,15 +636,28 @@ unsafe fn verify(p: &m800_verify_params, details: *mut m800_verify_details) -> F
 /// As `m800_verify`.
 #[inline(always)]
 unsafe fn received<'a>(p: &m800_verify_params) -> FfiResult<ReceivedRequest<'a>> {
-    if !p.http.is_null() {
+    let [http, md5, date] = optional_fields(p)?;
+    if http {
         // SAFETY: as this function's contract.
         return unsafe { http_received(p) };
     }
-    let md5 = (!p.content_md5.is_null()).then_some((p.content_md5, p.content_md5_len));
-    let date = (!p.x_m_date.is_null()).then_some((p.x_m_date, p.x_m_date_len));
+    let md5 = md5.then_some((p.content_md5, p.content_md5_len));
+    let date = date.then_some((p.x_m_date, p.x_m_date_len));
     let authorization = (p.authorization, p.authorization_len);
     // SAFETY: as this function's contract.
     unsafe { parts_received(p.request, md5, date, authorization) }
+}
+
+/// Whether `http`, `content_md5` and `x_m_date` are present, by [`optional`]'s
+/// rule (NULL with a length is an error). Out of line: its frame is gone
+/// before the verification's.
+#[inline(never)]
+fn optional_fields(p: &m800_verify_params) -> FfiResult<[bool; 3]> {
+    Ok([
+        optional(p.http, p.http_len)?.is_some(),
+        optional(p.content_md5, p.content_md5_len)?.is_some(),
+        optional(p.x_m_date, p.x_m_date_len)?.is_some(),
+    ])
 }
 
 /// The request of `p`'s raw HTTP/1.1 bytes, parsed strictly; out of line, so

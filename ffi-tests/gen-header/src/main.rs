@@ -94,6 +94,8 @@ const PREAMBLE: &str = r#"
 /*
  * m800_sign.h: C API of m800-sign, the request signer and verifier for the
  * M800 ("maaii") Push Notification API (scheme MAAIISDK10).
+ * Needs C99 or later, or C++11 or later (it uses // comments, <stdint.h> and
+ * trailing commas in enums); self-contained: include it first or alone.
  *
  * Conventions (every function):
  *  - Every fallible function returns m800_status: M800_OK (0) or one failure.
@@ -146,6 +148,15 @@ const char *m800_status_name(m800_status status);
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif
+
+/* Sets up *params for m800_verify, passing the size of m800_verify_params as
+ * this header defines it: the library (this one or a later one with fields
+ * appended) writes exactly the caller's struct. The function of the same name
+ * stays exported for callers that cannot use a macro (ctypes): it writes the
+ * struct with replay_store and no more. (m800_verify_params_init)(params)
+ * calls it from C. */
+#define m800_verify_params_init(params) \
+  m800_verify_params_init_sized((params), sizeof(m800_verify_params))
 
 #endif  /* M800_SIGN_H */
 "#;
