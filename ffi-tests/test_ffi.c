@@ -1254,8 +1254,40 @@ static void test_verify_http(void) {
   EXPECT(vp_http(NULL, NULL, NULL, (const uint8_t *)raw, (size_t)n, 1000, 300, NULL, NULL),
          M800_ERR_NULL_POINTER);
 
-  /* Many keys. */
+  /* Framing a request read in pieces: INCOMPLETE until the head is in, then
+     the whole length; a following request's bytes are not part of it. */
   raw[7] = 'y';
+  {
+    char two[2048];
+    memcpy(two, raw, (size_t)n);
+    memcpy(two + n, raw, (size_t)n);
+    size_t head_end = (size_t)(strstr(raw, "\r\n\r\n") - raw) + 4;
+    for (size_t have = 0; have <= 2 * (size_t)n; have++) {
+      size_t len = 12345;
+      m800_status st = m800_http_request_length((const uint8_t *)two, have, &len);
+      if (have < head_end) {
+        EXPECT(st, M800_ERR_INCOMPLETE_HTTP_REQUEST);
+        CHECK(len == 12345);
+      } else {
+        EXPECT(st, M800_OK);
+        CHECK(len == (size_t)n);
+      }
+    }
+    size_t len = 0;
+    EXPECT(m800_http_request_length((const uint8_t *)two, 2 * (size_t)n, &len), M800_OK);
+    EXPECT(vp_http(&s, NULL, NULL, (const uint8_t *)two, len, 1000, 300, NULL, NULL), M800_OK);
+    EXPECT(vp_http(&s, NULL, NULL, (const uint8_t *)two, 2 * (size_t)n, 1000, 300, NULL, NULL),
+           M800_ERR_HTTP_BODY_LENGTH_MISMATCH);
+    static const char no_host[] = "GET / HTTP/1.1\r\n\r\n";
+    len = 12345;
+    EXPECT(m800_http_request_length((const uint8_t *)no_host, sizeof no_host - 1, &len),
+           M800_ERR_MISSING_HOST);
+    CHECK(len == 12345);
+    EXPECT(m800_http_request_length(NULL, 1, &len), M800_ERR_NULL_POINTER);
+    EXPECT(m800_http_request_length((const uint8_t *)raw, (size_t)n, NULL), M800_ERR_NULL_POINTER);
+  }
+
+  /* Many keys. */
   key_table t = {{{{0}}}, {"dev-a", "k", "dev-c"}, 0, M800_OK};
   for (int i = 0; i < 3; i++)
     EXPECT(m800_signer_init(&t.signers[i], t.keys[i], strlen(t.keys[i]), (const uint8_t *)"secret",

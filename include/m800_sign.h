@@ -570,6 +570,19 @@ enum m800_status m800_date_format(uint64_t unix_time, char *out, size_t cap, siz
 // `date` readable for `len` bytes; `out_unix_time` valid for a write.
 enum m800_status m800_date_parse(const char *date, size_t len, uint64_t *out_unix_time);
 
+// For a server reading a request from a connection: writes to `*length` the
+// length of the whole HTTP/1.1 request that `raw` starts with (its head, the
+// empty line and `Content-Length` body bytes; `raw` needs to hold the head,
+// not yet the body). Read until you hold `*length` bytes, then pass exactly
+// those to `m800_verify` (`params.http`); bytes past them belong to the next
+// request. The head is checked by `m800_verify`'s rules, with the same
+// statuses; `M800_ERR_INCOMPLETE_HTTP_REQUEST` while the head is cut (read
+// more). `*length` is written only on `M800_OK`.
+//
+// # Safety
+// `raw` readable for `raw_len` bytes; `length` valid for a write.
+enum m800_status m800_http_request_length(const uint8_t *raw, size_t raw_len, size_t *length);
+
 // Writes a nonce in the reference clients' form: `unix_ms` in lower-case hex,
 // then the 8 bytes of `random` (from a secure source the caller owns) as 16 hex
 // digits. `random_len` must be 8. `M800_NONCE_MAX + 1` bytes always suffice.

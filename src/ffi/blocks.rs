@@ -1,7 +1,9 @@
-//! Building blocks: streaming MD5, dates, nonces, the `Authorization` header.
+//! Building blocks: streaming MD5, dates, nonces, the `Authorization` header,
+//! and where a raw HTTP request ends.
 
 use super::status::m800_status;
 use super::{bytes, guard, opaque_init, opaque_mut, opaque_wipe, text, Opaque, Out, TextOut};
+use crate::http::HttpRequest;
 use crate::limits::{KEY_MAX, NONCE_MAX, SIGNATURE_MAX};
 use crate::{Authorization, HttpDate, Md5Stream, Nonce, ParsedAuthorization};
 use core::ffi::c_char;
@@ -110,6 +112,31 @@ pub unsafe extern "C" fn m800_date_parse(
     guard(|| unsafe {
         let (date, out) = (text(date, len)?, Out::new(out_unix_time)?);
         out.put(HttpDate::parse(date)?.1);
+        Ok(())
+    })
+}
+
+/// For a server reading a request from a connection: writes to `*length` the
+/// length of the whole HTTP/1.1 request that `raw` starts with (its head, the
+/// empty line and `Content-Length` body bytes; `raw` needs to hold the head,
+/// not yet the body). Read until you hold `*length` bytes, then pass exactly
+/// those to `m800_verify` (`params.http`); bytes past them belong to the next
+/// request. The head is checked by `m800_verify`'s rules, with the same
+/// statuses; `M800_ERR_INCOMPLETE_HTTP_REQUEST` while the head is cut (read
+/// more). `*length` is written only on `M800_OK`.
+///
+/// # Safety
+/// `raw` readable for `raw_len` bytes; `length` valid for a write.
+#[no_mangle]
+pub unsafe extern "C" fn m800_http_request_length(
+    raw: *const u8,
+    raw_len: usize,
+    length: *mut usize,
+) -> m800_status {
+    // SAFETY: as this function's contract.
+    guard(|| unsafe {
+        let (raw, out) = (bytes(raw, raw_len)?, Out::new(length)?);
+        out.put(HttpRequest::length(raw)?);
         Ok(())
     })
 }

@@ -912,3 +912,40 @@ fn non_ascii_utf8_is_checked_not_mistaken_for_invalid_utf8() {
         unsafe { m800_signer_init(&mut s, key.as_ptr().cast(), key.len(), SECRET.as_ptr(), 1) };
     assert_eq!(st, m800_status::M800_ERR_INVALID_KEY);
 }
+
+/// Where a raw request ends: the head, then `Content-Length` body bytes; a
+/// cut head asks for more; a bad head gets the parser's status; `*length` is
+/// written only on success.
+#[test]
+fn http_request_length_frames_a_request() {
+    let length = |raw: &[u8]| {
+        let mut n = usize::MAX;
+        let st = unsafe { m800_http_request_length(raw.as_ptr(), raw.len(), &mut n) };
+        (st, n)
+    };
+    let head = b"POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\n";
+    assert_eq!(length(head), (m800_status::M800_OK, head.len() + 5));
+    let mut two = head.to_vec();
+    two.extend_from_slice(b"hello");
+    two.extend_from_slice(head);
+    assert_eq!(length(&two), (m800_status::M800_OK, head.len() + 5));
+    assert_eq!(
+        length(&head[..head.len() - 1]),
+        (m800_status::M800_ERR_INCOMPLETE_HTTP_REQUEST, usize::MAX)
+    );
+    assert_eq!(
+        length(b"POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\n"),
+        (m800_status::M800_ERR_MISSING_HOST, usize::MAX)
+    );
+    assert_eq!(
+        length(b"POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"),
+        (
+            m800_status::M800_ERR_UNSUPPORTED_TRANSFER_ENCODING,
+            usize::MAX
+        )
+    );
+    let st = unsafe { m800_http_request_length(null(), 3, &mut 0) };
+    assert_eq!(st, m800_status::M800_ERR_NULL_POINTER);
+    let st = unsafe { m800_http_request_length(head.as_ptr(), head.len(), null_mut()) };
+    assert_eq!(st, m800_status::M800_ERR_NULL_POINTER);
+}

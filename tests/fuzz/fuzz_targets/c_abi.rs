@@ -46,6 +46,7 @@ enum Call<'a> {
     SignatureHex(SignerChoice, FieldsIn<'a>, Cap),
     SignatureBase64(SignerChoice, FieldsIn<'a>, Cap),
     Md5(Md5In<'a>),
+    HttpRequestLength(Bytes<'a>),
 }
 
 /// An `Authorization` value: bytes, or one built from its three parameters
@@ -480,6 +481,7 @@ fuzz_target!(|call: Call<'_>| match call {
     Call::SignatureHex(s, f, cap) => signature(s, &f, &cap, Encoding::Hex),
     Call::SignatureBase64(s, f, cap) => signature(s, &f, &cap, Encoding::Base64),
     Call::Md5(m) => md5(&m),
+    Call::HttpRequestLength(raw) => http_request_length(&CInput::new(&raw)),
 });
 
 fn authorization_parse(header: &AuthIn<'_>, fill: u8) {
@@ -504,6 +506,30 @@ fn authorization_parse(header: &AuthIn<'_>, fill: u8) {
         assert_eq!(c_text(&a.key), p.key().as_bytes());
         assert_eq!(c_text(&a.nonce), p.nonce().as_bytes());
         assert_eq!(c_text(&a.signature), p.signature().as_bytes());
+    }
+}
+
+/// `m800_http_request_length` on `input`, as `HttpRequest::length`; and the
+/// length it gives frames a request `m800_verify`'s parser reads whole:
+/// neither cut nor followed by bytes of its own.
+fn http_request_length(input: &CInput) {
+    let mut out = UNSET;
+    // SAFETY: the input is readable for its length; `out` is writable.
+    let s = defined(unsafe { m800_http_request_length(input.ptr(), input.len(), &mut out) });
+    let c = outcome(s).map(|()| out);
+    if s != M800_OK {
+        assert_eq!(out, UNSET, "output written on {s:?}");
+    }
+    agree(&c, &HttpRequest::length(&input.bytes).map_err(status));
+    if let Some(whole) = c.ok().and_then(|n| input.bytes.get(..n)) {
+        let parsed = HttpRequest::parse(whole).map(|_| ());
+        assert!(
+            !matches!(
+                parsed,
+                Err(Error::IncompleteHttpRequest | Error::HttpBodyLengthMismatch)
+            ),
+            "{parsed:?} for a request of the length given"
+        );
     }
 }
 

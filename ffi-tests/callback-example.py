@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Runs the README's C callback server (ffi-tests/callback_server.c) and talks
+to it over loopback TCP: requests signed by `m800-sign push --dry-run` are
+accepted once and refused as replays, a tampered body and a request without
+Host get their own refusal, a request trickled in pieces is framed whole, an
+idle client holds up no one and gets 408 at its deadline.
+
+usage: callback-example.py SERVER M800_SIGN_CLI
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+
+server_bin, cli = sys.argv[1], sys.argv[2]
+env = dict(os.environ, M800_KEY="a-demo-key", M800_SECRET="a-demo-secret")
+checks = 0
+
+
+def check(cond, what):
+    global checks
+    checks += 1
+    if not cond:
+        sys.exit(f"callback-example: {what}")
+
+
+def signed(nonce, message="ping"):
+    """A signed request, exactly as the CLI would send it."""
+    return subprocess.run(
+        [cli, "push", "--to", "alice@m800.com", "--message", message,
+         "--nonce", nonce, "--url", "http://cb.test", "--dry-run"],
+        env=env, check=True, capture_output=True).stdout
+
+
+def exchange(raw, pieces=1, pause=0.0):
+    """Sends `raw` in `pieces`, returns (status, body) of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+        step = -(-len(raw) // pieces)
+        for i in range(0, len(raw), step):
+            s.sendall(raw[i:i + step])
+            time.sleep(pause)
+        answer = b""
+        while chunk := s.recv(4096):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ")[1]), body.decode()
+
+
+# Bad arguments are refused, not taken.
+for args in (["70000"], ["8080", "0"], ["x"], []):
+    r = subprocess.run([server_bin, *args], env=env, capture_output=True, timeout=10)
+    check(r.returncode == 2, f"arguments {args}: exit {r.returncode}")
+
+server = subprocess.Popen([server_bin, "0", "2"], env=env, stdout=subprocess.PIPE, text=True)
+try:
+    port = int(server.stdout.readline().rsplit(":", 1)[1])
+
+    first = signed("cb-1")
+    check(exchange(first) == (200, '{"ok":true}'), "a signed request is accepted")
+    check(exchange(first) == (401, '{"error":"replayed_nonce"}'), "a replay is refused")
+
+    tampered = signed("cb-2").replace(b'"ping"', b'"pong"')
+    check(exchange(tampered) == (401, '{"error":"signature_mismatch"}'), "tampered body")
+
+    no_host = signed("cb-3").replace(b"Host: cb.test\r\n", b"")
+    check(exchange(no_host) == (400, '{"error":"missing_host"}'), "HTTP/1.1 without Host")
+
+    # In five pieces, 0.1 s apart: framed by m800_http_request_length.
+    check(exchange(signed("cb-4"), pieces=5, pause=0.1) == (200, '{"ok":true}'), "trickled")
+
+    # An idle client (nothing sent) does not delay a valid request, and gets
+    # 408 at its deadline (2 s) however long it stays.
+    idle = socket.create_connection(("127.0.0.1", port), timeout=20)
+    start = time.monotonic()
+    check(exchange(signed("cb-5")) == (200, '{"ok":true}'), "served beside an idle client")
+    check(time.monotonic() - start < 1.0, "an idle client held a request up")
+    answer = idle.recv(4096)
+    waited = time.monotonic() - start
+    check(answer.startswith(b"HTTP/1.1 408 "), f"idle client got {answer[:40]!r}")
+    check(1.5 < waited < 5.0, f"408 after {waited:.1f} s, deadline 2 s")
+    idle.close()
+finally:
+    server.kill()
+    server.wait()
+print(f"callback-example: ok ({checks} checks)")

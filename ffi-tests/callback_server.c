@@ -1,0 +1,168 @@
+/* A server for signed requests (M800's callbacks to you, or your own clients):
+ * every request is framed with m800_http_request_length and checked with
+ * m800_verify (raw HTTP, clock window, one replay cache shared by all
+ * connections). Each connection has its own thread (at most MAX_OPEN; one more
+ * is answered 503 at once) and one deadline for the whole request, however
+ * slowly its bytes come, so no client holds up another.
+ *
+ *   M800_KEY=a-demo-key M800_SECRET=a-demo-secret ./callback_server PORT [TIMEOUT_S]
+ *
+ * (PORT 0: any free port; the first line printed says which.) *
+ * Answers: 200 {"ok":true}, 401 / 400 {"error":"<status name>"}, 408 when the
+ * request is not complete in time, 413 when it is larger than the buffer. */
+#define _POSIX_C_SOURCE 200809L
+#include <m800_sign.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { MAX_OPEN = 64, MAX_REQUEST = 65536, CACHE_SLOTS = 4096 };
+
+static m800_signer signer;
+static m800_replay_slot slots[CACHE_SLOTS];
+static m800_replay_cache cache; /* one thread at a time: under cache_lock */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int open_connections;
+static int timeout_ms;
+
+/* A whole number in [lo, hi] from text, else -1. */
+static long number(const char *text, long lo, long hi) {
+  char *end;
+  long v = strtol(text, &end, 10);
+  return *text && !*end && v >= lo && v <= hi ? v : -1;
+}
+
+static long long now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void answer(int fd, int code, const char *reason, const char *body) {
+  char out[512];
+  int n = snprintf(out, sizeof out,
+                   "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+                   "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                   code, reason, strlen(body), body);
+  if (n > 0 && (size_t)n < sizeof out) (void)!write(fd, out, (size_t)n);
+}
+
+static void refuse(int fd, int code, const char *reason, m800_status st) {
+  char body[128];
+  snprintf(body, sizeof body, "{\"error\":\"%s\"}", m800_status_name(st));
+  answer(fd, code, reason, body);
+}
+
+/* Reads one request until m800_http_request_length says it is whole, within
+ * the deadline; then verifies exactly those bytes. */
+static void serve(int fd) {
+  uint8_t buf[MAX_REQUEST];
+  const long long deadline = now_ms() + timeout_ms;
+  size_t got = 0, length = 0;
+  m800_status st;
+  while ((st = m800_http_request_length(buf, got, &length)) != M800_OK || got < length) {
+    if (st != M800_OK && st != M800_ERR_INCOMPLETE_HTTP_REQUEST) {
+      refuse(fd, 400, "Bad Request", st);
+      return;
+    }
+    if ((st == M800_OK && length > sizeof buf) || got == sizeof buf) {
+      answer(fd, 413, "Content Too Large", "{}");
+      return;
+    }
+    long long left = deadline - now_ms();
+    struct pollfd p = {fd, POLLIN, 0};
+    if (left <= 0 || poll(&p, 1, (int)left) <= 0) {
+      answer(fd, 408, "Request Timeout", "{}");
+      return;
+    }
+    ssize_t n = read(fd, buf + got, sizeof buf - got);
+    if (n <= 0) return; /* the client went away */
+    got += (size_t)n;
+  }
+  m800_verify_params params;
+  m800_verify_params_init(&params);
+  params.signer = &signer;
+  params.http = buf;
+  params.http_len = length; /* bytes past it are not this request's */
+  params.now = (uint64_t)time(NULL);
+  params.replay_cache = &cache;
+  pthread_mutex_lock(&cache_lock);
+  st = m800_verify(&params, NULL);
+  pthread_mutex_unlock(&cache_lock);
+  /* The head passed the parser above: any refusal now is the verifier's. */
+  if (st == M800_OK)
+    answer(fd, 200, "OK", "{\"ok\":true}");
+  else
+    refuse(fd, 401, "Unauthorized", st);
+}
+
+static void *connection(void *arg) {
+  int fd = (int)(intptr_t)arg;
+  serve(fd);
+  close(fd);
+  atomic_fetch_sub(&open_connections, 1);
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  const char *key = getenv("M800_KEY"), *secret = getenv("M800_SECRET");
+  long port = argc > 1 ? number(argv[1], 0, 65535) : -1;
+  long timeout_s = argc > 2 ? number(argv[2], 1, 3600) : 10;
+  if (argc > 3 || port < 0 || timeout_s < 0 || !key || !secret) {
+    fprintf(stderr, "usage: M800_KEY=... M800_SECRET=... %s PORT [TIMEOUT_S (1-3600)]\n",
+            argv[0]);
+    return 2;
+  }
+  timeout_ms = (int)timeout_s * 1000;
+  m800_status st = m800_signer_init(&signer, key, strlen(key), (const uint8_t *)secret,
+                                    strlen(secret));
+  if (st == M800_OK) st = m800_replay_cache_init(&cache, slots, CACHE_SLOTS);
+  if (st != M800_OK) {
+    fprintf(stderr, "set-up: %s\n", m800_status_str(st));
+    return 2;
+  }
+  int server = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in addr = {.sin_family = AF_INET,
+                             .sin_port = htons((uint16_t)port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  int one = 1;
+  setsockopt(server, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind(server, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(server, 128) != 0) {
+    perror("listen");
+    return 1;
+  }
+  socklen_t addr_len = sizeof addr;
+  getsockname(server, (struct sockaddr *)&addr, &addr_len);
+  printf("listening on 127.0.0.1:%u\n", (unsigned)ntohs(addr.sin_port));
+  fflush(stdout);
+  for (;;) {
+    int fd = accept(server, NULL, NULL);
+    if (fd < 0) {
+      /* Out of descriptors, say: wait for one to close, without spinning. */
+      nanosleep(&(struct timespec){0, 50000000}, NULL);
+      continue;
+    }
+    if (atomic_fetch_add(&open_connections, 1) >= MAX_OPEN) {
+      atomic_fetch_sub(&open_connections, 1);
+      answer(fd, 503, "Service Unavailable", "{}");
+      close(fd);
+      continue;
+    }
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &attr, connection, (void *)(intptr_t)fd) != 0) {
+      atomic_fetch_sub(&open_connections, 1);
+      close(fd);
+    }
+    pthread_attr_destroy(&attr);
+  }
+}
