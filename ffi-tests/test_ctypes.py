@@ -95,6 +95,7 @@ class VerifyParams(C.Structure):
 lib.m800_verify_params_init.argtypes = [C.POINTER(VerifyParams)]
 lib.m800_verify_params_init_sized.argtypes = [C.POINTER(VerifyParams), sz]
 lib.m800_verify.argtypes = [C.POINTER(VerifyParams), C.c_void_p]
+lib.m800_http_request_length.argtypes = [C.c_char_p, sz, C.POINTER(sz)]
 
 
 def verify_http(signer, raw, now, store=None):
@@ -286,6 +287,12 @@ for v in V["request"]:
             b"\r\nAuthorization: " + b(e["authorization"]) + b"\r\n\r\n" + body)
     check(raw == want, "push request %s" % v["name"])
     check(raw[head_len.value:] == body, "head length %s" % v["name"])
+    # Framed as a server reads it: the head alone gives the whole length.
+    whole = sz(0)
+    check(lib.m800_http_request_length(raw[: head_len.value], head_len.value, C.byref(whole)) == 0
+          and whole.value == len(raw), "request length %s" % v["name"])
+    check(name(lib.m800_http_request_length(raw, head_len.value - 1, C.byref(whole)))
+          == "incomplete_http_request", "cut head %s" % v["name"])
     check(h.authorization.decode() == e["authorization"], v["name"])
     check(verify_http(s, raw, v["unix_time"]) == 0, "verify raw %s" % v["name"])
     check(verify_http(s, raw, v["unix_time"] + 301) == 33, "date too old %s" % v["name"])
