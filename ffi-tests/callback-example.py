@@ -3,12 +3,14 @@
 to it over loopback TCP: requests signed by `m800-sign push --dry-run` are
 accepted once and refused as replays, a tampered body and a request without
 Host get their own refusal, a request trickled in pieces is framed whole, an
-idle client holds up no one and gets 408 at its deadline.
+idle client holds up no one and gets 408 at its deadline, clients that reset
+before their answer do not end the server (SIGPIPE).
 
 usage: callback-example.py SERVER M800_SIGN_CLI
 """
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -33,12 +35,14 @@ def signed(nonce, message="ping"):
         env=env, check=True, capture_output=True).stdout
 
 
-def exchange(raw, pieces=1, pause=0.0):
-    """Sends `raw` in `pieces`, returns (status, body) of the answer."""
+def exchange(raw, pieces=1, pause=0.0, cuts=()):
+    """Sends `raw` in `pieces` (or cut at the offsets `cuts`), returns
+    (status, body) of the answer."""
     with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
         step = -(-len(raw) // pieces)
-        for i in range(0, len(raw), step):
-            s.sendall(raw[i:i + step])
+        bounds = list(cuts) or list(range(step, len(raw), step))
+        for a, b in zip([0] + bounds, bounds + [len(raw)]):
+            s.sendall(raw[a:b])
             time.sleep(pause)
         answer = b""
         while chunk := s.recv(4096):
@@ -80,6 +84,22 @@ try:
     check(answer.startswith(b"HTTP/1.1 408 "), f"idle client got {answer[:40]!r}")
     check(1.5 < waited < 5.0, f"408 after {waited:.1f} s, deadline 2 s")
     idle.close()
+
+    # Refused before the client is done sending (a head refused with its body
+    # still coming; a request larger than the buffer): the client still gets
+    # its answer, not a connection reset.
+    # Clients that go away before their answer is written (a request, then
+    # FIN, then RST): a write to their socket must not end the server (an
+    # unhandled SIGPIPE would).
+    for _ in range(30):
+        s = socket.create_connection(("127.0.0.1", port), timeout=20)
+        s.sendall(b"GET / HTTP/1.1\r\n\r\n")
+        s.shutdown(socket.SHUT_WR)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        s.close()
+    time.sleep(0.3)
+    check(server.poll() is None, f"the server ended ({server.returncode}) on a closed client")
+    check(exchange(signed("cb-7")) == (200, '{"ok":true}'), "served after closed clients")
 finally:
     server.kill()
     server.wait()

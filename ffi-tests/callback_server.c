@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,6 +122,9 @@ int main(int argc, char **argv) {
     return 2;
   }
   timeout_ms = (int)timeout_s * 1000;
+  /* A write to a client that has gone away (reset its connection) raises
+   * SIGPIPE, which ends the process unless ignored: let write fail instead. */
+  signal(SIGPIPE, SIG_IGN);
   m800_status st = m800_signer_init(&signer, key, strlen(key), (const uint8_t *)secret,
                                     strlen(secret));
   if (st == M800_OK) st = m800_replay_cache_init(&cache, slots, CACHE_SLOTS);
