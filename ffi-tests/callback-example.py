@@ -3,8 +3,9 @@
 to it over loopback TCP: requests signed by `m800-sign push --dry-run` are
 accepted once and refused as replays, a tampered body and a request without
 Host get their own refusal, a request trickled in pieces is framed whole, an
-idle client holds up no one and gets 408 at its deadline, clients that reset
-before their answer do not end the server (SIGPIPE).
+idle client holds up no one and gets 408 at its deadline, a client refused
+before it is done sending (400 on the head, 413) still reads its answer, clients
+that reset before their answer do not end the server (SIGPIPE).
 
 usage: callback-example.py SERVER M800_SIGN_CLI
 """
@@ -88,6 +89,13 @@ try:
     # Refused before the client is done sending (a head refused with its body
     # still coming; a request larger than the buffer): the client still gets
     # its answer, not a connection reset.
+    late = signed("cb-6").replace(b"Host: cb.test\r\n", b"")
+    head_end = late.index(b"\r\n\r\n") + 4
+    check(exchange(late, pause=0.2, cuts=(head_end, head_end + 10)) ==
+          (400, '{"error":"missing_host"}'), "a head refused with its body still coming")
+    large = b"GET / HTTP/1.1\r\nHost: cb.test\r\nX-Pad: " + b"a" * 70000 + b"\r\n\r\n"
+    check(exchange(large)[0] == 413, "a request larger than the buffer")
+
     # Clients that go away before their answer is written (a request, then
     # FIN, then RST): a write to their socket must not end the server (an
     # unhandled SIGPIPE would).

@@ -61,6 +61,21 @@ static void refuse(int fd, int code, const char *reason, m800_status st) {
   answer(fd, code, reason, body);
 }
 
+/* After an answer given while the client may still be sending (a refused
+ * head with its body to come, a request larger than the buffer, a request
+ * pipelined behind this one): closing with its bytes unread would reset the
+ * connection, and the client could lose the answer. So stop writing and read
+ * its bytes away until it closes, or the deadline passes. */
+static void drain(int fd, long long deadline) {
+  uint8_t sink[4096];
+  shutdown(fd, SHUT_WR);
+  for (;;) {
+    long long left = deadline - now_ms();
+    struct pollfd p = {fd, POLLIN, 0};
+    if (left <= 0 || poll(&p, 1, (int)left) <= 0 || read(fd, sink, sizeof sink) <= 0) return;
+  }
+}
+
 /* Reads one request until m800_http_request_length says it is whole, within
  * the deadline; then verifies exactly those bytes. */
 static void serve(int fd) {
@@ -71,10 +86,12 @@ static void serve(int fd) {
   while ((st = m800_http_request_length(buf, got, &length)) != M800_OK || got < length) {
     if (st != M800_OK && st != M800_ERR_INCOMPLETE_HTTP_REQUEST) {
       refuse(fd, 400, "Bad Request", st);
+      drain(fd, deadline);
       return;
     }
     if ((st == M800_OK && length > sizeof buf) || got == sizeof buf) {
       answer(fd, 413, "Content Too Large", "{}");
+      drain(fd, deadline);
       return;
     }
     long long left = deadline - now_ms();
@@ -102,6 +119,7 @@ static void serve(int fd) {
     answer(fd, 200, "OK", "{\"ok\":true}");
   else
     refuse(fd, 401, "Unauthorized", st);
+  if (got > length) drain(fd, deadline);
 }
 
 static void *connection(void *arg) {
