@@ -4,8 +4,9 @@ to it over loopback TCP: requests signed by `m800-sign push --dry-run` are
 accepted once and refused as replays, a tampered body and a request without
 Host get their own refusal, a request trickled in pieces is framed whole, an
 idle client holds up no one and gets 408 at its deadline, a client refused
-before it is done sending (400 on the head, 413) still reads its answer, clients
-that reset before their answer do not end the server (SIGPIPE).
+before it is done sending (400 on the head, 413, 503 past the bound on open
+connections) still reads its answer, clients that reset before their answer do
+not end the server (SIGPIPE).
 
 usage: callback-example.py SERVER M800_SIGN_CLI
 """
@@ -95,6 +96,18 @@ try:
           (400, '{"error":"missing_host"}'), "a head refused with its body still coming")
     large = b"GET / HTTP/1.1\r\nHost: cb.test\r\nX-Pad: " + b"a" * 70000 + b"\r\n\r\n"
     check(exchange(large)[0] == 413, "a request larger than the buffer")
+
+    # At the bound on open connections (64 idle clients), one more is answered
+    # 503 at once, its request read (not reset away); a slot that frees serves.
+    idle = [socket.create_connection(("127.0.0.1", port), timeout=20) for _ in range(64)]
+    time.sleep(0.5)
+    for _ in range(3):
+        check(exchange(b"GET / HTTP/1.1\r\nHost: cb.test\r\n\r\n") == (503, "{}"),
+              "one more connection than the bound")
+    for s in idle:
+        s.close()
+    time.sleep(0.3)
+    check(exchange(signed("cb-8")) == (200, '{"ok":true}'), "served once the idle ones left")
 
     # Clients that go away before their answer is written (a request, then
     # FIN, then RST): a write to their socket must not end the server (an

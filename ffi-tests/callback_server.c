@@ -1,9 +1,10 @@
 /* A server for signed requests (M800's callbacks to you, or your own clients):
  * every request is framed with m800_http_request_length and checked with
  * m800_verify (raw HTTP, clock window, one replay cache shared by all
- * connections). Each connection has its own thread (at most MAX_OPEN; one more
- * is answered 503 at once) and one deadline for the whole request, however
- * slowly its bytes come, so no client holds up another.
+ * connections). Each connection has its own thread (at most MAX_OPEN served;
+ * past them, up to MAX_BUSY more are answered 503 at once, and any more closed)
+ * and one deadline for the whole request, however slowly its bytes come, so no
+ * client holds up another.
  *
  *   M800_KEY=a-demo-key M800_SECRET=a-demo-secret ./callback_server PORT [TIMEOUT_S]
  *
@@ -24,13 +25,14 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { MAX_OPEN = 64, MAX_REQUEST = 65536, CACHE_SLOTS = 4096 };
+enum { MAX_OPEN = 64, MAX_BUSY = 16, MAX_REQUEST = 65536, CACHE_SLOTS = 4096 };
 
 static m800_signer signer;
 static m800_replay_slot slots[CACHE_SLOTS];
 static m800_replay_cache cache; /* one thread at a time: under cache_lock */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static atomic_int open_connections;
+static atomic_int threads; /* connection threads: at most MAX_OPEN + MAX_BUSY */
+static atomic_int serving; /* of them, those serving a request: at most MAX_OPEN */
 static int timeout_ms;
 
 /* A whole number in [lo, hi] from text, else -1. */
@@ -124,9 +126,18 @@ static void serve(int fd) {
 
 static void *connection(void *arg) {
   int fd = (int)(intptr_t)arg;
-  serve(fd);
+  if (atomic_fetch_add(&serving, 1) < MAX_OPEN) {
+    serve(fd);
+    atomic_fetch_sub(&serving, 1);
+  } else {
+    /* Over the bound: 503 at once, then the request it may be sending is read
+     * away (for 1 s at most), so that the answer is not lost to a reset. */
+    atomic_fetch_sub(&serving, 1);
+    answer(fd, 503, "Service Unavailable", "{}");
+    drain(fd, now_ms() + 1000);
+  }
   close(fd);
-  atomic_fetch_sub(&open_connections, 1);
+  atomic_fetch_sub(&threads, 1);
   return NULL;
 }
 
@@ -171,9 +182,10 @@ int main(int argc, char **argv) {
       nanosleep(&(struct timespec){0, 50000000}, NULL);
       continue;
     }
-    if (atomic_fetch_add(&open_connections, 1) >= MAX_OPEN) {
-      atomic_fetch_sub(&open_connections, 1);
-      answer(fd, 503, "Service Unavailable", "{}");
+    /* Past MAX_OPEN served and MAX_BUSY being answered 503, closed at once
+     * (this thread does not wait for any client). */
+    if (atomic_fetch_add(&threads, 1) >= MAX_OPEN + MAX_BUSY) {
+      atomic_fetch_sub(&threads, 1);
       close(fd);
       continue;
     }
@@ -182,7 +194,7 @@ int main(int argc, char **argv) {
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     if (pthread_create(&t, &attr, connection, (void *)(intptr_t)fd) != 0) {
-      atomic_fetch_sub(&open_connections, 1);
+      atomic_fetch_sub(&threads, 1);
       close(fd);
     }
     pthread_attr_destroy(&attr);
