@@ -49,6 +49,11 @@ const MAX_REQUEST_TIMEOUT_S: u64 = 86_400;
 const ACCEPT_RETRY: Duration = Duration::from_millis(50);
 /// Stack of a connection thread.
 const THREAD_STACK: usize = 256 * 1024;
+/// Connections past the bound answered 503 at the same time, each by a
+/// thread of its own; any more are closed at once.
+const MAX_REFUSING: usize = 16;
+/// How long a 503 waits for the request it refuses to be read away.
+const REFUSAL_DRAIN: Duration = Duration::from_secs(1);
 
 /// Largest request the sandbox reads.
 const MAX_REQUEST: usize = 1 << 20;
@@ -484,6 +489,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         timeout: Duration::from_secs(timeout_s),
     };
     let open = Arc::new(AtomicUsize::new(0));
+    let refusing = Arc::new(AtomicUsize::new(0));
     let mut accepted = 0u64;
     // Scoped threads: `run` returns (with --max-requests) once every
     // connection it accepted has been answered.
@@ -506,13 +512,33 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
                 .unwrap_or_default();
             if open.fetch_add(1, Ordering::SeqCst) >= max_connections {
                 open.fetch_sub(1, Ordering::SeqCst);
-                let reply = error_reply(
-                    503,
-                    50300,
-                    "too many open connections",
-                    "503 too many open connections".into(),
-                );
-                respond(&mut stream, &peer, &reply);
+                // The 503 comes from a thread of its own, which then reads
+                // the client's request away (closing with it unread would
+                // reset the connection and lose the answer); this loop waits
+                // for no client. Past MAX_REFUSING such threads: closed.
+                if refusing.fetch_add(1, Ordering::SeqCst) >= MAX_REFUSING {
+                    refusing.fetch_sub(1, Ordering::SeqCst);
+                    continue;
+                }
+                let guard = Open(Arc::clone(&refusing));
+                let spawned = std::thread::Builder::new()
+                    .stack_size(THREAD_STACK)
+                    .spawn_scoped(scope, move || {
+                        let _guard = guard;
+                        let reply = error_reply(
+                            503,
+                            50300,
+                            "too many open connections",
+                            "503 too many open connections".into(),
+                        );
+                        let _ = stream.set_write_timeout(Some(REFUSAL_DRAIN));
+                        respond(&mut stream, &peer, &reply);
+                        let _ = stream.shutdown(std::net::Shutdown::Write);
+                        drain(&mut stream, Instant::now() + REFUSAL_DRAIN);
+                    });
+                if let Err(e) = spawned {
+                    eprintln!("thread: {e}");
+                }
                 continue;
             }
             let guard = Open(Arc::clone(&open));
