@@ -6,7 +6,8 @@ Host get their own refusal, a request trickled in pieces is framed whole, an
 idle client holds up no one and gets 408 at its deadline, a client refused
 before it is done sending (400 on the head, 413, 503 past the bound on open
 connections) still reads its answer, clients that reset before their answer do
-not end the server (SIGPIPE).
+not end the server (SIGPIPE), and a 60 kB head trickled line by line costs the
+server CPU linear in its length.
 
 usage: callback-example.py SERVER M800_SIGN_CLI
 """
@@ -72,6 +73,10 @@ try:
     no_host = signed("cb-3").replace(b"Host: cb.test\r\n", b"")
     check(exchange(no_host) == (400, '{"error":"missing_host"}'), "HTTP/1.1 without Host")
 
+    # A line break other than CRLF is refused when it comes, not at the deadline.
+    for raw in (b"GET / HTTP/1.1\nHost: cb.test\n", b"GET / HTTP/1.1\r\nHost: cb.test\rX"):
+        check(exchange(raw)[0] == 400, f"bare CR or LF in {raw!r}")
+
     # In five pieces, 0.1 s apart: framed by m800_http_request_length.
     check(exchange(signed("cb-4"), pieces=5, pause=0.1) == (200, '{"ok":true}'), "trickled")
 
@@ -121,6 +126,35 @@ try:
     time.sleep(0.3)
     check(server.poll() is None, f"the server ended ({server.returncode}) on a closed client")
     check(exchange(signed("cb-7")) == (200, '{"ok":true}'), "served after closed clients")
+finally:
+    server.kill()
+    server.wait()
+
+# A 60 kB head trickled in 12,000 pieces (one short header line each) costs
+# the server time linear in its length: parsed once it can have ended, not
+# again on every read (each parse reads the whole head so far: quadratic).
+server = subprocess.Popen([server_bin, "0", "60"], env=env, stdout=subprocess.PIPE, text=True)
+try:
+    port = int(server.stdout.readline().rsplit(":", 1)[1])
+    stat = f"/proc/{server.pid}/stat"
+
+    def cpu_s():
+        fields = open(stat).read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    before = cpu_s()
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.sendall(b"GET / HTTP/1.1\r\nHost: cb.test\r\n")
+        for _ in range(12000):
+            s.sendall(b"X:a\r\n")
+            time.sleep(0.0001)
+        s.sendall(b"\r\n")
+        answer = s.recv(4096)
+    spent = cpu_s() - before
+    check(answer.startswith(b"HTTP/1.1 401 "), f"trickled head got {answer[:40]!r}")
+    print(f"callback-example: a trickled 60 kB head: {spent:.2f} s of server CPU")
+    check(spent < 0.5, f"a trickled 60 kB head cost the server {spent:.2f} s of CPU")
 finally:
     server.kill()
     server.wait()

@@ -78,20 +78,42 @@ static void drain(int fd, long long deadline) {
   }
 }
 
+/* Whether the bytes read since `from` can let the parser say more than
+ * "incomplete": they end the head (CRLF CRLF), or hold a CR or LF outside a
+ * CRLF, which no head may hold. */
+static int head_may_end(const uint8_t *buf, size_t from, size_t got) {
+  for (size_t i = from ? from - 1 : 0; i < got; i++) {
+    if (buf[i] == '\n' && (i == 0 || buf[i - 1] != '\r')) return 1;
+    if (buf[i] == '\r' && i + 1 < got && buf[i + 1] != '\n') return 1;
+    if (i >= 3 && memcmp(buf + i - 3, "\r\n\r\n", 4) == 0) return 1;
+  }
+  return 0;
+}
+
 /* Reads one request until m800_http_request_length says it is whole, within
- * the deadline; then verifies exactly those bytes. */
+ * the deadline; then verifies exactly those bytes. The head is parsed when it
+ * can have ended and its length kept, not parsed again on every read: a head
+ * trickled in small pieces would cost time quadratic in its length. */
 static void serve(int fd) {
   uint8_t buf[MAX_REQUEST];
   const long long deadline = now_ms() + timeout_ms;
-  size_t got = 0, length = 0;
+  size_t got = 0, scanned = 0, length = 0;
+  int framed = 0; /* length known */
   m800_status st;
-  while ((st = m800_http_request_length(buf, got, &length)) != M800_OK || got < length) {
-    if (st != M800_OK && st != M800_ERR_INCOMPLETE_HTTP_REQUEST) {
-      refuse(fd, 400, "Bad Request", st);
-      drain(fd, deadline);
-      return;
+  for (;;) {
+    if (!framed && head_may_end(buf, scanned, got)) {
+      st = m800_http_request_length(buf, got, &length);
+      if (st == M800_OK) {
+        framed = 1;
+      } else if (st != M800_ERR_INCOMPLETE_HTTP_REQUEST) {
+        refuse(fd, 400, "Bad Request", st);
+        drain(fd, deadline);
+        return;
+      }
     }
-    if ((st == M800_OK && length > sizeof buf) || got == sizeof buf) {
+    scanned = got;
+    if (framed && got >= length) break;
+    if ((framed && length > sizeof buf) || got == sizeof buf) {
       answer(fd, 413, "Content Too Large", "{}");
       drain(fd, deadline);
       return;
