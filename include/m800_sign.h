@@ -577,7 +577,12 @@ enum m800_status m800_date_parse(const char *date, size_t len, uint64_t *out_uni
 // those to `m800_verify` (`params.http`); bytes past them belong to the next
 // request. The head is checked by `m800_verify`'s rules, with the same
 // statuses; `M800_ERR_INCOMPLETE_HTTP_REQUEST` while the head is cut (read
-// more). `*length` is written only on `M800_OK`.
+// more). `*length` is written only on `M800_OK`. Each call parses `raw` from
+// its start: call it again when the bytes read since can end the head (a
+// CRLF CRLF, or a CR or LF outside a CRLF, refused at once), not after every
+// read, and keep `*length` once known; otherwise a head trickled in small
+// pieces costs time quadratic in its length (`ffi-tests/callback_server.c`
+// in the README does this).
 //
 // # Safety
 // `raw` readable for `raw_len` bytes; `length` valid for a write.
