@@ -8,9 +8,10 @@
  *
  *   M800_KEY=a-demo-key M800_SECRET=a-demo-secret ./callback_server PORT [TIMEOUT_S]
  *
- * (PORT 0: any free port; the first line printed says which.) *
+ * (PORT 0: any free port; the first line printed says which.)
  * Answers: 200 {"ok":true}, 401 / 400 {"error":"<status name>"}, 408 when the
- * request is not complete in time, 413 when it is larger than the buffer. */
+ * request is not complete in time, 413 when it is larger than the buffer, 503
+ * past the bound on open connections. */
 #define _POSIX_C_SOURCE 200809L
 #include <m800_sign.h>
 #include <netinet/in.h>
