@@ -2,9 +2,10 @@
 //! checked with the library's verifier (clock window and replay store included)
 //! and answered like the API.
 //!
-//! Each connection has its own thread (at most `--max-connections` open; one
-//! more is answered 503 at once), one request, and one deadline for the whole
-//! request (`--request-timeout`, seconds), however the bytes trickle in. The
+//! Each connection has its own thread (at most `--max-connections` open; past
+//! them, up to `MAX_REFUSING` more are answered 503 at once, any more closed),
+//! one request, and one deadline for the whole request (`--request-timeout`,
+//! seconds), however the bytes trickle in. The
 //! replay store is the in-memory cache (shared by the threads), or Redis with
 //! `--replay-store redis://HOST:PORT`, so that several sandboxes share nonces.
 
