@@ -891,7 +891,9 @@ enum m800_status m800_verify_params_init_sized(struct m800_verify_params *params
 // The function behind the header's `m800_verify_params_init` macro, for
 // callers that cannot use the macro (ctypes, binaries built before it): sets
 // up the struct as it is since `replay_store` was appended, and only that
-// much, also when later versions append fields.
+// much, also when later versions append fields. A program compiled before
+// `replay_store` was appended has a struct one pointer shorter, which this
+// writes past: it must be rebuilt with this header (the macro) first.
 //
 // # Safety
 // `params` valid for writes of that struct.
