@@ -59,6 +59,19 @@ macro_rules! error_table {
                     $($(Error::$variant { .. } => $text,)?)*
                 }
             }
+
+            /// The failure's stable number: the value of its C status (e.g.
+            /// 35 for `signature_mismatch`, `M800_ERR_SIGNATURE_MISMATCH`),
+            /// for logs and answers read by other languages.
+            ///
+            /// ```
+            /// assert_eq!(m800_sign::Error::SignatureMismatch.code(), 35);
+            /// ```
+            pub const fn code(&self) -> u16 {
+                match self {
+                    $($(Error::$variant { .. } => $value,)?)*
+                }
+            }
         }
 
         $(#[doc = $enum_doc])*

@@ -76,12 +76,12 @@ fn error_reply(status: u16, code: u32, message: &str, log: String) -> Reply {
     }
 }
 
-/// The API-style error code of a verification failure.
+/// The API-style error code of a verification failure, each failure its own
+/// (PROTOCOL.md section 3): the sandbox's first ten, and past them 40110 plus
+/// the failure's stable number ([`Error::code`], its C status value).
 fn code(e: &Error) -> u32 {
     match e {
-        Error::MalformedAuthorization | Error::MissingAuthParam | Error::DuplicateAuthParam => {
-            40101
-        }
+        Error::MalformedAuthorization => 40101,
         Error::UnsupportedScheme => 40102,
         Error::UnknownKey => 40103,
         Error::MissingDate => 40104,
@@ -91,7 +91,7 @@ fn code(e: &Error) -> u32 {
         Error::SignatureMismatch => 40108,
         Error::ReplayedNonce => 40109,
         Error::ReplayStoreFull => 40110,
-        _ => 40100,
+        other => 40110 + u32::from(other.code()),
     }
 }
 
@@ -566,7 +566,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
 
 #[cfg(test)]
 mod tests {
-    use super::HeadEnd;
+    use super::{code, Error, HeadEnd};
     use std::time::{Duration, Instant};
 
     const REQUEST: &[u8] = b"POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok";
@@ -585,6 +585,55 @@ mod tests {
         let at = (1..=REQUEST.len()).find_map(|n| head.find(&REQUEST[..n]));
         assert_eq!(at, Some(HEAD_LEN), "byte by byte");
         assert_eq!(HeadEnd::default().find(b"GET / HTTP/1.1\r\n\r"), None);
+    }
+
+    /// Each verification failure its own code: the ten first ones as they
+    /// were, the others (e.g. `invalid_nonce`, which shared 40100 with every
+    /// field error) past them by their stable number.
+    #[test]
+    fn each_failure_has_its_own_code() {
+        let failures = [
+            Error::MalformedAuthorization,
+            Error::UnsupportedScheme,
+            Error::UnknownKey,
+            Error::MissingDate,
+            Error::InvalidDate,
+            Error::DateTooOld {
+                server_time: 0,
+                skew_s: 0,
+            },
+            Error::DateInFuture {
+                server_time: 0,
+                skew_s: 0,
+            },
+            Error::SignatureMismatch,
+            Error::ReplayedNonce,
+            Error::ReplayStoreFull,
+            Error::MissingAuthParam,
+            Error::DuplicateAuthParam,
+            Error::EmptyNonce,
+            Error::NonceTooLong,
+            Error::InvalidNonce,
+            Error::EmptyMethod,
+            Error::MethodTooLong,
+            Error::InvalidMethod,
+            Error::UriTooLong,
+            Error::InvalidUri,
+            Error::ContentTypeTooLong,
+            Error::InvalidContentType,
+            Error::InvalidSignatureEncoding,
+            Error::EmptyKey,
+            Error::KeyTooLong,
+            Error::InvalidKey,
+            Error::MissingHost,
+        ];
+        let codes: Vec<u32> = failures.iter().map(code).collect();
+        assert_eq!(&codes[..10], (40101..=40110).collect::<Vec<_>>());
+        assert_eq!(code(&Error::InvalidNonce), 40123);
+        for (i, c) in codes.iter().enumerate() {
+            assert!((40101..40200).contains(c), "{:?}: {c}", failures[i]);
+            assert!(!codes[..i].contains(c), "{:?} repeats {c}", failures[i]);
+        }
     }
 
     /// A bare LF or CR ends the wait (the parser then names it), however
