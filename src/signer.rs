@@ -13,6 +13,16 @@ use crate::text::is_header_safe;
 use crate::{Error, Result};
 
 /// Checks a developer key: 1..=[`KEY_MAX`] bytes of printable ASCII without `"` or `\`.
+///
+/// Errors: [`Error::EmptyKey`], [`Error::KeyTooLong`], [`Error::InvalidKey`].
+///
+/// ```
+/// use m800_sign::{signer::check_key, Error};
+/// assert_eq!(check_key("a-demo-key"), Ok(()));
+/// assert_eq!(check_key(""), Err(Error::EmptyKey));
+/// assert_eq!(check_key(&"k".repeat(129)), Err(Error::KeyTooLong));
+/// assert_eq!(check_key("a \"quoted\" key"), Err(Error::InvalidKey));
+/// ```
 pub fn check_key(key: &str) -> Result<()> {
     if key.is_empty() {
         return Err(Error::EmptyKey);
@@ -26,11 +36,12 @@ pub fn check_key(key: &str) -> Result<()> {
     Ok(())
 }
 
-/// A developer key with its keyed HMAC state, precomputed once.
+/// A developer key with its shared secret, ready to sign: the secret is turned
+/// into the keyed HMAC state once, in [`Signer::new`], and not kept otherwise.
 ///
-/// Each signature then pays only for the message: the keyed state is cloned,
-/// never re-derived. A `Signer` is immutable, `Send + Sync`, and its key
-/// material is zeroized when it is dropped. `Debug` shows the developer key only.
+/// A `Signer` is immutable and `Send + Sync`; its key material is zeroized when
+/// it is dropped. `Debug` shows the developer key only. It is also the
+/// [`KeyStore`](crate::verify::KeyStore) of a verifier that knows one key.
 ///
 /// ```
 /// use m800_sign::{CanonicalFields, Signer};
@@ -52,6 +63,17 @@ pub struct Signer {
 impl Signer {
     /// A signer for `key` (the developer key) and `secret` (its shared secret;
     /// any non-empty bytes), writing signatures in lower-case hex.
+    ///
+    /// Errors: those of [`check_key`] for the key, [`Error::EmptySecret`].
+    ///
+    /// ```
+    /// use m800_sign::{Error, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// assert_eq!(signer.key(), "a-demo-key");
+    /// assert_eq!(Signer::new("a-demo-key", b"").unwrap_err(), Error::EmptySecret);
+    /// assert_eq!(Signer::new("a demo\tkey", b"a-demo-secret").unwrap_err(), Error::InvalidKey);
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn new(key: &str, secret: &[u8]) -> Result<Signer> {
         check_key(key)?;
         if secret.is_empty() {
@@ -66,7 +88,24 @@ impl Signer {
         })
     }
 
-    /// The same signer, writing signatures in `encoding`.
+    /// The same signer, writing signatures in `encoding`. A verifier built on
+    /// it accepts signatures in that encoding only.
+    ///
+    /// ```
+    /// use m800_sign::{Body, Encoding, Request, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?.with_encoding(Encoding::Base64);
+    /// let request = Request {
+    ///     method: "POST",
+    ///     uri: "/api/1.0/push/alice@m800.com",
+    ///     content_type: "application/json",
+    ///     body: Body::Bytes(br#"{"appMessage":{"content":"ping"}}"#),
+    /// };
+    /// let headers = signer.sign_request(&request, 1764334800, "19aca559e0102468acf13579bde")?;
+    /// assert!(headers
+    ///     .authorization()
+    ///     .ends_with("signature=\"NkQCUeIchnmCN5i3O+lnd8deHM1wdeWcHUMUA22xx9s=\""));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     #[must_use]
     pub fn with_encoding(mut self, encoding: Encoding) -> Signer {
         self.encoding = encoding;
@@ -74,16 +113,43 @@ impl Signer {
     }
 
     /// The developer key.
+    ///
+    /// ```
+    /// let signer = m800_sign::Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// assert_eq!(signer.key(), "a-demo-key");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn key(&self) -> &str {
         &self.key
     }
 
-    /// The encoding of [`sign_request`](Self::sign_request)'s signatures.
+    /// The encoding of [`sign_request`](Self::sign_request)'s signatures:
+    /// [`Encoding::Hex`] unless [`with_encoding`](Self::with_encoding) said otherwise.
+    ///
+    /// ```
+    /// use m800_sign::{Encoding, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// assert_eq!(signer.encoding(), Encoding::Hex);
+    /// assert_eq!(signer.with_encoding(Encoding::Base64).encoding(), Encoding::Base64);
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn encoding(&self) -> Encoding {
         self.encoding
     }
 
     /// HMAC-SHA256 of raw bytes (a string to sign built elsewhere).
+    ///
+    /// ```
+    /// let signer = m800_sign::Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let string_to_sign = "POST\n/api/1.0/push/alice@m800.com\n\
+    ///     cb0e8ec5b4ee7678bce015b9755a0156\napplication/json\n\
+    ///     Fri, 28 Nov 2025 13:00:00 GMT\n19aca559e0102468acf13579bde";
+    /// assert_eq!(
+    ///     signer.sign_bytes(string_to_sign.as_bytes()).to_hex().as_str(),
+    ///     "36440251e21c8679823798b73be96777c75e1ccd7075e59c1d4314036db1c7db"
+    /// );
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn sign_bytes(&self, message: &[u8]) -> Signature {
         let mut stream = self.mac.start::<MAC_BLOCKS>();
         stream.update(message);
@@ -92,6 +158,18 @@ impl Signer {
 
     /// HMAC-SHA256 of the string to sign, fed field by field: the string itself
     /// is never built.
+    ///
+    /// ```
+    /// use m800_sign::{CanonicalFields, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let fields = CanonicalFields::new(
+    ///     "POST", "/api/1.0/push/alice@m800.com", "cb0e8ec5b4ee7678bce015b9755a0156",
+    ///     "application/json", "Fri, 28 Nov 2025 13:00:00 GMT", "19aca559e0102468acf13579bde")?;
+    /// let mut buf = [0u8; 256];
+    /// let string_to_sign = fields.write(&mut buf)?;
+    /// assert_eq!(signer.sign_fields(&fields), signer.sign_bytes(string_to_sign.as_bytes()));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn sign_fields(&self, fields: &CanonicalFields<'_>) -> Signature {
         self.sign_fields_in::<MAC_BLOCKS>(fields)
     }
@@ -105,6 +183,18 @@ impl Signer {
     }
 
     /// Whether `signature` is the signature of `fields`, compared in constant time.
+    ///
+    /// ```
+    /// use m800_sign::{CanonicalFields, Encoding, Signature, Signer};
+    /// let fields = CanonicalFields::new(
+    ///     "POST", "/api/1.0/push/alice@m800.com", "cb0e8ec5b4ee7678bce015b9755a0156",
+    ///     "application/json", "Fri, 28 Nov 2025 13:00:00 GMT", "19aca559e0102468acf13579bde")?;
+    /// let hex = "36440251e21c8679823798b73be96777c75e1ccd7075e59c1d4314036db1c7db";
+    /// let signature = Signature::decode(hex, Encoding::Hex)?;
+    /// assert!(Signer::new("a-demo-key", b"a-demo-secret")?.verify_fields(&fields, &signature));
+    /// assert!(!Signer::new("a-demo-key", b"another-secret")?.verify_fields(&fields, &signature));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn verify_fields(&self, fields: &CanonicalFields<'_>, signature: &Signature) -> bool {
         self.sign_fields(fields).ct_eq(signature)
     }
@@ -120,10 +210,29 @@ impl core::fmt::Debug for Signer {
 }
 
 impl Signer {
-    /// Signs `request` as sent at `unix_time` with `nonce`.
+    /// Signs `request` as sent at `unix_time` (Unix seconds) with `nonce`: the
+    /// `X-M-Date`, `Content-MD5` and `Authorization` values to send with it.
     ///
     /// Every part is checked first (see [`limits`](crate::limits)); nothing is
-    /// ever truncated.
+    /// ever truncated. Errors: the nonce's ([`Error::EmptyNonce`],
+    /// [`Error::NonceTooLong`], [`Error::InvalidNonce`]),
+    /// [`Error::TimeOutOfRange`], then the method's, URI's and content type's
+    /// (see [`canonical`](crate::canonical)).
+    ///
+    /// ```
+    /// use m800_sign::{Body, Error, Request, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let request = Request { method: "GET", uri: "/api/1.0/debug/echo", content_type: "", body: Body::None };
+    /// let headers = signer.sign_request(&request, 1764334800, "19aca559e0102468acf13579bde")?;
+    /// assert_eq!(headers.x_m_date(), "Fri, 28 Nov 2025 13:00:00 GMT");
+    /// assert_eq!(headers.content_md5(), "");
+    /// assert_eq!(
+    ///     headers.signature().to_hex().as_str(),
+    ///     "f8e57b37acf678465874ab7aa8c158e00a39d6c624ca8fc7e632cf048d6c2e28"
+    /// );
+    /// assert_eq!(signer.sign_request(&request, 1764334800, "no\"quotes"), Err(Error::InvalidNonce));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn sign_request(
         &self,
         request: &Request<'_>,
@@ -140,9 +249,21 @@ impl Signer {
     }
 
     /// As [`sign_request`](Self::sign_request), writing into storage the caller
-    /// owns (no 400-byte move through the return value: on a microcontroller
-    /// that is stack). On error `out` is reset to [`SignedHeaders::EMPTY`],
-    /// never left holding a partial result.
+    /// owns (a `static` or a field, say) rather than returning the headers. On
+    /// error `out` is reset to [`SignedHeaders::EMPTY`], never left holding a
+    /// partial result.
+    ///
+    /// ```
+    /// use m800_sign::{Body, Error, Request, SignedHeaders, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let request = Request { method: "GET", uri: "/api/1.0/debug/echo", content_type: "", body: Body::None };
+    /// let mut headers = SignedHeaders::EMPTY;
+    /// signer.sign_request_into(&request, 1764334800, "19aca559e0102468acf13579bde", &mut headers)?;
+    /// assert_eq!(headers.x_m_date(), "Fri, 28 Nov 2025 13:00:00 GMT");
+    /// assert_eq!(signer.sign_request_into(&request, 1764334800, "", &mut headers), Err(Error::EmptyNonce));
+    /// assert_eq!(headers, SignedHeaders::EMPTY);
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn sign_request_into(
         &self,
         request: &Request<'_>,
@@ -160,7 +281,24 @@ impl Signer {
     /// As [`sign_request`](Self::sign_request), and also writes the string to
     /// sign into `string_to_sign` (at most
     /// [`STRING_TO_SIGN_MAX`](crate::limits::STRING_TO_SIGN_MAX) bytes), for
-    /// comparing with a server's when signatures do not match.
+    /// comparing with a server's when signatures do not match. A `string_to_sign`
+    /// too short for it is [`Error::BufferTooSmall`] with the size needed; the
+    /// other errors are [`sign_request`](Self::sign_request)'s.
+    ///
+    /// ```
+    /// use m800_sign::{limits::STRING_TO_SIGN_MAX, Body, Request, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let request = Request { method: "GET", uri: "/api/1.0/debug/echo", content_type: "", body: Body::None };
+    /// let mut buf = [0u8; STRING_TO_SIGN_MAX];
+    /// let (headers, string_to_sign) =
+    ///     signer.sign_request_with_string(&request, 1764334800, "19aca559e0102468acf13579bde", &mut buf)?;
+    /// assert_eq!(
+    ///     string_to_sign,
+    ///     "GET\n/api/1.0/debug/echo\n\n\nFri, 28 Nov 2025 13:00:00 GMT\n19aca559e0102468acf13579bde"
+    /// );
+    /// assert_eq!(headers.signature(), &signer.sign_bytes(string_to_sign.as_bytes()));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn sign_request_with_string<'b>(
         &self,
         request: &Request<'_>,
@@ -180,7 +318,23 @@ impl Signer {
         Ok((headers, written))
     }
 
-    /// Signs `request` now, with a fresh nonce from the operating system.
+    /// Signs `request` now, by the system clock, with a fresh
+    /// [`Nonce`](crate::Nonce) (feature `std`).
+    ///
+    /// Errors: [`Error::ClockBeforeEpoch`], [`Error::RandomUnavailable`], and
+    /// those of the request's parts (see [`sign_request`](Self::sign_request)).
+    ///
+    /// ```
+    /// use m800_sign::verify::{ReceivedRequest, Verifier};
+    /// use m800_sign::{Body, Request, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let request = Request { method: "GET", uri: "/api/1.0/debug/echo", content_type: "", body: Body::None };
+    /// let headers = signer.sign_request_now(&request)?;
+    /// let received = ReceivedRequest::new(request, Some(headers.x_m_date()), headers.authorization());
+    /// let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    /// assert!(Verifier::new(&signer).verify(&received, now.as_secs(), None).is_ok());
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     #[cfg(feature = "std")]
     pub fn sign_request_now(&self, request: &Request<'_>) -> Result<SignedHeaders> {
         let nonce = crate::Nonce::fresh()?;
