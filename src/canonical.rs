@@ -15,7 +15,17 @@ use crate::nonce::check_chars as check_nonce_chars;
 use crate::text::{all_bytes, is_tchar, Writer};
 use crate::{Error, Result};
 
-/// Checks an HTTP method: 1..=[`METHOD_MAX`] `tchar`s.
+/// Checks an HTTP method: 1..=[`METHOD_MAX`] `tchar`s (RFC 9110 token
+/// characters). It is signed as given: case matters.
+///
+/// Errors: [`Error::EmptyMethod`], [`Error::MethodTooLong`], [`Error::InvalidMethod`].
+///
+/// ```
+/// use m800_sign::{canonical::check_method, Error};
+/// assert_eq!(check_method("POST"), Ok(()));
+/// assert_eq!(check_method(""), Err(Error::EmptyMethod));
+/// assert_eq!(check_method("PO ST"), Err(Error::InvalidMethod));
+/// ```
 pub fn check_method(method: &str) -> Result<()> {
     if method.is_empty() {
         return Err(Error::EmptyMethod);
@@ -38,6 +48,16 @@ pub fn check_method(method: &str) -> Result<()> {
 
 /// Checks a request URI: origin-form (`/` then visible ASCII, no `#`), at most
 /// [`URI_MAX`] bytes. It is signed exactly as given: already percent-encoded.
+///
+/// Errors: [`Error::UriTooLong`], [`Error::InvalidUri`] (the empty string included).
+///
+/// ```
+/// use m800_sign::{canonical::check_uri, Error};
+/// assert_eq!(check_uri("/api/1.0/push/alice@m800.com?x=1"), Ok(()));
+/// assert_eq!(check_uri("https://api.example.com/"), Err(Error::InvalidUri));
+/// assert_eq!(check_uri("/a b"), Err(Error::InvalidUri));
+/// assert_eq!(check_uri("/page#top"), Err(Error::InvalidUri));
+/// ```
 pub fn check_uri(uri: &str) -> Result<()> {
     if uri.len() > URI_MAX {
         return Err(Error::UriTooLong);
@@ -53,6 +73,15 @@ pub fn check_uri(uri: &str) -> Result<()> {
 /// bytes of printable ASCII (spaces allowed between parameters, not at either
 /// end: an HTTP field value has none, RFC 9110 section 5.5, so the receiver
 /// would sign the value without them).
+///
+/// Errors: [`Error::ContentTypeTooLong`], [`Error::InvalidContentType`].
+///
+/// ```
+/// use m800_sign::{canonical::check_content_type, Error};
+/// assert_eq!(check_content_type("application/json; charset=utf-8"), Ok(()));
+/// assert_eq!(check_content_type(""), Ok(()));
+/// assert_eq!(check_content_type(" application/json"), Err(Error::InvalidContentType));
+/// ```
 pub fn check_content_type(content_type: &str) -> Result<()> {
     if content_type.len() > CONTENT_TYPE_MAX {
         return Err(Error::ContentTypeTooLong);
@@ -68,14 +97,14 @@ pub fn check_content_type(content_type: &str) -> Result<()> {
 /// The six fields of the string to sign, each checked.
 ///
 /// Build it with [`CanonicalFields::new`]; the fields are read-only afterwards.
-///
-/// `Content-MD5` and `X-M-Date` are kept as bytes (ASCII, checked): the signing
-/// path takes them from [`ContentMd5`](crate::ContentMd5) and
-/// [`HttpDate`](crate::HttpDate) without a UTF-8 check a firmware image would link.
+/// [`Signer::sign_fields`](crate::Signer::sign_fields) signs it, and
+/// [`write`](CanonicalFields::write) lays it out as text.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct CanonicalFields<'a> {
     method: &'a str,
     uri: &'a str,
+    // `Content-MD5` and `X-M-Date` as bytes (ASCII, checked): the signing path
+    // takes them from `ContentMd5` and `HttpDate` without a UTF-8 check.
     content_md5: &'a [u8],
     content_type: &'a str,
     x_m_date: &'a [u8],
@@ -100,8 +129,23 @@ impl<'a> CanonicalFields<'a> {
     ///
     /// `content_md5` and `x_m_date` are the header values verbatim (take them
     /// from [`ContentMd5`](crate::ContentMd5) and [`HttpDate`](crate::HttpDate)
-    /// when signing); a verifier passes what it received, so they are only
-    /// checked for line breaks and length here.
+    /// when signing). `content_md5` must be empty or 32 lower-case hex digits;
+    /// `x_m_date` is not parsed as a date here (a verifier signs what it
+    /// received), only checked to be at most 29 bytes of printable ASCII. The
+    /// nonce may be empty here (the string to sign allows it; a header does not).
+    ///
+    /// Errors: [`Error::InvalidContentMd5`]; the method's, URI's and content
+    /// type's (see [`check_method`], [`check_uri`], [`check_content_type`]);
+    /// [`Error::InvalidDate`]; [`Error::NonceTooLong`], [`Error::InvalidNonce`].
+    ///
+    /// ```
+    /// use m800_sign::{CanonicalFields, Error};
+    /// let fields = CanonicalFields::new("GET", "/", "", "", "Fri, 28 Nov 2025 13:00:00 GMT", "n-1")?;
+    /// assert_eq!(fields.uri(), "/");
+    /// let upper_md5 = CanonicalFields::new("GET", "/", "CB0E8EC5B4EE7678BCE015B9755A0156", "", "", "");
+    /// assert_eq!(upper_md5, Err(Error::InvalidContentMd5));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     #[inline(always)]
     pub fn new(
         method: &'a str,
@@ -178,11 +222,21 @@ impl<'a> CanonicalFields<'a> {
         })
     }
 
-    /// Hands the string to sign to `sink` piece by piece, in order. This is the
-    /// one definition of the layout.
+    /// Hands the string to sign to `sink` piece by piece, in order: each field
+    /// and each line feed between them. This is the one definition of the layout.
     ///
-    /// Written out rather than looped over the fields: each line feed is then a
-    /// constant one-byte piece.
+    /// ```
+    /// use m800_sign::CanonicalFields;
+    /// let fields = CanonicalFields::new(
+    ///     "POST", "/api/1.0/push/alice@m800.com", "cb0e8ec5b4ee7678bce015b9755a0156",
+    ///     "application/json", "Fri, 28 Nov 2025 13:00:00 GMT", "19aca559e0102468acf13579bde")?;
+    /// let mut md5 = m800_sign::Md5Stream::new();
+    /// let mut pieces = 0;
+    /// fields.feed(|piece| { md5.update(piece); pieces += 1; });
+    /// assert_eq!(pieces, 11);
+    /// assert_eq!(md5.finish(), m800_sign::ContentMd5::of(fields.write(&mut [0; 256])?.as_bytes()));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn feed(&self, mut sink: impl FnMut(&[u8])) {
         sink(self.method.as_bytes());
         sink(b"\n");
@@ -198,6 +252,15 @@ impl<'a> CanonicalFields<'a> {
     }
 
     /// Length of the string to sign, in bytes.
+    ///
+    /// ```
+    /// use m800_sign::CanonicalFields;
+    /// let fields = CanonicalFields::new(
+    ///     "POST", "/api/1.0/push/alice@m800.com", "cb0e8ec5b4ee7678bce015b9755a0156",
+    ///     "application/json", "Fri, 28 Nov 2025 13:00:00 GMT", "19aca559e0102468acf13579bde")?;
+    /// assert_eq!(fields.len(), 141);
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         let mut len = 0usize;
         self.feed(|piece| len = len.saturating_add(piece.len()));
@@ -205,6 +268,13 @@ impl<'a> CanonicalFields<'a> {
     }
 
     /// Always false: the string to sign holds at least five line feeds.
+    ///
+    /// ```
+    /// let fields = m800_sign::CanonicalFields::new("GET", "/", "", "", "", "")?;
+    /// assert!(!fields.is_empty());
+    /// assert_eq!(fields.len(), 9);
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         false
     }
@@ -214,6 +284,15 @@ impl<'a> CanonicalFields<'a> {
     /// Fails with [`Error::BufferTooSmall`] (and writes nothing usable) when it
     /// does not fit; at most [`STRING_TO_SIGN_MAX`](crate::limits::STRING_TO_SIGN_MAX)
     /// bytes are ever needed.
+    ///
+    /// ```
+    /// use m800_sign::{CanonicalFields, Error};
+    /// let fields = CanonicalFields::new("GET", "/health", "", "", "Fri, 28 Nov 2025 13:00:00 GMT", "n-1")?;
+    /// let mut buf = [0u8; 64];
+    /// assert_eq!(fields.write(&mut buf)?, "GET\n/health\n\n\nFri, 28 Nov 2025 13:00:00 GMT\nn-1");
+    /// assert_eq!(fields.write(&mut [0u8; 8]), Err(Error::BufferTooSmall { needed: 47 }));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn write<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
         let mut w = Writer::new(buf);
         self.feed(|piece| w.push(piece));
@@ -221,28 +300,82 @@ impl<'a> CanonicalFields<'a> {
     }
 
     /// The method.
+    ///
+    /// ```
+    /// use m800_sign::CanonicalFields;
+    /// let fields = CanonicalFields::new(
+    ///     "POST", "/api/1.0/push/alice@m800.com", "cb0e8ec5b4ee7678bce015b9755a0156",
+    ///     "application/json", "Fri, 28 Nov 2025 13:00:00 GMT", "19aca559e0102468acf13579bde")?;
+    /// assert_eq!(fields.method(), "POST");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn method(&self) -> &'a str {
         self.method
     }
     /// The request URI.
+    ///
+    /// ```
+    /// use m800_sign::CanonicalFields;
+    /// let fields = CanonicalFields::new(
+    ///     "POST", "/api/1.0/push/alice@m800.com", "cb0e8ec5b4ee7678bce015b9755a0156",
+    ///     "application/json", "Fri, 28 Nov 2025 13:00:00 GMT", "19aca559e0102468acf13579bde")?;
+    /// assert_eq!(fields.uri(), "/api/1.0/push/alice@m800.com");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn uri(&self) -> &'a str {
         self.uri
     }
     /// The `Content-MD5` value (empty without a body).
+    ///
+    /// ```
+    /// use m800_sign::CanonicalFields;
+    /// let fields = CanonicalFields::new(
+    ///     "POST", "/api/1.0/push/alice@m800.com", "cb0e8ec5b4ee7678bce015b9755a0156",
+    ///     "application/json", "Fri, 28 Nov 2025 13:00:00 GMT", "19aca559e0102468acf13579bde")?;
+    /// assert_eq!(fields.content_md5(), "cb0e8ec5b4ee7678bce015b9755a0156");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn content_md5(&self) -> &'a str {
         // Checked ASCII (`new`) or a `ContentMd5`'s hex digits.
         core::str::from_utf8(self.content_md5).unwrap_or_default()
     }
     /// The `Content-Type` value (empty without one).
+    ///
+    /// ```
+    /// use m800_sign::CanonicalFields;
+    /// let fields = CanonicalFields::new(
+    ///     "POST", "/api/1.0/push/alice@m800.com", "cb0e8ec5b4ee7678bce015b9755a0156",
+    ///     "application/json", "Fri, 28 Nov 2025 13:00:00 GMT", "19aca559e0102468acf13579bde")?;
+    /// assert_eq!(fields.content_type(), "application/json");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn content_type(&self) -> &'a str {
         self.content_type
     }
     /// The `X-M-Date` value.
+    ///
+    /// ```
+    /// use m800_sign::CanonicalFields;
+    /// let fields = CanonicalFields::new(
+    ///     "POST", "/api/1.0/push/alice@m800.com", "cb0e8ec5b4ee7678bce015b9755a0156",
+    ///     "application/json", "Fri, 28 Nov 2025 13:00:00 GMT", "19aca559e0102468acf13579bde")?;
+    /// assert_eq!(fields.x_m_date(), "Fri, 28 Nov 2025 13:00:00 GMT");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn x_m_date(&self) -> &'a str {
         // Checked printable ASCII (`new`) or an `HttpDate`'s.
         core::str::from_utf8(self.x_m_date).unwrap_or_default()
     }
     /// The nonce.
+    ///
+    /// ```
+    /// use m800_sign::CanonicalFields;
+    /// let fields = CanonicalFields::new(
+    ///     "POST", "/api/1.0/push/alice@m800.com", "cb0e8ec5b4ee7678bce015b9755a0156",
+    ///     "application/json", "Fri, 28 Nov 2025 13:00:00 GMT", "19aca559e0102468acf13579bde")?;
+    /// assert_eq!(fields.nonce(), "19aca559e0102468acf13579bde");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn nonce(&self) -> &'a str {
         self.nonce
     }
