@@ -16,7 +16,8 @@ const MONTHS: [[u8; 3]; 12] = [
 ];
 const SECONDS_PER_DAY: u32 = 86_400;
 
-/// An `X-M-Date` value: 29 ASCII bytes.
+/// An `X-M-Date` value: 29 ASCII bytes, made by [`HttpDate::from_unix`] or
+/// [`HttpDate::parse`].
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HttpDate([u8; X_M_DATE_LEN]);
 
@@ -83,7 +84,16 @@ impl HttpDate {
 
     /// The date for `unix_time` (seconds since 1970-01-01 00:00:00 UTC).
     ///
-    /// Fails with [`Error::TimeOutOfRange`] past `Fri, 31 Dec 9999 23:59:59 GMT`.
+    /// Fails with [`Error::TimeOutOfRange`] past `Fri, 31 Dec 9999 23:59:59 GMT`
+    /// ([`UNIX_TIME_MAX`](crate::limits::UNIX_TIME_MAX)).
+    ///
+    /// ```
+    /// use m800_sign::{Error, HttpDate};
+    /// assert_eq!(HttpDate::from_unix(1764334800)?.as_str(), "Fri, 28 Nov 2025 13:00:00 GMT");
+    /// assert_eq!(HttpDate::from_unix(0)?.as_str(), "Thu, 01 Jan 1970 00:00:00 GMT");
+    /// assert_eq!(HttpDate::from_unix(253_402_300_800), Err(Error::TimeOutOfRange));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     #[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
     // The range check below bounds every value: years <= 9999, so no arithmetic
     // overflows, and all indices are constants into the fixed 29-byte array.
@@ -115,7 +125,18 @@ impl HttpDate {
     /// Parses an IMF-fixdate strictly and returns it with its Unix time.
     ///
     /// Anything else — another layout, a time zone other than `GMT`, a day that
-    /// does not exist, a weekday that does not match — is [`Error::InvalidDate`].
+    /// does not exist, a weekday that does not match, a year before 1970 — is
+    /// [`Error::InvalidDate`].
+    ///
+    /// ```
+    /// use m800_sign::{Error, HttpDate};
+    /// let (date, unix) = HttpDate::parse("Fri, 28 Nov 2025 13:00:00 GMT")?;
+    /// assert_eq!(unix, 1764334800);
+    /// assert_eq!(date, HttpDate::from_unix(unix)?);
+    /// assert_eq!(HttpDate::parse("Thu, 28 Nov 2025 13:00:00 GMT"), Err(Error::InvalidDate));
+    /// assert_eq!(HttpDate::parse("Fri, 28 Nov 2025 13:00:00 UTC"), Err(Error::InvalidDate));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn parse(text: &str) -> Result<(HttpDate, u64)> {
         let bytes: &[u8; X_M_DATE_LEN] =
             text.as_bytes().try_into().map_err(|_| Error::InvalidDate)?;
@@ -123,7 +144,14 @@ impl HttpDate {
         Ok((HttpDate(*bytes), unix))
     }
 
-    /// The header value.
+    /// The header value: 29 bytes of ASCII. (`Display` writes the same text.)
+    ///
+    /// ```
+    /// let date = m800_sign::HttpDate::from_unix(1764331200)?;
+    /// assert_eq!(date.as_str(), "Fri, 28 Nov 2025 12:00:00 GMT");
+    /// assert_eq!(date.to_string(), date.as_str());
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         // Only ASCII is ever stored.
         core::str::from_utf8(self.as_bytes()).unwrap_or_default()

@@ -22,6 +22,12 @@ impl ContentMd5 {
     };
 
     /// The value for `body`, one-shot. An empty body gives [`ContentMd5::NONE`].
+    ///
+    /// ```
+    /// use m800_sign::ContentMd5;
+    /// assert_eq!(ContentMd5::of(b"abc").as_str(), "900150983cd24fb0d6963f7d28e17f72");
+    /// assert_eq!(ContentMd5::of(b""), ContentMd5::NONE);
+    /// ```
     pub fn of(body: &[u8]) -> ContentMd5 {
         let mut stream = Md5Stream::new();
         stream.update(body);
@@ -29,6 +35,13 @@ impl ContentMd5 {
     }
 
     /// The header value (empty when there is no body).
+    ///
+    /// ```
+    /// use m800_sign::ContentMd5;
+    /// let md5 = ContentMd5::of(br#"{"appMessage":{"content":"ping"}}"#);
+    /// assert_eq!(md5.as_str(), "cb0e8ec5b4ee7678bce015b9755a0156");
+    /// assert_eq!(ContentMd5::NONE.as_str(), "");
+    /// ```
     pub fn as_str(&self) -> &str {
         // Only ASCII hex digits are ever stored.
         core::str::from_utf8(self.as_bytes()).unwrap_or_default()
@@ -46,6 +59,12 @@ impl ContentMd5 {
     }
 
     /// Whether the request has a body (and so a `Content-MD5` header).
+    ///
+    /// ```
+    /// use m800_sign::ContentMd5;
+    /// assert!(ContentMd5::of(b"{}").is_present());
+    /// assert!(!ContentMd5::of(b"").is_present());
+    /// ```
     pub fn is_present(&self) -> bool {
         self.present
     }
@@ -53,8 +72,8 @@ impl ContentMd5 {
 
 impl ContentMd5 {
     /// Reads a `Content-MD5` value: the empty string ([`ContentMd5::NONE`]) or
-    /// 32 lower-case hex digits, e.g. the text a finished [`Md5Stream`] gave
-    /// (through the C API's `m800_md5_final`). Anything else is
+    /// 32 lower-case hex digits, e.g. a digest computed earlier and kept as
+    /// text. Anything else is
     /// [`Error::InvalidContentMd5`]. This is the one check of the format.
     ///
     /// ```
@@ -106,16 +125,38 @@ impl Default for Md5Stream {
 
 impl Md5Stream {
     /// An empty stream.
+    ///
+    /// ```
+    /// use m800_sign::{ContentMd5, Md5Stream};
+    /// assert_eq!(Md5Stream::new().finish(), ContentMd5::NONE);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Adds the next chunk of the body.
+    /// Adds the next chunk of the body. Chunks may have any size, empty included.
+    ///
+    /// ```
+    /// use m800_sign::{ContentMd5, Md5Stream};
+    /// let mut md5 = Md5Stream::new();
+    /// for chunk in [&b"a"[..], b"", b"bc"] {
+    ///     md5.update(chunk);
+    /// }
+    /// assert_eq!(md5.finish(), ContentMd5::of(b"abc"));
+    /// ```
     pub fn update(&mut self, chunk: &[u8]) {
         self.0.update(chunk);
     }
 
     /// The value for everything added; [`ContentMd5::NONE`] when nothing was.
+    /// Use it as [`Body::Digest`](crate::Body::Digest) to sign the body.
+    ///
+    /// ```
+    /// use m800_sign::Md5Stream;
+    /// let mut md5 = Md5Stream::new();
+    /// md5.update(br#"{"appMessage":{"content":"ping"}}"#);
+    /// assert_eq!(md5.finish().as_str(), "cb0e8ec5b4ee7678bce015b9755a0156");
+    /// ```
     pub fn finish(mut self) -> ContentMd5 {
         self.finish_in_place()
     }

@@ -31,9 +31,13 @@ macro_rules! error_table {
             )*
         }
     ) => {
-        /// Everything that can go wrong, each failure its own variant (see the
-        /// table in `src/error.rs`). Messages never contain secrets (nor the
-        /// input that failed: it may be one).
+        /// Everything that can go wrong, each failure its own variant.
+        ///
+        /// Each has a stable machine name ([`name`](Error::name)), a one-line
+        /// English description ([`description`](Error::description); `Display`
+        /// adds the numbers a variant carries) and a stable number
+        /// ([`code`](Error::code), the value of the C API's status). Messages
+        /// never contain secrets (nor the input that failed: it may be one).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         // The docs are the descriptions: `host[:port]` is text, not a link.
@@ -47,6 +51,12 @@ macro_rules! error_table {
 
         impl Error {
             /// A stable, machine-readable name, e.g. `"signature_mismatch"`.
+            ///
+            /// ```
+            /// use m800_sign::Error;
+            /// assert_eq!(Error::SignatureMismatch.name(), "signature_mismatch");
+            /// assert_eq!(Error::BufferTooSmall { needed: 64 }.name(), "buffer_too_small");
+            /// ```
             pub const fn name(&self) -> &'static str {
                 match self {
                     $($(Error::$variant { .. } => $name,)?)*
@@ -54,6 +64,13 @@ macro_rules! error_table {
             }
 
             /// A one-line English description without any input values.
+            ///
+            /// ```
+            /// use m800_sign::Error;
+            /// let error = Error::BufferTooSmall { needed: 64 };
+            /// assert_eq!(error.description(), "the output buffer is too small");
+            /// assert_eq!(error.to_string(), "the output buffer is too small (64 bytes needed)");
+            /// ```
             pub const fn description(&self) -> &'static str {
                 match self {
                     $($(Error::$variant { .. } => $text,)?)*
