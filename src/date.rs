@@ -85,7 +85,7 @@ impl HttpDate {
     /// The date for `unix_time` (seconds since 1970-01-01 00:00:00 UTC).
     ///
     /// Fails with [`Error::TimeOutOfRange`] past `Fri, 31 Dec 9999 23:59:59 GMT`
-    /// ([`UNIX_TIME_MAX`](crate::limits::UNIX_TIME_MAX)).
+    /// ([`UNIX_TIME_MAX`]).
     ///
     /// ```
     /// use m800_sign::{Error, HttpDate};
