@@ -18,7 +18,8 @@ use crate::{Error, Result};
 pub const SCHEME: &str = "MAAIISDK10";
 
 /// An `Authorization` value this library wrote: at most
-/// [`AUTHORIZATION_MAX`] bytes, stored inline.
+/// [`AUTHORIZATION_MAX`] bytes, stored inline. A [`Signer`](crate::Signer)
+/// writes one for each request; [`Authorization::new`] formats one from parts.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Authorization(heapless::String<AUTHORIZATION_MAX>);
 
@@ -26,7 +27,20 @@ impl Authorization {
     /// Formats the header from its three parts. `key` and `nonce` are checked
     /// (see [`check_key`](crate::signer::check_key) and
     /// [`nonce::check`](crate::nonce::check)); `signature` must be non-empty
-    /// printable ASCII without `"` or `\`, at most [`SIGNATURE_MAX`] bytes.
+    /// printable ASCII without `"` or `\`, at most [`SIGNATURE_MAX`] bytes
+    /// (it is not decoded: any encoding passes).
+    ///
+    /// Errors: the key's and the nonce's, and
+    /// [`Error::InvalidSignatureEncoding`] for a signature that breaks that rule.
+    ///
+    /// ```
+    /// use m800_sign::{Authorization, Error};
+    /// let auth = Authorization::new("a-demo-key", "cb-0001", "de728d2ba2b3b92dc5810b6d28d0bf9d919a118edae41ff42fec8fc648d6493e")?;
+    /// assert!(auth.as_str().starts_with("MAAIISDK10 key=\"a-demo-key\", nonce=\"cb-0001\", signature="));
+    /// assert_eq!(Authorization::new("a-demo-key", "cb-0001", ""), Err(Error::InvalidSignatureEncoding));
+    /// assert_eq!(Authorization::new("a-demo-key", "", "de728d2ba2b3b92dc5810b6d28d0bf9d919a118edae41ff42fec8fc648d6493e"), Err(Error::EmptyNonce));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn new(key: &str, nonce: &str, signature: &str) -> Result<Authorization> {
         crate::signer::check_key(key)?;
         crate::nonce::check(nonce)?;
@@ -62,6 +76,15 @@ impl Authorization {
     }
 
     /// The header value.
+    ///
+    /// ```
+    /// let auth = m800_sign::Authorization::new("a-demo-key", "cb-0001", "NkQCUeIchnmCN5i3O+lnd8deHM1wdeWcHUMUA22xx9s=")?;
+    /// assert_eq!(
+    ///     auth.as_str(),
+    ///     r#"MAAIISDK10 key="a-demo-key", nonce="cb-0001", signature="NkQCUeIchnmCN5i3O+lnd8deHM1wdeWcHUMUA22xx9s=""#
+    /// );
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -134,14 +157,38 @@ pub struct ParsedAuthorization<'a> {
 
 impl<'a> ParsedAuthorization<'a> {
     /// The developer key.
+    ///
+    /// ```
+    /// let header = "MAAIISDK10 key=\"a-demo-key\", nonce=\"cb-0001\", \
+    ///     signature=\"de728d2ba2b3b92dc5810b6d28d0bf9d919a118edae41ff42fec8fc648d6493e\"";
+    /// let parsed = m800_sign::ParsedAuthorization::parse(header)?;
+    /// assert_eq!(parsed.key(), "a-demo-key");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn key(&self) -> &str {
         self.key.as_str()
     }
     /// The nonce.
+    ///
+    /// ```
+    /// let header = "MAAIISDK10 key=\"a-demo-key\", nonce=\"cb-0001\", \
+    ///     signature=\"de728d2ba2b3b92dc5810b6d28d0bf9d919a118edae41ff42fec8fc648d6493e\"";
+    /// let parsed = m800_sign::ParsedAuthorization::parse(header)?;
+    /// assert_eq!(parsed.nonce(), "cb-0001");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn nonce(&self) -> &str {
         self.nonce.as_str()
     }
     /// The signature as sent (not decoded).
+    ///
+    /// ```
+    /// let header = "MAAIISDK10 key=\"a-demo-key\", nonce=\"cb-0001\", \
+    ///     signature=\"de728d2ba2b3b92dc5810b6d28d0bf9d919a118edae41ff42fec8fc648d6493e\"";
+    /// let parsed = m800_sign::ParsedAuthorization::parse(header)?;
+    /// assert_eq!(parsed.signature(), "de728d2ba2b3b92dc5810b6d28d0bf9d919a118edae41ff42fec8fc648d6493e");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn signature(&self) -> &str {
         self.signature.as_str()
     }
@@ -155,6 +202,16 @@ impl<'a> ParsedAuthorization<'a> {
     /// [`Error::MalformedAuthorization`] for everything else that breaks the
     /// grammar (no parameters, missing `=` or `,`, unterminated quotes, control
     /// characters, an over-long signature).
+    ///
+    /// ```
+    /// use m800_sign::{Error, ParsedAuthorization};
+    /// // Any case for the names, a token or a quoted-string with escapes for the values.
+    /// let parsed = ParsedAuthorization::parse(r#"maaiisdk10 nonce=cb-0001 , KEY="a-demo\-key", signature="abc""#)?;
+    /// assert_eq!((parsed.key(), parsed.nonce(), parsed.signature()), ("a-demo-key", "cb-0001", "abc"));
+    /// assert_eq!(ParsedAuthorization::parse("Basic YWxhZGRpbjpvcGVuc2VzYW1l"), Err(Error::UnsupportedScheme));
+    /// assert_eq!(ParsedAuthorization::parse(r#"MAAIISDK10 key="a-demo-key", nonce="n""#), Err(Error::MissingAuthParam));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn parse(header: &'a str) -> Result<ParsedAuthorization<'a>> {
         let raw = AuthParams::parse(header)?;
         Ok(ParsedAuthorization {

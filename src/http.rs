@@ -170,7 +170,8 @@ fn parse_request_line(line: &[u8]) -> Result<(&str, &str, &str)> {
     }
 }
 
-/// One HTTP/1.1 request, borrowed from the bytes it was parsed from.
+/// One HTTP/1.1 (or HTTP/1.0) request, borrowed from the bytes it was parsed
+/// from by [`HttpRequest::parse`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HttpRequest<'a> {
     method: &'a str,
@@ -266,6 +267,15 @@ impl<'a> Head<'a> {
 impl<'a> HttpRequest<'a> {
     /// Parses exactly one complete request: `raw` must end where the body ends
     /// (see the [module documentation](self) for every rule and error).
+    ///
+    /// ```
+    /// use m800_sign::{http::HttpRequest, Error};
+    /// let request = HttpRequest::parse(b"GET /health HTTP/1.1\r\nHost: api.example.com\r\n\r\n")?;
+    /// assert_eq!(request.target(), "/health");
+    /// assert_eq!(HttpRequest::parse(b"GET /health HTTP/1.1\r\n\r\n"), Err(Error::MissingHost));
+    /// assert_eq!(HttpRequest::parse(b"GET /health HTTP/1.1\nHost: h\n\n"), Err(Error::HttpBareLineBreak));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn parse(raw: &'a [u8]) -> Result<HttpRequest<'a>> {
         let head = Head::parse(raw)?;
         if raw.len() < head.length {
@@ -303,22 +313,51 @@ impl<'a> HttpRequest<'a> {
     }
 
     /// The method, e.g. `POST`.
+    ///
+    /// ```
+    /// use m800_sign::http::HttpRequest;
+    /// let request = HttpRequest::parse(b"GET /health?full=1 HTTP/1.1\r\nHost: api.example.com\r\n\r\n")?;
+    /// assert_eq!(request.method(), "GET");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn method(&self) -> &'a str {
         self.method
     }
 
     /// The request target (request URI) verbatim, e.g. `/api/1.0/push/alice@m800.com`.
+    ///
+    /// ```
+    /// use m800_sign::http::HttpRequest;
+    /// let request = HttpRequest::parse(b"GET /health?full=1 HTTP/1.1\r\nHost: api.example.com\r\n\r\n")?;
+    /// assert_eq!(request.target(), "/health?full=1");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn target(&self) -> &'a str {
         self.target
     }
 
     /// The HTTP version, `HTTP/1.1` or `HTTP/1.0`.
+    ///
+    /// ```
+    /// use m800_sign::http::HttpRequest;
+    /// let request = HttpRequest::parse(b"GET /health?full=1 HTTP/1.1\r\nHost: api.example.com\r\n\r\n")?;
+    /// assert_eq!(request.version(), "HTTP/1.1");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn version(&self) -> &'a str {
         self.version
     }
 
     /// The value of the first header named `name` (case-insensitive), with
     /// leading and trailing whitespace trimmed.
+    ///
+    /// ```
+    /// use m800_sign::http::HttpRequest;
+    /// let request = HttpRequest::parse(b"GET / HTTP/1.1\r\nHost: h\r\nX-M-Date:\t Fri, 28 Nov 2025 12:00:00 GMT \r\n\r\n")?;
+    /// assert_eq!(request.header("x-m-date"), Some("Fri, 28 Nov 2025 12:00:00 GMT"));
+    /// assert_eq!(request.header("Authorization"), None);
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn header(&self, name: &str) -> Option<&'a str> {
         self.headers()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -326,6 +365,16 @@ impl<'a> HttpRequest<'a> {
     }
 
     /// Every header as `(name, value)` in order, values trimmed.
+    ///
+    /// ```
+    /// use m800_sign::http::HttpRequest;
+    /// let request = HttpRequest::parse(b"GET / HTTP/1.1\r\nHost: h\r\nAccept:  */* \r\n\r\n")?;
+    /// let mut headers = request.headers();
+    /// assert_eq!(headers.next(), Some(("Host", "h")));
+    /// assert_eq!(headers.next(), Some(("Accept", "*/*")));
+    /// assert_eq!(headers.next(), None);
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn headers(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
         // Every line ends with CRLF, and no CR or LF stands alone (checked).
         let mut rest = self.headers;
@@ -346,6 +395,13 @@ impl<'a> HttpRequest<'a> {
     }
 
     /// The body: exactly `Content-Length` bytes (empty without it).
+    ///
+    /// ```
+    /// use m800_sign::http::HttpRequest;
+    /// let request = HttpRequest::parse(b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n{}")?;
+    /// assert_eq!(request.body(), b"{}");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn body(&self) -> &'a [u8] {
         self.body
     }
@@ -353,6 +409,20 @@ impl<'a> HttpRequest<'a> {
     /// The request as the verifier takes it: `Content-Type` empty when absent,
     /// `X-M-Date` `None` when absent, `Authorization` empty when absent (which
     /// the verifier rejects as malformed).
+    ///
+    /// ```
+    /// use m800_sign::{http::HttpRequest, verify::Verifier, Signer};
+    /// let raw = b"POST /callback/delivery HTTP/1.1\r\nHost: dev.example.com\r\n\
+    ///     Content-Type: application/json\r\nContent-Length: 40\r\n\
+    ///     X-M-Date: Fri, 28 Nov 2025 12:00:00 GMT\r\n\
+    ///     Authorization: MAAIISDK10 key=\"a-demo-key\", nonce=\"cb-0001\", \
+    ///     signature=\"de728d2ba2b3b92dc5810b6d28d0bf9d919a118edae41ff42fec8fc648d6493e\"\r\n\
+    ///     \r\n{\"requestId\":\"r-1\",\"status\":\"delivered\"}";
+    /// let received = HttpRequest::parse(raw)?.to_received();
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// assert_eq!(Verifier::new(&signer).verify(&received, 1764331200, None)?.nonce(), "cb-0001");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn to_received(&self) -> ReceivedRequest<'a> {
         ReceivedRequest {
             request: Request {
