@@ -1,7 +1,8 @@
-//! The push endpoint (PROTOCOL.md section 1): the JSON body and the complete
-//! signed HTTP/1.1 request here, and the body as a server receives it; the
-//! request URI in `uri`, JSON strings in `json`, the API's response in
-//! `response` (all re-exported here).
+//! The push endpoint (PROTOCOL.md section 1): a [`Push`] becomes its request
+//! URI ([`write_uri`]), its JSON body ([`write_body`]) and the complete signed
+//! HTTP/1.1 request ([`Push::write_request`]); the API's answer is read with
+//! [`parse_response`], and a push body as a server receives it with
+//! [`parse_body`].
 //!
 //! Everything is written into caller buffers with the required-size contract:
 //! when the output does not fit, the call fails with
@@ -74,6 +75,15 @@ pub use uri::write_uri;
 /// Checks a sender: `user@carrier` with exactly one `@`, both sides non-empty,
 /// and no control character. The empty string is an error (PROTOCOL.md
 /// section 1: the guide allows a sender only as `username@carrierName`).
+///
+/// Fails with [`Error::InvalidSender`].
+///
+/// ```
+/// use m800_sign::{push::check_sender, Error};
+/// assert_eq!(check_sender("bob@m800.com"), Ok(()));
+/// assert_eq!(check_sender("bob"), Err(Error::InvalidSender));
+/// assert_eq!(check_sender("bob@m800@com"), Err(Error::InvalidSender));
+/// ```
 pub fn check_sender(sender: &str) -> Result<()> {
     let mut check = SenderCheck::default();
     sender.chars().for_each(|c| check.feed(c));
@@ -137,6 +147,15 @@ fn feed_body(
 ///
 /// Errors: [`Error::InvalidSender`] (see [`check_sender`]) and
 /// [`Error::BufferTooSmall`] with the size that fits.
+///
+/// ```
+/// use m800_sign::{push, Error};
+/// let mut buf = [0u8; 128];
+/// let body = push::write_body("ping", Some("New message"), Some("bob@m800.com"), &mut buf)?;
+/// assert_eq!(body, r#"{"appMessage":{"content":"ping"},"push":{"content":"New message"},"sender":"bob@m800.com"}"#);
+/// assert_eq!(push::write_body("ping", None, None, &mut [0u8; 8]), Err(Error::BufferTooSmall { needed: 33 }));
+/// # Ok::<(), m800_sign::Error>(())
+/// ```
 pub fn write_body<'b>(
     app_message: &str,
     push_content: Option<&str>,
@@ -161,6 +180,16 @@ pub fn write_body<'b>(
 /// (IPv6 text, checked for its characters only, or `vX.…` IPvFuture) or a
 /// reg-name (letters, digits, `-._~`, sub-delims, `%` and two hex digits;
 /// IPv4 addresses are reg-names), and a port of digits.
+///
+/// Fails with [`Error::InvalidHost`].
+///
+/// ```
+/// use m800_sign::{push::check_host, Error};
+/// assert_eq!(check_host("api.example.com:443"), Ok(()));
+/// assert_eq!(check_host("[::1]:8800"), Ok(()));
+/// assert_eq!(check_host("user@api.example.com"), Err(Error::InvalidHost));
+/// assert_eq!(check_host(""), Err(Error::InvalidHost));
+/// ```
 pub fn check_host(host: &str) -> Result<()> {
     let b = host.as_bytes();
     let (host_ok, rest) = match b.split_first() {
@@ -268,11 +297,25 @@ pub struct Push<'a> {
 
 impl<'a> Push<'a> {
     /// [`write_uri`] for this push's recipient.
+    ///
+    /// ```
+    /// use m800_sign::push::Push;
+    /// let push = Push { username: "alice", carrier: "m800.com", app_message: "ping", push_content: None, sender: None };
+    /// assert_eq!(push.write_uri(&mut [0u8; 64])?, "/api/1.0/push/alice@m800.com");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn write_uri<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
         write_uri(self.username, self.carrier, buf)
     }
 
     /// [`write_body`] for this push's message.
+    ///
+    /// ```
+    /// use m800_sign::push::Push;
+    /// let push = Push { username: "alice", carrier: "m800.com", app_message: "ping", push_content: None, sender: None };
+    /// assert_eq!(push.write_body(&mut [0u8; 64])?, r#"{"appMessage":{"content":"ping"}}"#);
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn write_body<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
         write_body(self.app_message, self.push_content, self.sender, buf)
     }
@@ -283,9 +326,25 @@ impl<'a> Push<'a> {
     /// `Content-MD5`, `X-M-Date`, `Authorization`, the empty line, and the body.
     ///
     /// The result is ready for a (TLS) socket as it is. Every input is checked
-    /// first (recipient, sender, `host` with [`check_host`], nonce, time); when
-    /// the request does not fit, [`Error::BufferTooSmall`] carries its full
-    /// size. Uses [`URI_MAX`] bytes of stack for the URI.
+    /// first: `host` ([`Error::InvalidHost`], see [`check_host`]), the sender
+    /// ([`Error::InvalidSender`]), the recipient (as [`write_uri`]), then the
+    /// nonce and time (as [`Signer::sign_request`]). When the request does not
+    /// fit, [`Error::BufferTooSmall`] carries its full size. Uses [`URI_MAX`]
+    /// bytes of stack for the URI.
+    ///
+    /// ```
+    /// use m800_sign::{push::Push, Error, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let push = Push { username: "alice", carrier: "m800.com", app_message: "ping", push_content: None, sender: None };
+    /// let (time, nonce) = (1764334800, "19aca559e0102468acf13579bde");
+    /// let mut buf = [0u8; 512];
+    /// let needed = push.write_request(&signer, "api.example.com", time, nonce, &mut buf)?.as_bytes().len();
+    /// assert_eq!(needed, 401);
+    /// let short = push.write_request(&signer, "api.example.com", time, nonce, &mut [0u8; 64]).map(|_| ());
+    /// assert_eq!(short, Err(Error::BufferTooSmall { needed }));
+    /// assert_eq!(push.write_request(&signer, "a b", time, nonce, &mut buf), Err(Error::InvalidHost));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn write_request<'b>(
         &self,
         signer: &Signer,
@@ -367,26 +426,83 @@ pub struct SignedPush<'b> {
 
 impl<'b> SignedPush<'b> {
     /// The whole request, head and body: the bytes for the socket.
+    ///
+    /// ```
+    /// use m800_sign::{push::Push, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let push = Push { username: "alice", carrier: "m800.com", app_message: "ping", push_content: None, sender: None };
+    /// let mut buf = [0u8; 512];
+    /// let request = push.write_request(&signer, "api.example.com", 1764334800, "19aca559e0102468acf13579bde", &mut buf)?;
+    /// assert!(request.as_bytes().ends_with(b"\r\n\r\n{\"appMessage\":{\"content\":\"ping\"}}"));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn as_bytes(&self) -> &'b [u8] {
         self.text.as_bytes()
     }
 
     /// The whole request as text (it is UTF-8).
+    ///
+    /// ```
+    /// use m800_sign::{push::Push, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let push = Push { username: "alice", carrier: "m800.com", app_message: "ping", push_content: None, sender: None };
+    /// let mut buf = [0u8; 512];
+    /// let request = push.write_request(&signer, "api.example.com", 1764334800, "19aca559e0102468acf13579bde", &mut buf)?;
+    /// assert_eq!(request.as_str(), format!("{}{}", request.head(), request.body()));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn as_str(&self) -> &'b str {
         self.text
     }
 
     /// The head: request line and headers, up to and including the empty line.
+    ///
+    /// ```
+    /// use m800_sign::{push::Push, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let push = Push { username: "alice", carrier: "m800.com", app_message: "ping", push_content: None, sender: None };
+    /// let mut buf = [0u8; 512];
+    /// let request = push.write_request(&signer, "api.example.com", 1764334800, "19aca559e0102468acf13579bde", &mut buf)?;
+    /// assert_eq!(
+    ///     request.head(),
+    ///     "POST /api/1.0/push/alice@m800.com HTTP/1.1\r\nHost: api.example.com\r\n\
+    ///      Content-Type: application/json\r\nContent-Length: 33\r\n\
+    ///      Content-MD5: cb0e8ec5b4ee7678bce015b9755a0156\r\nX-M-Date: Fri, 28 Nov 2025 13:00:00 GMT\r\n\
+    ///      Authorization: MAAIISDK10 key=\"a-demo-key\", nonce=\"19aca559e0102468acf13579bde\", \
+    ///      signature=\"36440251e21c8679823798b73be96777c75e1ccd7075e59c1d4314036db1c7db\"\r\n\r\n"
+    /// );
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn head(&self) -> &'b str {
         self.text.get(..self.head_len).unwrap_or_default()
     }
 
     /// The JSON body.
+    ///
+    /// ```
+    /// use m800_sign::{push::Push, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let push = Push { username: "alice", carrier: "m800.com", app_message: "ping", push_content: None, sender: None };
+    /// let mut buf = [0u8; 512];
+    /// let request = push.write_request(&signer, "api.example.com", 1764334800, "19aca559e0102468acf13579bde", &mut buf)?;
+    /// assert_eq!(request.body(), r#"{"appMessage":{"content":"ping"}}"#);
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn body(&self) -> &'b str {
         self.text.get(self.head_len..).unwrap_or_default()
     }
 
     /// The signed header values, e.g. for logging the nonce.
+    ///
+    /// ```
+    /// use m800_sign::{push::Push, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let push = Push { username: "alice", carrier: "m800.com", app_message: "ping", push_content: None, sender: None };
+    /// let mut buf = [0u8; 512];
+    /// let request = push.write_request(&signer, "api.example.com", 1764334800, "19aca559e0102468acf13579bde", &mut buf)?;
+    /// assert_eq!(request.headers().x_m_date(), "Fri, 28 Nov 2025 13:00:00 GMT");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn headers(&self) -> &SignedHeaders {
         &self.headers
     }
@@ -413,6 +529,16 @@ pub struct ReceivedBody<'a> {
 /// `null`, wrong types, invalid escapes or UTF-8, trailing bytes — is
 /// [`Error::MalformedPushBody`]; a sender not of the form `user@carrier` is
 /// [`Error::InvalidSender`].
+///
+/// ```
+/// use m800_sign::{push, Error};
+/// let body = push::parse_body(br#"{ "sender": "bob@m800.com", "appMessage": {"content": "caf\u00e9"} }"#)?;
+/// assert_eq!(body.app_message.raw(), r"caf\u00e9");
+/// assert_eq!(body.sender.and_then(|s| s.as_plain()), Some("bob@m800.com"));
+/// assert_eq!(body.push_content, None);
+/// assert_eq!(push::parse_body(br#"{"push":{"content":"x"}}"#), Err(Error::MalformedPushBody));
+/// # Ok::<(), m800_sign::Error>(())
+/// ```
 pub fn parse_body(body: &[u8]) -> Result<ReceivedBody<'_>> {
     let malformed = Error::MalformedPushBody;
     let raw = wire::push_body(body).ok_or(malformed)?;

@@ -41,6 +41,13 @@ pub(super) fn feed_json_string(s: &str, sink: &mut dyn FnMut(&str)) {
 /// exactly as PROTOCOL.md section 1 says (see [`JsonString`]).
 ///
 /// Fails only with [`Error::BufferTooSmall`] and the size that fits.
+///
+/// ```
+/// use m800_sign::push::write_json_string;
+/// let mut buf = [0u8; 32];
+/// assert_eq!(write_json_string("say \"hi\"\n", &mut buf)?, r#""say \"hi\"\n""#);
+/// # Ok::<(), m800_sign::Error>(())
+/// ```
 pub fn write_json_string<'b>(s: &str, buf: &'b mut [u8]) -> Result<&'b str> {
     let mut w = Writer::new(buf);
     feed_json_string(s, &mut |piece| w.push_str(piece));
@@ -157,11 +164,25 @@ impl<'a> JsonText<'a> {
     }
 
     /// The text as it appears in the JSON, escapes kept.
+    ///
+    /// ```
+    /// use m800_sign::push::JsonText;
+    /// assert_eq!(JsonText::from_raw(r"caf\u00e9")?.raw(), r"caf\u00e9");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn raw(&self) -> &'a str {
         self.0
     }
 
-    /// The text itself when it holds no escape (the usual case), without copying.
+    /// The text itself when it holds no escape (the usual case), without copying;
+    /// `None` when it does (then see [`unescape`](Self::unescape)).
+    ///
+    /// ```
+    /// use m800_sign::push::JsonText;
+    /// assert_eq!(JsonText::from_raw("r-42")?.as_plain(), Some("r-42"));
+    /// assert_eq!(JsonText::from_raw(r"r\/42")?.as_plain(), None);
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn as_plain(&self) -> Option<&'a str> {
         (!self.0.contains('\\')).then_some(self.0)
     }
@@ -169,6 +190,15 @@ impl<'a> JsonText<'a> {
     /// Writes the decoded text into `buf` (never longer than [`raw`](Self::raw)).
     ///
     /// Fails only with [`Error::BufferTooSmall`] and the size that fits.
+    ///
+    /// ```
+    /// use m800_sign::{push::JsonText, Error};
+    /// let text = JsonText::from_raw(r"caf\u00e9 \ud83d\ude00")?;
+    /// assert_eq!(text.unescape(&mut [0u8; 16])?, "caf\u{e9} \u{1f600}");
+    /// assert_eq!(text.unescape(&mut [0u8; 4]), Err(Error::BufferTooSmall { needed: 10 }));
+    /// assert_eq!(text.to_string(), "caf\u{e9} \u{1f600}");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn unescape<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
         let mut w = Writer::new(buf);
         decode_json_string(self.0, &mut |c| {

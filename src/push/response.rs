@@ -34,6 +34,15 @@ pub enum Response<'a> {
 /// duplicated members, both or neither of `requestId` and `error`, `null`,
 /// wrong types, a status outside 100..=599, invalid escapes or UTF-8, trailing
 /// bytes — is [`Error::MalformedResponse`]. The strings stay in `body`.
+///
+/// ```
+/// use m800_sign::push::{parse_response, ApiError, JsonText, Response};
+/// let body = br#"{"error": {"status": 401, "code": 40108, "message": "signature mismatch"}}"#;
+/// let message = JsonText::from_raw("signature mismatch")?;
+/// assert_eq!(parse_response(body)?, Response::Failed(ApiError { status: 401, code: 40108, message }));
+/// assert_eq!(parse_response(b"{}"), Err(m800_sign::Error::MalformedResponse));
+/// # Ok::<(), m800_sign::Error>(())
+/// ```
 pub fn parse_response(body: &[u8]) -> Result<Response<'_>> {
     let malformed = Error::MalformedResponse;
     let reply = wire::reply(body).ok_or(malformed)?;

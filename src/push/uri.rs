@@ -70,6 +70,15 @@ fn push_encoded(w: &mut Writer<'_>, part: &str) {
 /// [`Error::ControlCharacter`], [`Error::UriTooLong`] when the URI would be
 /// longer than [`URI_MAX`] (it could not be signed), and
 /// [`Error::BufferTooSmall`] with the size that fits.
+///
+/// ```
+/// use m800_sign::{push::write_uri, Error};
+/// let mut buf = [0u8; 64];
+/// assert_eq!(write_uri("bob smith", "m800.com", &mut buf)?, "/api/1.0/push/bob%20smith@m800.com");
+/// assert_eq!(write_uri("", "m800.com", &mut buf), Err(Error::EmptyUsername));
+/// assert_eq!(write_uri("bob", "m800.com", &mut [0u8; 8]), Err(Error::BufferTooSmall { needed: 26 }));
+/// # Ok::<(), m800_sign::Error>(())
+/// ```
 pub fn write_uri<'b>(username: &str, carrier: &str, buf: &'b mut [u8]) -> Result<&'b str> {
     check_part(username, Error::EmptyUsername)?;
     check_part(carrier, Error::EmptyCarrier)?;
