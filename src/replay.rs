@@ -8,13 +8,12 @@
 //! # The cache's index
 //!
 //! Open addressing with linear probing over the caller's slots (16 bytes
-//! each: four to a cache line). A pair's fingerprint (the first 64 bits of
+//! each). A pair's fingerprint (the first 64 bits of
 //! SHA-256 over `key, 0, nonce`) picks its home slot; the pair lives in the
 //! first of the [`PROBE_MAX`] slots from its home (wrapping at the end) that
 //! held no live entry when it was recorded. Finding a pair therefore reads at
-//! most `PROBE_MAX` consecutive slots (`PROBE_MAX * 16` = 1 KiB of contiguous
-//! memory) whatever the cache's size, and stops at the first slot that was
-//! never used.
+//! most `PROBE_MAX` consecutive slots whatever the cache's size, and stops at
+//! the first slot that was never used.
 //!
 //! Expired entries met on a pair's path are removed as in Knuth's deletion
 //! for linear probing (later entries move back, the last hole becomes
@@ -22,9 +21,7 @@
 //! used. A removal reads at most `2 * PROBE_MAX` slots (past that the slot
 //! stays used and expired, reusable by the next pair), and a check makes at
 //! most [`RECLAIM_PER_CHECK`] removals. The worst case of one check is thus
-//! `PROBE_MAX * (2 + 2 * RECLAIM_PER_CHECK)` = 640 slot reads (10 KiB, in at
-//! most five contiguous runs); the usual case at half load is two or three
-//! slots, one or two cache lines.
+//! `PROBE_MAX * (2 + 2 * RECLAIM_PER_CHECK)` = 640 slot reads.
 //!
 //! When the window holds no reusable slot the answer is [`Freshness::Full`]
 //! and the request is refused: a cache never answers "fresh" for a pair it
@@ -32,11 +29,10 @@
 //!
 //! A cache no larger than `PROBE_MAX` slots is one window, and is full only
 //! when every slot is live. A larger one can answer full before every slot is
-//! live (when one window is). With slots >= 2 x the live entries (the README's
-//! sizing rule) the longest probe seen is about half of `PROBE_MAX`: a
-//! 600,000-slot cache takes 300,000 live entries, and a 65,536-slot one
-//! 30,000 at a time, refilled after expiry, without one refusal (see the tests
-//! below); a check reads 2 to 3 slots on average at that load.
+//! live (when one window is). Size it with slots >= 2 x the live entries (the
+//! README's sizing rule): at that load the crate's tests fill a 600,000-slot
+//! cache with 300,000 live entries, and a 65,536-slot one with 30,000 at a time,
+//! refilled after expiry, without one refusal.
 //!
 //! The index is not keyed: a holder of a valid secret who chooses nonces to
 //! fill one window can make other requests whose pair hashes into that window
@@ -68,6 +64,16 @@ pub trait ReplayStore {
     /// the window, the last second in which a request with this date can
     /// pass: keep it through the end of that second, e.g. a TTL of
     /// `keep_until - now + 1` seconds). `now` is the verifier's clock.
+    ///
+    /// ```
+    /// use m800_sign::verify::{Freshness, ReplayCache, ReplaySlot, ReplayStore};
+    /// let mut cache = ReplayCache::new([ReplaySlot::EMPTY; 8]);
+    /// let (keep_until, now) = (1764331500, 1764331200);
+    /// assert_eq!(cache.check_and_record("a-demo-key", "cb-0001", keep_until, now), Freshness::Fresh);
+    /// assert_eq!(cache.check_and_record("a-demo-key", "cb-0001", keep_until, now), Freshness::Replay);
+    /// // Past `keep_until` the pair is forgotten.
+    /// assert_eq!(cache.check_and_record("a-demo-key", "cb-0001", 1764331801, 1764331501), Freshness::Fresh);
+    /// ```
     fn check_and_record(&mut self, key: &str, nonce: &str, keep_until: u64, now: u64) -> Freshness;
 }
 
@@ -124,7 +130,16 @@ pub struct ReplayCache<S> {
 }
 
 impl<S: AsMut<[ReplaySlot]>> ReplayCache<S> {
-    /// A cache over `slots` (all treated as empty).
+    /// A cache over `slots`, which it empties: an array it owns, or a borrowed
+    /// slice (e.g. a `static` buffer on a microcontroller).
+    ///
+    /// ```
+    /// use m800_sign::verify::{Freshness, ReplayCache, ReplaySlot, ReplayStore};
+    /// let mut slots = [ReplaySlot::EMPTY; 64];
+    /// let mut cache = ReplayCache::new(&mut slots[..]);
+    /// assert_eq!(cache.check_and_record("a-demo-key", "cb-0001", 1764331500, 1764331200), Freshness::Fresh);
+    /// assert_eq!(cache.live_entries(1764331200), 1);
+    /// ```
     pub fn new(mut slots: S) -> Self {
         slots.as_mut().fill(ReplaySlot::EMPTY);
         ReplayCache { slots }
@@ -132,12 +147,29 @@ impl<S: AsMut<[ReplaySlot]>> ReplayCache<S> {
 
     /// A cache over `slots` that were set up by [`new`](Self::new) earlier and
     /// kept in between (e.g. by C code between calls): the entries are kept.
+    ///
+    /// ```
+    /// use m800_sign::verify::{Freshness, ReplayCache, ReplaySlot, ReplayStore};
+    /// let mut slots = [ReplaySlot::EMPTY; 16];
+    /// ReplayCache::new(&mut slots[..]).check_and_record("a-demo-key", "cb-0001", 1764331500, 1764331200);
+    /// let mut cache = ReplayCache::resume(&mut slots[..]);
+    /// assert_eq!(cache.check_and_record("a-demo-key", "cb-0001", 1764331500, 1764331200), Freshness::Replay);
+    /// ```
     pub fn resume(slots: S) -> Self {
         ReplayCache { slots }
     }
 
     /// How many slots hold an entry that is still live at `now` (reads every
     /// slot: for diagnostics and tests, not for the request path).
+    ///
+    /// ```
+    /// use m800_sign::verify::{ReplayCache, ReplaySlot, ReplayStore};
+    /// let mut cache = ReplayCache::new([ReplaySlot::EMPTY; 16]);
+    /// cache.check_and_record("a-demo-key", "cb-0001", 1764331500, 1764331200);
+    /// cache.check_and_record("a-demo-key", "cb-0002", 1764331600, 1764331200);
+    /// assert_eq!(cache.live_entries(1764331200), 2);
+    /// assert_eq!(cache.live_entries(1764331550), 1);
+    /// ```
     pub fn live_entries(&mut self, now: u64) -> usize {
         self.slots
             .as_mut()

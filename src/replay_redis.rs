@@ -10,12 +10,17 @@
 //!
 //! ```no_run
 //! use m800_sign::replay_redis::RedisReplayStore;
-//! use m800_sign::verify::Verifier;
-//! # let signer = m800_sign::Signer::new("k", b"s")?;
-//! # let request: m800_sign::verify::ReceivedRequest = todo!();
+//! use m800_sign::verify::{ReceivedRequest, Verifier};
+//! use m800_sign::{Body, Error, Request, Signer};
+//! let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+//! let request = Request { method: "GET", uri: "/api/1.0/debug/echo", content_type: "", body: Body::None };
+//! let headers = signer.sign_request(&request, 1764334800, "19aca559e0102468acf13579bde")?;
+//! let received = ReceivedRequest::new(request, Some(headers.x_m_date()), headers.authorization());
 //! let mut store = RedisReplayStore::open("redis://127.0.0.1:6379").expect("a redis:// URL");
 //! let verifier = Verifier::new(&signer);
-//! verifier.verify(&request, 1764331200, Some(&mut store))?;
+//! assert!(verifier.verify(&received, 1764334800, Some(&mut store)).is_ok());
+//! // Every server sharing this Redis now refuses the same request.
+//! assert_eq!(verifier.verify(&received, 1764334800, Some(&mut store)), Err(Error::ReplayedNonce));
 //! # Ok::<(), m800_sign::Error>(())
 //! ```
 #![forbid(unsafe_code)]
@@ -39,7 +44,14 @@ pub struct RedisReplayStore {
 impl RedisReplayStore {
     /// A store for the server at `url` (`redis://HOST:PORT[/DB]`, as the
     /// `redis` crate reads it). Does not connect yet: an unreachable server
-    /// shows as refused requests, not as an error here.
+    /// shows as refused requests, not as an error here. A URL the `redis`
+    /// crate cannot read is an error.
+    ///
+    /// ```
+    /// use m800_sign::replay_redis::RedisReplayStore;
+    /// assert!(RedisReplayStore::open("redis://127.0.0.1:6379/0").is_ok());
+    /// assert!(RedisReplayStore::open("http://127.0.0.1:6379").is_err());
+    /// ```
     pub fn open(url: &str) -> Result<Self, redis::RedisError> {
         Ok(RedisReplayStore {
             client: redis::Client::open(url)?,
@@ -130,6 +142,12 @@ impl core::fmt::Debug for RedisReplayStore {
 /// The Redis key of a pair: `m800:{key}:{nonce}`, each `:` of the key written
 /// `\:` (keys and nonces may hold `:`, never `\`): one Redis key per pair,
 /// and for keys without `:` the plain `m800:{key}:{nonce}`.
+///
+/// ```
+/// use m800_sign::replay_redis::redis_key;
+/// assert_eq!(redis_key("a-demo-key", "cb-0001"), "m800:a-demo-key:cb-0001");
+/// assert_eq!(redis_key("a-demo:key", "cb-0001"), "m800:a-demo\\:key:cb-0001");
+/// ```
 pub fn redis_key(key: &str, nonce: &str) -> String {
     let colons = key.matches(':').count();
     let len = key.len().saturating_add(colons).saturating_add(nonce.len());

@@ -75,19 +75,18 @@ pub struct ReceivedRequest<'a> {
 }
 
 impl<'a> ReceivedRequest<'a> {
-    /// `request` as received with its two signing headers.
+    /// `request` as received with its two signing headers (`x_m_date` `None`
+    /// when the request had no `X-M-Date`).
     ///
     /// ```
-    /// use m800_sign::verify::ReceivedRequest;
-    /// use m800_sign::{Body, Request};
-    /// let request = Request {
-    ///     method: "GET",
-    ///     uri: "/health",
-    ///     content_type: "",
-    ///     body: Body::Bytes(b""),
-    /// };
-    /// let received = ReceivedRequest::new(request, None, "");
-    /// assert_eq!(received.request.uri, "/health");
+    /// use m800_sign::verify::{ReceivedRequest, Verifier};
+    /// use m800_sign::{Body, Error, Request, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let request = Request { method: "GET", uri: "/health", content_type: "", body: Body::None };
+    /// let authorization = r#"MAAIISDK10 key="a-demo-key", nonce="n-1", signature="00""#;
+    /// let received = ReceivedRequest::new(request, None, authorization);
+    /// assert_eq!(Verifier::new(&signer).verify(&received, 1764334800, None), Err(Error::MissingDate));
+    /// # Ok::<(), m800_sign::Error>(())
     /// ```
     pub fn new(request: Request<'a>, x_m_date: Option<&'a str>, authorization: &'a str) -> Self {
         ReceivedRequest {
@@ -98,9 +97,18 @@ impl<'a> ReceivedRequest<'a> {
     }
 }
 
-/// Where a verifier finds the secret for a developer key.
+/// Where a verifier finds the secret for a developer key: one [`Signer`], an
+/// array or slice of them (searched in order), a [`KeyFn`], or a type of your own.
 pub trait KeyStore {
     /// The signer for `key`, or `None` for an unknown key.
+    ///
+    /// ```
+    /// use m800_sign::{verify::KeyStore, Signer};
+    /// let signers = [Signer::new("a-demo-key", b"a-demo-secret")?, Signer::new("other-key", b"other-secret")?];
+    /// assert_eq!(signers.signer("other-key").map(Signer::key), Some("other-key"));
+    /// assert!(signers.signer("unknown-key").is_none());
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     fn signer(&self, key: &str) -> Option<&Signer>;
 }
 
@@ -125,7 +133,7 @@ impl<const N: usize> KeyStore for [Signer; N] {
 }
 
 /// Any lookup function, e.g. over a table of developers:
-/// `KeyFn::new(|key| table.iter().find(|s| s.key() == key))`.
+/// `KeyFn::new(|key: &str| table.iter().find(|s| s.key() == key))`.
 pub struct KeyFn<'s, F> {
     lookup: F,
     _signers: core::marker::PhantomData<&'s Signer>,
@@ -133,6 +141,15 @@ pub struct KeyFn<'s, F> {
 
 impl<'s, F: Fn(&str) -> Option<&'s Signer>> KeyFn<'s, F> {
     /// Wraps `lookup`.
+    ///
+    /// ```
+    /// use m800_sign::{verify::{KeyFn, KeyStore}, Signer};
+    /// let table = [Signer::new("a-demo-key", b"a-demo-secret")?];
+    /// let keys = KeyFn::new(|key: &str| table.iter().find(|s| s.key() == key));
+    /// assert_eq!(keys.signer("a-demo-key").map(Signer::key), Some("a-demo-key"));
+    /// assert!(keys.signer("unknown-key").is_none());
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn new(lookup: F) -> Self {
         KeyFn {
             lookup,
@@ -166,14 +183,50 @@ pub struct Verified<'a> {
 impl Verified<'_> {
     /// The developer key that signed: the key of the [`Signer`] the key store
     /// returned for the request's `key`.
+    ///
+    /// ```
+    /// use m800_sign::verify::{ReceivedRequest, Verifier};
+    /// use m800_sign::{Body, Request, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let request = Request { method: "GET", uri: "/api/1.0/debug/echo", content_type: "", body: Body::None };
+    /// let headers = signer.sign_request(&request, 1764334800, "19aca559e0102468acf13579bde")?;
+    /// let received = ReceivedRequest::new(request, Some(headers.x_m_date()), headers.authorization());
+    /// let verifier = Verifier::new(&signer);
+    /// assert_eq!(verifier.verify(&received, 1764334800, None)?.key(), "a-demo-key");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn key(&self) -> &str {
         self.key
     }
-    /// The request's nonce.
+    /// The request's nonce (unescaped), e.g. for logging.
+    ///
+    /// ```
+    /// use m800_sign::verify::{ReceivedRequest, Verifier};
+    /// use m800_sign::{Body, Request, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let request = Request { method: "GET", uri: "/api/1.0/debug/echo", content_type: "", body: Body::None };
+    /// let headers = signer.sign_request(&request, 1764334800, "19aca559e0102468acf13579bde")?;
+    /// let received = ReceivedRequest::new(request, Some(headers.x_m_date()), headers.authorization());
+    /// let verifier = Verifier::new(&signer);
+    /// assert_eq!(verifier.verify(&received, 1764334800, None)?.nonce(), "19aca559e0102468acf13579bde");
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn nonce(&self) -> &str {
         self.nonce.as_str()
     }
-    /// The request's date, Unix seconds.
+    /// The request's date (its `X-M-Date`), Unix seconds.
+    ///
+    /// ```
+    /// use m800_sign::verify::{ReceivedRequest, Verifier};
+    /// use m800_sign::{Body, Request, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let request = Request { method: "GET", uri: "/api/1.0/debug/echo", content_type: "", body: Body::None };
+    /// let headers = signer.sign_request(&request, 1764334800, "19aca559e0102468acf13579bde")?;
+    /// let received = ReceivedRequest::new(request, Some(headers.x_m_date()), headers.authorization());
+    /// let verifier = Verifier::new(&signer);
+    /// assert_eq!(verifier.verify(&received, 1764334860, None)?.timestamp(), 1764334800);
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn timestamp(&self) -> u64 {
         self.timestamp
     }
@@ -206,7 +259,16 @@ pub struct Verifier<K> {
 }
 
 impl<K: KeyStore> Verifier<K> {
-    /// A verifier with the default 300-second window.
+    /// A verifier over `keys` with the default 300-second window
+    /// ([`DEFAULT_WINDOW_S`]).
+    ///
+    /// ```
+    /// use m800_sign::{verify::Verifier, Signer};
+    /// let signers = [Signer::new("a-demo-key", b"a-demo-secret")?, Signer::new("other-key", b"other-secret")?];
+    /// let verifier = Verifier::new(&signers[..]);
+    /// assert_eq!(verifier.window_s(), 300);
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn new(keys: K) -> Self {
         Verifier {
             keys,
@@ -215,6 +277,19 @@ impl<K: KeyStore> Verifier<K> {
     }
 
     /// The same verifier with another window, in seconds either side of the clock.
+    ///
+    /// ```
+    /// use m800_sign::verify::{ReceivedRequest, Verifier};
+    /// use m800_sign::{Body, Request, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let request = Request { method: "GET", uri: "/api/1.0/debug/echo", content_type: "", body: Body::None };
+    /// let headers = signer.sign_request(&request, 1764334800, "19aca559e0102468acf13579bde")?;
+    /// let received = ReceivedRequest::new(request, Some(headers.x_m_date()), headers.authorization());
+    /// let ten_minutes_later = 1764334800 + 600;
+    /// assert!(Verifier::new(&signer).verify(&received, ten_minutes_later, None).is_err());
+    /// assert!(Verifier::new(&signer).with_window(600).verify(&received, ten_minutes_later, None).is_ok());
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     #[must_use]
     pub fn with_window(mut self, window_s: u32) -> Self {
         self.window_s = window_s;
@@ -222,6 +297,13 @@ impl<K: KeyStore> Verifier<K> {
     }
 
     /// The window, in seconds.
+    ///
+    /// ```
+    /// use m800_sign::{verify::Verifier, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// assert_eq!(Verifier::new(&signer).with_window(60).window_s(), 60);
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn window_s(&self) -> u32 {
         self.window_s
     }
@@ -229,6 +311,32 @@ impl<K: KeyStore> Verifier<K> {
     /// Verifies `request` at the verifier's clock `now` (Unix seconds). With
     /// `replay` set, a nonce seen before inside the window is refused. The
     /// answer borrows from the request and from this verifier's key store.
+    ///
+    /// The signature must be written in the encoding of the key's [`Signer`]
+    /// ([`Signer::with_encoding`]; lower-case hex by default).
+    ///
+    /// Errors, in the order of the steps (see the [module documentation](self)):
+    /// the `Authorization` header's ([`Error::MalformedAuthorization`],
+    /// [`Error::UnsupportedScheme`], [`Error::MissingAuthParam`],
+    /// [`Error::DuplicateAuthParam`], [`Error::KeyTooLong`],
+    /// [`Error::NonceTooLong`]); [`Error::UnknownKey`]; [`Error::MissingDate`],
+    /// [`Error::InvalidDate`], [`Error::DateTooOld`], [`Error::DateInFuture`];
+    /// a method, URI, content type or nonce no string to sign may hold (see
+    /// [`CanonicalFields::new`]); [`Error::SignatureMismatch`];
+    /// [`Error::ReplayedNonce`], [`Error::ReplayStoreFull`].
+    ///
+    /// ```
+    /// use m800_sign::verify::{ReceivedRequest, Verifier};
+    /// use m800_sign::{Body, Request, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let request = Request { method: "GET", uri: "/api/1.0/debug/echo", content_type: "", body: Body::None };
+    /// let headers = signer.sign_request(&request, 1764334800, "19aca559e0102468acf13579bde")?;
+    /// let tampered = Request { uri: "/api/1.0/debug/echo?admin=1", ..request };
+    /// let received = ReceivedRequest::new(tampered, Some(headers.x_m_date()), headers.authorization());
+    /// let verifier = Verifier::new(&signer);
+    /// assert_eq!(verifier.verify(&received, 1764334800, None), Err(m800_sign::Error::SignatureMismatch));
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn verify<'a>(
         &'a self,
         request: &ReceivedRequest<'a>,
@@ -345,7 +453,27 @@ impl<K: KeyStore> Verifier<K> {
     }
 
     /// The string to sign the verifier expects for `request` (for diagnosing a
-    /// [`Error::SignatureMismatch`]), written into `buf`.
+    /// [`Error::SignatureMismatch`]), written into `buf` (at most
+    /// [`STRING_TO_SIGN_MAX`](crate::limits::STRING_TO_SIGN_MAX) bytes). The
+    /// key is not looked up, nor the date or signature checked.
+    ///
+    /// Errors: the `Authorization` header's, [`Error::MissingDate`], the
+    /// fields' (see [`CanonicalFields::new`]) and [`Error::BufferTooSmall`].
+    ///
+    /// ```
+    /// use m800_sign::verify::{ReceivedRequest, Verifier};
+    /// use m800_sign::{Body, Request, Signer};
+    /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+    /// let request = Request { method: "GET", uri: "/api/1.0/debug/echo", content_type: "", body: Body::None };
+    /// let headers = signer.sign_request(&request, 1764334800, "19aca559e0102468acf13579bde")?;
+    /// let received = ReceivedRequest::new(request, Some(headers.x_m_date()), headers.authorization());
+    /// let mut buf = [0u8; 256];
+    /// assert_eq!(
+    ///     Verifier::new(&signer).expected_string_to_sign(&received, &mut buf)?,
+    ///     "GET\n/api/1.0/debug/echo\n\n\nFri, 28 Nov 2025 13:00:00 GMT\n19aca559e0102468acf13579bde"
+    /// );
+    /// # Ok::<(), m800_sign::Error>(())
+    /// ```
     pub fn expected_string_to_sign<'b>(
         &self,
         request: &ReceivedRequest<'_>,
@@ -462,6 +590,18 @@ fn mac_matches(mac: &Signature, encoding: Encoding, claimed: &RawParam<'_>) -> b
 }
 
 /// The clock rule: `timestamp` may lie at most `window_s` seconds either side of `now`.
+///
+/// Errors: [`Error::DateTooOld`], [`Error::DateInFuture`], each with the
+/// verifier's clock and the distance.
+///
+/// ```
+/// use m800_sign::{verify::check_window, Error};
+/// assert_eq!(check_window(1764331200, 1764331500, 300), Ok(()));
+/// let too_old = Error::DateTooOld { server_time: 1764331501, skew_s: 301 };
+/// assert_eq!(check_window(1764331200, 1764331501, 300), Err(too_old));
+/// let ahead = Error::DateInFuture { server_time: 1764330899, skew_s: 301 };
+/// assert_eq!(check_window(1764331200, 1764330899, 300), Err(ahead));
+/// ```
 pub fn check_window(timestamp: u64, now: u64, window_s: u32) -> Result<()> {
     let window = u64::from(window_s);
     if timestamp < now {
