@@ -133,7 +133,7 @@ impl<const N: usize> KeyStore for [Signer; N] {
 }
 
 /// Any lookup function, e.g. over a table of developers:
-/// `KeyFn::new(|key: &str| table.iter().find(|s| s.key() == key))`.
+/// `KeyFn::new(|key| table.iter().find(|s| s.key() == key))`.
 pub struct KeyFn<'s, F> {
     lookup: F,
     _signers: core::marker::PhantomData<&'s Signer>,
@@ -145,7 +145,7 @@ impl<'s, F: Fn(&str) -> Option<&'s Signer>> KeyFn<'s, F> {
     /// ```
     /// use m800_sign::{verify::{KeyFn, KeyStore}, Signer};
     /// let table = [Signer::new("a-demo-key", b"a-demo-secret")?];
-    /// let keys = KeyFn::new(|key: &str| table.iter().find(|s| s.key() == key));
+    /// let keys = KeyFn::new(|key| table.iter().find(|s| s.key() == key));
     /// assert_eq!(keys.signer("a-demo-key").map(Signer::key), Some("a-demo-key"));
     /// assert!(keys.signer("unknown-key").is_none());
     /// # Ok::<(), m800_sign::Error>(())
