@@ -11,7 +11,7 @@ use crate::text::{hex_encode, is_header_safe};
 use crate::{Error, Result};
 
 /// A checked nonce, stored inline: made by [`Nonce::new`], [`Nonce::generate`]
-/// or [`Nonce::fresh`].
+/// or (feature `std`) `Nonce::fresh`.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Nonce(heapless::String<NONCE_MAX>);
 
