@@ -1,4 +1,4 @@
-//! The `Authorization` header (PROTOCOL.md sections 2 and 3.1):
+//! The `Authorization` header (PROTOCOL.md section 2, and section 3 step 1):
 //!
 //! ```text
 //! MAAIISDK10 key="{developerKey}", nonce="{nonce}", signature="{signature}"

@@ -104,6 +104,8 @@
 //! | [`limits`] | every size limit, in one table |
 //!
 //! Every failure is one variant of [`Error`], with a stable name and number.
+//! The wire contract is `PROTOCOL.md`, shipped with the crate; the docs cite its
+//! sections.
 //!
 //! ## Features
 //!

@@ -38,7 +38,9 @@ pub(super) fn feed_json_string(s: &str, sink: &mut dyn FnMut(&str)) {
 }
 
 /// Writes `s` as a JSON string literal, quotes included, into `buf`, escaped
-/// exactly as PROTOCOL.md section 1 says (see [`JsonString`]).
+/// as PROTOCOL.md section 1 says: `\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`,
+/// other code points below U+0020 as `\u00XX` with lower-case hex, everything
+/// else raw UTF-8 (the escaper of the push body; see also [`JsonString`]).
 ///
 /// Fails only with [`Error::BufferTooSmall`] and the size that fits.
 ///
@@ -135,8 +137,9 @@ pub(super) fn decode_json_string(raw: &str, sink: &mut dyn FnMut(char)) -> Resul
     Ok(())
 }
 
-/// A string from a JSON response, as it appears between the quotes (escapes
-/// kept), borrowed from the response and already checked to decode.
+/// A string from a JSON response or a received push body, as it appears
+/// between the quotes (escapes kept), borrowed from that JSON and already
+/// checked to decode. `Display` shows the decoded text.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct JsonText<'a>(&'a str);
 
