@@ -38,6 +38,14 @@ macro_rules! error_table {
         /// adds the numbers a variant carries) and a stable number
         /// ([`code`](Error::code), the value of the C API's status). Messages
         /// never contain secrets (nor the input that failed: it may be one).
+        ///
+        /// ```
+        /// use m800_sign::{verify::check_window, Error};
+        /// let error = check_window(1764331200, 1764331501, 300).unwrap_err();
+        /// assert!(matches!(error, Error::DateTooOld { skew_s: 301, .. }));
+        /// assert_eq!((error.name(), error.code()), ("date_too_old", 33));
+        /// assert_eq!(error.to_string(), "the request's date is too far in the past (301 s behind server time 1764331501)");
+        /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         // The docs are the descriptions: `host[:port]` is text, not a link.

@@ -58,6 +58,33 @@ pub enum Freshness {
 /// `SET m800:{key}:{nonce} 1 NX EX {ttl}` (each `:` of the key written `\:`:
 /// one name per pair), where `OK` is [`Freshness::Fresh`],
 /// nil is [`Freshness::Replay`], and any error is [`Freshness::Full`].
+///
+/// A store of your own answers [`Freshness::Full`] whenever it cannot record
+/// the pair, so that the request is refused rather than accepted unrecorded:
+///
+/// ```
+/// use m800_sign::verify::{Freshness, ReplayStore};
+/// use std::collections::BTreeMap;
+/// /// Every pair with its `keep_until`, on the heap, at most 100,000 of them.
+/// struct Seen(BTreeMap<(String, String), u64>);
+/// impl ReplayStore for Seen {
+///     fn check_and_record(&mut self, key: &str, nonce: &str, keep_until: u64, now: u64) -> Freshness {
+///         self.0.retain(|_, until| *until >= now);
+///         let pair = (key.to_string(), nonce.to_string());
+///         if self.0.contains_key(&pair) {
+///             return Freshness::Replay;
+///         }
+///         if self.0.len() >= 100_000 {
+///             return Freshness::Full;
+///         }
+///         self.0.insert(pair, keep_until);
+///         Freshness::Fresh
+///     }
+/// }
+/// let mut seen = Seen(BTreeMap::new());
+/// assert_eq!(seen.check_and_record("a-demo-key", "cb-0001", 1764331500, 1764331200), Freshness::Fresh);
+/// assert_eq!(seen.check_and_record("a-demo-key", "cb-0001", 1764331500, 1764331200), Freshness::Replay);
+/// ```
 pub trait ReplayStore {
     /// Checks the pair and records it when fresh, to be kept at least until
     /// `keep_until` (Unix seconds; the verifier passes the request's date plus

@@ -9,6 +9,23 @@ use crate::digest::ContentMd5;
 use crate::signature::Signature;
 
 /// The body of a request, for its `Content-MD5`.
+///
+/// A body read in chunks need not be held whole: digest it with an
+/// [`Md5Stream`](crate::Md5Stream) and sign the [`Body::Digest`].
+///
+/// ```
+/// use m800_sign::{Body, Md5Stream, Request, Signer};
+/// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+/// let mut md5 = Md5Stream::new();
+/// for chunk in [&br#"{"appMessage":"#[..], br#"{"content":"ping"}}"#] {
+///     md5.update(chunk);
+/// }
+/// let request = Request { method: "POST", uri: "/api/1.0/push/alice@m800.com", content_type: "application/json", body: Body::Digest(md5.finish()) };
+/// let whole = Request { body: Body::Bytes(br#"{"appMessage":{"content":"ping"}}"#), ..request };
+/// let (time, nonce) = (1764334800, "19aca559e0102468acf13579bde");
+/// assert_eq!(signer.sign_request(&request, time, nonce)?, signer.sign_request(&whole, time, nonce)?);
+/// # Ok::<(), m800_sign::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Body<'a> {
     /// No body: `Content-MD5` is empty.

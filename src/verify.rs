@@ -99,6 +99,23 @@ impl<'a> ReceivedRequest<'a> {
 
 /// Where a verifier finds the secret for a developer key: one [`Signer`], an
 /// array or slice of them (searched in order), a [`KeyFn`], or a type of your own.
+///
+/// ```
+/// use m800_sign::{verify::{KeyStore, Verifier}, Signer};
+/// /// Developers by key, e.g. loaded from a configuration file.
+/// struct Developers(std::collections::BTreeMap<String, Signer>);
+/// impl KeyStore for Developers {
+///     fn signer(&self, key: &str) -> Option<&Signer> {
+///         self.0.get(key)
+///     }
+/// }
+/// let signer = Signer::new("a-demo-key", b"a-demo-secret")?;
+/// let developers = Developers([(signer.key().to_string(), signer)].into());
+/// assert_eq!(developers.signer("a-demo-key").map(Signer::key), Some("a-demo-key"));
+/// assert!(developers.signer("unknown-key").is_none());
+/// let verifier = Verifier::new(developers);
+/// # Ok::<(), m800_sign::Error>(())
+/// ```
 pub trait KeyStore {
     /// The signer for `key`, or `None` for an unknown key.
     ///
