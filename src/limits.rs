@@ -1,7 +1,9 @@
 //! Every size limit of the library, in one place.
 //!
-//! Input longer than a limit is rejected with its own [`Error`](crate::Error)
-//! variant; nothing is ever truncated. The limits size the fixed buffers of
+//! Input longer than a limit is rejected with an [`Error`](crate::Error) (the
+//! key, nonce, method, URI and content type each with its own `…TooLong`
+//! variant; an over-long signature is a malformed or wrongly encoded one);
+//! nothing is ever truncated. The limits size the fixed buffers of
 //! [`SignedHeaders`](crate::SignedHeaders) and the C header's `#define`s.
 #![forbid(unsafe_code)]
 
