@@ -64,21 +64,18 @@ pub enum Freshness {
 ///
 /// ```
 /// use m800_sign::verify::{Freshness, ReplayStore};
-/// use std::collections::BTreeMap;
+/// use std::collections::{btree_map::Entry, BTreeMap};
 /// /// Every pair with its `keep_until`, on the heap, at most 100,000 of them.
 /// struct Seen(BTreeMap<(String, String), u64>);
 /// impl ReplayStore for Seen {
 ///     fn check_and_record(&mut self, key: &str, nonce: &str, keep_until: u64, now: u64) -> Freshness {
 ///         self.0.retain(|_, until| *until >= now);
-///         let pair = (key.to_string(), nonce.to_string());
-///         if self.0.contains_key(&pair) {
-///             return Freshness::Replay;
+///         let full = self.0.len() >= 100_000;
+///         match self.0.entry((key.into(), nonce.into())) {
+///             Entry::Occupied(_) => Freshness::Replay,
+///             Entry::Vacant(_) if full => Freshness::Full,
+///             Entry::Vacant(pair) => { pair.insert(keep_until); Freshness::Fresh }
 ///         }
-///         if self.0.len() >= 100_000 {
-///             return Freshness::Full;
-///         }
-///         self.0.insert(pair, keep_until);
-///         Freshness::Fresh
 ///     }
 /// }
 /// let mut seen = Seen(BTreeMap::new());

@@ -94,16 +94,10 @@ impl Signer {
     /// ```
     /// use m800_sign::{Body, Encoding, Request, Signer};
     /// let signer = Signer::new("a-demo-key", b"a-demo-secret")?.with_encoding(Encoding::Base64);
-    /// let request = Request {
-    ///     method: "POST",
-    ///     uri: "/api/1.0/push/alice@m800.com",
-    ///     content_type: "application/json",
-    ///     body: Body::Bytes(br#"{"appMessage":{"content":"ping"}}"#),
-    /// };
+    /// let request = Request { method: "GET", uri: "/api/1.0/debug/echo", content_type: "", body: Body::None };
     /// let headers = signer.sign_request(&request, 1764334800, "19aca559e0102468acf13579bde")?;
-    /// assert!(headers
-    ///     .authorization()
-    ///     .ends_with("signature=\"NkQCUeIchnmCN5i3O+lnd8deHM1wdeWcHUMUA22xx9s=\""));
+    /// let base64 = "signature=\"+OV7N6z2eEZYdKt6qMFY4Ao51sYkyo/H5jLPBI1sLig=\"";
+    /// assert!(headers.authorization().ends_with(base64));
     /// # Ok::<(), m800_sign::Error>(())
     /// ```
     #[must_use]
