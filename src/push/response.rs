@@ -30,10 +30,14 @@ pub enum Response<'a> {
 /// Parses a push response body: `{"requestId": "..."}` or
 /// `{"error": {"status": N, "code": N, "message": "..."}}`.
 ///
-/// Whitespace between tokens is allowed; anything else — unknown or
-/// duplicated members, both or neither of `requestId` and `error`, `null`,
-/// wrong types, a status outside 100..=599, invalid escapes or UTF-8, trailing
-/// bytes — is [`Error::MalformedResponse`]. The strings stay in `body`.
+/// Whitespace between tokens is allowed, and so are members this reader does
+/// not know, at the top or inside `error`: any JSON value (nested at most 64
+/// deep, the answer's own braces counted) under a name written without
+/// escapes, dropped, so that a member M800 adds later does not turn an
+/// accepted push into a failure. Anything else — duplicated members, both or
+/// neither of `requestId` and `error`, `null`, wrong types, a status outside
+/// 100..=599, invalid JSON, escapes or UTF-8, trailing bytes — is
+/// [`Error::MalformedResponse`]. The strings stay in `body`.
 pub fn parse_response(body: &[u8]) -> Result<Response<'_>> {
     let malformed = Error::MalformedResponse;
     let reply = wire::reply(body).ok_or(malformed)?;
