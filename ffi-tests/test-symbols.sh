@@ -12,7 +12,6 @@
 set -euo pipefail
 build=$1 other=$2
 cd "$(dirname "$0")"
-unset LD_LIBRARY_PATH
 CC=${CC:-cc}
 MAKE=${MAKE:-make}
 fail() { echo "test-symbols: FAILED: $*" >&2; exit 1; }
