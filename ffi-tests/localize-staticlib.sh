@@ -43,5 +43,6 @@ readelf -gW "$tmp/prelinked.o" | sed -n 's/^COMDAT group section .*\[\([^]]*\)\]
 "$OBJCOPY" --keep-global-symbols="$tmp/api" --redefine-syms="$tmp/groups" \
     "$tmp/prelinked.o" "$tmp/m800_sign.o"
 
-rm -f "$out"
-"$AR" rcsD "$out" "$tmp/m800_sign.o"
+# Replaced at once: concurrent installs (make -j test) never see half an archive.
+"$AR" rcsD "$tmp/libm800_sign.a" "$tmp/m800_sign.o"
+mv -f "$tmp/libm800_sign.a" "$out"
