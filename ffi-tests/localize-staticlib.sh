@@ -44,5 +44,6 @@ readelf -gW "$tmp/prelinked.o" | sed -n 's/^COMDAT group section .*\[\([^]]*\)\]
     "$tmp/prelinked.o" "$tmp/m800_sign.o"
 
 # Replaced at once: concurrent installs (make -j test) never see half an archive.
-"$AR" rcsD "$tmp/libm800_sign.a" "$tmp/m800_sign.o"
-mv -f "$tmp/libm800_sign.a" "$out"
+# (A rename in OUT's directory: a move from another file system would copy.)
+"$AR" rcsD "$out.$$.tmp" "$tmp/m800_sign.o"
+mv -f "$out.$$.tmp" "$out"
