@@ -1108,12 +1108,19 @@ static void test_push_response(void) {
   EXPECT(m800_json_text_unescape(r.message, r.message_len, text, sizeof text, &tl), M800_OK);
   CHECK(tl == 11 && memcmp(text, "bad \"sig\"\0!", 11) == 0 && text[10] == '!' && text[11] == 0);
 
+  /* Members the API may add later: read as JSON and dropped. */
+  const char *later =
+      "{\"queued\": {\"at\": [1.5e3, true, null]}, \"requestId\": \"r-42\", \"n\": -0.5}";
+  EXPECT(m800_push_response_parse((const uint8_t *)later, strlen(later), &r), M800_OK);
+  CHECK(r.outcome == M800_PUSH_ACCEPTED && r.request_id_len == 4 && memcmp(r.request_id, "r-42", 4) == 0);
+
   static const char *bad[] = {
       "",
       "{}",
       "{\"requestId\": null}",
       "{\"requestId\": 5}",
-      "{\"requestId\": \"r\", \"x\": 1}",
+      "{\"requestId\": \"r\", \"x\": [1,]}",
+      "{\"requestId\": \"r\", \"request\\u0049d\": \"s\"}",
       "{\"requestId\": \"r\"} trailing",
       "{\"requestId\": \"r\", \"requestId\": \"s\"}",
       "{\"requestId\": \"r\", \"error\": {\"status\": 400, \"code\": 1, \"message\": \"m\"}}",

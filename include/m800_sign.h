@@ -709,9 +709,13 @@ enum m800_status m800_push_request(const struct m800_signer *s,
 
 // Parses a push response body: `{"requestId": "..."}` or
 // `{"error": {"status": N, "code": N, "message": "..."}}`, whitespace allowed
-// between tokens. Anything else (unknown, duplicate or missing members, both
-// shapes at once, `null`, wrong types, a status outside 100..=599, invalid
-// escapes or UTF-8, trailing bytes) is `M800_ERR_MALFORMED_RESPONSE`.
+// between tokens. Members it does not know (at the top or inside `error`) are
+// read as any JSON value, nested at most 64 deep, and dropped, so that a
+// member the API adds later keeps an accepted push accepted; their names
+// must be written without escapes. Anything else (duplicate or missing
+// members, both shapes at once, `null`, wrong types, a status outside
+// 100..=599, invalid JSON, escapes or UTF-8, trailing bytes) is
+// `M800_ERR_MALFORMED_RESPONSE`.
 //
 // # Safety
 // `body` readable for `body_len` bytes (and kept while the views in `*out` are

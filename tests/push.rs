@@ -510,7 +510,6 @@ fn response_malformed() {
         br#"{"requestId":1}"#,
         br#"{"requestId":"a","error":{"status":400,"code":1,"message":"m"}}"#,
         br#"{"requestId":"a","requestId":"b"}"#,
-        br#"{"requestId":"a","extra":1}"#,
         br#"{"requestid":"a"}"#,
         br#"{"requestId":"a"} x"#,
         br#"{"requestId":"a"}{}"#,
@@ -525,7 +524,6 @@ fn response_malformed() {
         b"{\"requestId\":\"\xff\"}",
         br#"{"error":null}"#,
         br#"{"error":{"status":400,"code":1}}"#,
-        br#"{"error":{"status":400,"code":1,"message":"m","x":0}}"#,
         br#"{"error":{"status":"400","code":1,"message":"m"}}"#,
         br#"{"error":{"status":99,"code":1,"message":"m"}}"#,
         br#"{"error":{"status":600,"code":1,"message":"m"}}"#,
@@ -541,6 +539,91 @@ fn response_malformed() {
             Err(Error::MalformedResponse),
             "{}",
             String::from_utf8_lossy(body)
+        );
+    }
+}
+
+/// Members the answer may gain later are read as any JSON value and dropped,
+/// at the top and inside `error`, so an accepted push stays accepted; the
+/// rest of the text stays as strict as before.
+#[test]
+fn response_unknown_members() {
+    let accepted = |body: &str| match push::parse_response(body.as_bytes()) {
+        Ok(Response::Accepted { request_id }) => Some(request_id.raw().to_owned()),
+        other => panic!("{body}: {other:?}"),
+    };
+    for extra in [
+        "1",
+        "-0.5e+3",
+        "1E9",
+        "0",
+        "true",
+        "false",
+        "null",
+        r#""\u00e9\n""#,
+        "[]",
+        "{}",
+        r#"[1, "a", {"b": [null, {"c": false}]}, []]"#,
+        r#"{"requestId": "not this one", "error": null}"#,
+        r#"{"x\u0041": 1}"#,
+    ] {
+        let body = format!(r#"{{"queued": {extra}, "requestId": "r1", "queued": {extra}}}"#);
+        assert_eq!(accepted(&body).as_deref(), Some("r1"), "{body}");
+    }
+    let failed = push::parse_response(
+        br#"{"error":{"details":[{"field":"username"}],"status":404,"code":1,"message":"m"},"trace":"t"}"#,
+    );
+    assert!(matches!(failed, Ok(Response::Failed(e)) if e.status == 404 && e.code == 1));
+
+    // Every level of nesting the reader keeps (DEPTH_MAX = 64, the answer's
+    // own braces counted), and one more.
+    let nested = |levels: usize| {
+        format!(
+            r#"{{"requestId":"r","x":{}1{}}}"#,
+            "[".repeat(levels),
+            "]".repeat(levels)
+        )
+    };
+    assert_eq!(accepted(&nested(63)).as_deref(), Some("r"));
+    assert_eq!(
+        push::parse_response(nested(64).as_bytes()),
+        Err(Error::MalformedResponse)
+    );
+
+    for bad in [
+        // A name written with an escape could be a known one in disguise.
+        r#"{"requestId":"a","request\u0049d":"b"}"#,
+        r#"{"requestId":"a","x\"y":1}"#,
+        // Values that are not JSON.
+        r#"{"requestId":"a","x":01}"#,
+        r#"{"requestId":"a","x":1.}"#,
+        r#"{"requestId":"a","x":.5}"#,
+        r#"{"requestId":"a","x":1e}"#,
+        r#"{"requestId":"a","x":-}"#,
+        r#"{"requestId":"a","x":+1}"#,
+        r#"{"requestId":"a","x":tru}"#,
+        r#"{"requestId":"a","x":nulll}"#,
+        r#"{"requestId":"a","x":[1,]}"#,
+        r#"{"requestId":"a","x":[1 2]}"#,
+        r#"{"requestId":"a","x":{"k"}}"#,
+        r#"{"requestId":"a","x":{"k":1,}}"#,
+        r#"{"requestId":"a","x":{1:1}}"#,
+        r#"{"requestId":"a","x":[}"#,
+        r#"{"requestId":"a","x":"\q"}"#,
+        "{\"requestId\":\"a\",\"x\":\"\u{1}\"}",
+        "{\"requestId\":\"a\",\"x\u{1}\":1}",
+        r#"{"requestId":"a","x":}"#,
+        r#"{"requestId":"a","x"}"#,
+        r#"{"requestId":"a","x":[1]"#,
+        // Known members are as strict as ever.
+        r#"{"requestId":"a","requestId":"b"}"#,
+        r#"{"requestId":null,"x":1}"#,
+        r#"{"x":1}"#,
+    ] {
+        assert_eq!(
+            push::parse_response(bad.as_bytes()),
+            Err(Error::MalformedResponse),
+            "{bad}"
         );
     }
 }

@@ -30,14 +30,18 @@ pub enum Response<'a> {
 /// Parses a push response body: `{"requestId": "..."}` or
 /// `{"error": {"status": N, "code": N, "message": "..."}}`.
 ///
-/// Whitespace between tokens is allowed; anything else — unknown or
-/// duplicated members, both or neither of `requestId` and `error`, `null`,
-/// wrong types, a status outside 100..=599, invalid escapes or UTF-8, trailing
-/// bytes — is [`Error::MalformedResponse`]. The strings stay in `body`.
+/// Whitespace between tokens is allowed, and so are members this reader does
+/// not know, at the top or inside `error`: any JSON value (nested at most 64
+/// deep, the answer's own braces counted) under a name written without
+/// escapes, dropped, so that a member M800 adds later does not turn an
+/// accepted push into a failure. Anything else — duplicated members, both or
+/// neither of `requestId` and `error`, `null`, wrong types, a status outside
+/// 100..=599, invalid JSON, escapes or UTF-8, trailing bytes — is
+/// [`Error::MalformedResponse`]. The strings stay in `body`.
 ///
 /// ```
 /// use m800_sign::push::{parse_response, ApiError, JsonText, Response};
-/// let body = br#"{"error": {"status": 401, "code": 40108, "message": "signature mismatch"}}"#;
+/// let body = br#"{"error": {"status": 401, "code": 40108, "message": "signature mismatch", "traceId": "t-9"}}"#;
 /// let message = JsonText::from_raw("signature mismatch")?;
 /// assert_eq!(parse_response(body)?, Response::Failed(ApiError { status: 401, code: 40108, message }));
 /// assert_eq!(parse_response(b"{}"), Err(m800_sign::Error::MalformedResponse));

@@ -1,13 +1,28 @@
 //! The two documented shapes (`{"requestId"}` / `{"error"}` and the push
 //! body), read by a strict JSON reader of our own: objects whose members are
 //! strings, integers or such objects, whitespace (space, tab, CR, LF) between
-//! tokens, no unknown or duplicated member, no `null`, nothing after the value
-//! but whitespace. Strings stay raw (escapes kept, checked later by
-//! `JsonText`). `None` is any departure from that; callers name the error.
+//! tokens, no duplicated member, no `null` for a member we read, nothing
+//! after the value but whitespace. Strings stay raw (escapes kept, checked
+//! later by `JsonText`). `None` is any departure from that; callers name the
+//! error.
+//!
+//! The push body admits no other member. The API's answer admits members we
+//! do not know, at any place (so that a member M800 adds later does not turn
+//! an accepted push into a failure): each is read as any JSON value
+//! ([`Reader::skip_value`], nested at most [`DEPTH_MAX`] deep) and dropped.
+//! Their names must be written without escapes, as ours are matched as
+//! written: `"request\u0049d"` would otherwise be a second `requestId` read
+//! as an unknown member.
 //!
 //! In place of serde-json-core, which read the same shapes with the same
 //! answers: its string scanner links `core::panicking` into bare-metal images
 //! (bounds checks it cannot prove), which the C firmware check forbids.
+
+use super::json::decode_json_string;
+
+/// How deep an answer may nest objects and arrays, counting its own braces:
+/// deeper is refused (the reader keeps one bit a level).
+pub(super) const DEPTH_MAX: u32 = 64;
 
 /// A cursor over the bytes of a JSON text.
 struct Reader<'a> {
@@ -120,6 +135,107 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads any one JSON value and drops it: a string that decodes, a
+    /// number (RFC 8259 section 6), `true`, `false`, `null`, or arrays and
+    /// objects of them nested at most `depth` levels (this one included).
+    /// Without recursion: bit `n` of `objects` says whether level `n` is an
+    /// object (else an array).
+    fn skip_value(&mut self, depth: u32) -> Option<()> {
+        let (mut objects, mut level) = (0u64, 0u32);
+        loop {
+            // One value, or the opening of a container.
+            let opened = match self.peek()? {
+                open @ (b'{' | b'[') => {
+                    self.rest = self.rest.get(1..)?;
+                    let close = if open == b'{' { b'}' } else { b']' };
+                    if self.eat(close).is_some() {
+                        false
+                    } else {
+                        level = level.checked_add(1).filter(|&l| l <= depth)?;
+                        let bit = 1u64.checked_shl(level.wrapping_sub(1))?;
+                        if open == b'{' {
+                            objects |= bit;
+                            self.skip_key()?;
+                        } else {
+                            objects &= !bit;
+                        }
+                        true
+                    }
+                }
+                b'"' => {
+                    decode_json_string(self.string()?, &mut |_| {}).ok()?;
+                    false
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                _ => self.number()?,
+            };
+            if opened {
+                continue;
+            }
+            // After a whole value: a comma goes on, else close containers.
+            loop {
+                let Some(top) = level.checked_sub(1) else {
+                    return Some(());
+                };
+                let in_object = objects.checked_shr(top)? & 1 == 1;
+                if self.eat(b',').is_some() {
+                    if in_object {
+                        self.skip_key()?;
+                    }
+                    break;
+                }
+                self.eat(if in_object { b'}' } else { b']' })?;
+                level = top;
+            }
+        }
+    }
+
+    /// An object member's name (a string that decodes) and its `:`.
+    fn skip_key(&mut self) -> Option<()> {
+        decode_json_string(self.string()?, &mut |_| {}).ok()?;
+        self.eat(b':')
+    }
+
+    /// Consumes `word` (after whitespace); `Some(false)`: a whole value, no
+    /// container opened.
+    fn literal(&mut self, word: &[u8]) -> Option<bool> {
+        self.peek()?;
+        self.rest = self.rest.strip_prefix(word)?;
+        Some(false)
+    }
+
+    /// A number: `-`? then `0` or `1`-`9` digits, then `.` digits?, then
+    /// `e`/`E`, a sign? and digits? (RFC 8259 section 6). `Some(false)` as
+    /// for [`literal`](Self::literal).
+    fn number(&mut self) -> Option<bool> {
+        self.peek()?;
+        if let [b'-', rest @ ..] = self.rest {
+            self.rest = rest;
+        }
+        self.digits(&mut |_| Some(()))?;
+        if let [b'.', rest @ ..] = self.rest {
+            self.rest = rest;
+            self.some_digits()?;
+        }
+        if let [b'e' | b'E', rest @ ..] = self.rest {
+            self.rest = rest;
+            if let [b'+' | b'-', rest @ ..] = self.rest {
+                self.rest = rest;
+            }
+            self.some_digits()?;
+        }
+        Some(false)
+    }
+
+    /// One or more decimal digits.
+    fn some_digits(&mut self) -> Option<()> {
+        let count = self.rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        self.rest = self.rest.get(count..).filter(|_| count > 0)?;
+        Some(())
+    }
+
     /// Only whitespace is left.
     fn end(&mut self) -> Option<()> {
         self.peek().is_none().then_some(())
@@ -153,6 +269,17 @@ fn content<'a>(r: &mut Reader<'a>) -> Option<&'a str> {
     text
 }
 
+/// A member of the answer we do not know: its name written without escapes
+/// (see the module doc), its value any JSON nested at most `depth` deep,
+/// dropped.
+fn unknown(r: &mut Reader<'_>, name: &str, depth: u32) -> Option<()> {
+    if name.contains('\\') {
+        return None;
+    }
+    decode_json_string(name, &mut |_| {}).ok()?;
+    r.skip_value(depth)
+}
+
 /// A push response: `requestId` and `error` each at most once (which of
 /// them is the caller's question).
 pub(super) struct Reply<'a> {
@@ -173,7 +300,7 @@ pub(super) fn reply(body: &[u8]) -> Option<Reply<'_>> {
         r.object(&mut |r, key| match key {
             "requestId" => set(&mut request_id, r.string()),
             "error" => set(&mut error, error_object(r)),
-            _ => None,
+            other => unknown(r, other, DEPTH_MAX - 1),
         })?;
         Some(Reply { request_id, error })
     })
@@ -185,7 +312,7 @@ fn error_object<'a>(r: &mut Reader<'a>) -> Option<ErrorObject<'a>> {
         "status" => set(&mut status, r.u16()),
         "code" => set(&mut code, r.i64()),
         "message" => set(&mut message, r.string()),
-        _ => None,
+        other => unknown(r, other, DEPTH_MAX - 2),
     })?;
     Some(ErrorObject {
         status: status?,

@@ -1,8 +1,9 @@
 //! The oracle of the push targets: serde_json reading one of the documented
-//! shapes, a struct derived with `deny_unknown_fields` (serde's derive
-//! refuses a duplicated field too), each optional member through [`present`]
-//! (absent is `None`, `null` is refused), plus the two rules of
-//! `src/push/wire.rs` that a derived struct cannot say (see [`read`]).
+//! shapes, each optional member through [`present`] (absent is `None`, `null`
+//! is refused). For the push body, [`read`]: a struct derived with
+//! `deny_unknown_fields` (serde's derive refuses a duplicated field too),
+//! plus the two rules of `src/push/wire.rs` that a derived struct cannot say.
+//! (The answer admits unknown members: push_response.rs has its own rules.)
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use std::fmt;
