@@ -202,7 +202,13 @@ impl<'a> Reader<'a> {
     /// container opened.
     fn literal(&mut self, word: &[u8]) -> Option<bool> {
         self.peek()?;
-        self.rest = self.rest.strip_prefix(word)?;
+        // Byte by byte: a slice comparison here would be the firmware's
+        // only other caller of core's, which then stops being inlined.
+        let mut rest = self.rest.iter();
+        if !word.iter().all(|w| rest.next() == Some(w)) {
+            return None;
+        }
+        self.rest = rest.as_slice();
         Some(false)
     }
 
@@ -273,7 +279,7 @@ fn content<'a>(r: &mut Reader<'a>) -> Option<&'a str> {
 /// (see the module doc), its value any JSON nested at most `depth` deep,
 /// dropped.
 fn unknown(r: &mut Reader<'_>, name: &str, depth: u32) -> Option<()> {
-    if name.contains('\\') {
+    if name.bytes().any(|b| b == b'\\') {
         return None;
     }
     decode_json_string(name, &mut |_| {}).ok()?;
