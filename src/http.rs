@@ -12,7 +12,7 @@
 //! - a second `Host`, `Content-Type`, `Content-Length`, `Transfer-Encoding`,
 //!   `X-M-Date` or `Authorization` ([`Error::DuplicateHttpHeader`]);
 //! - a `Host` value that is neither empty nor `host[:port]`
-//!   ([`Error::InvalidHost`], by [`check_host`](crate::push::check_host)),
+//!   ([`Error::InvalidHost`], by [`check_host`]),
 //!   or an `HTTP/1.1` request without `Host` ([`Error::MissingHost`]; RFC
 //!   9112 section 3.2: `HTTP/1.0` may omit it);
 //! - any `Transfer-Encoding` ([`Error::UnsupportedTransferEncoding`]);
@@ -42,6 +42,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub use crate::rfc3986::check_host;
 use crate::sign::{Body, Request};
 use crate::text::is_tchar;
 use crate::verify::ReceivedRequest;
@@ -235,7 +236,7 @@ impl<'a> Head<'a> {
                 has_host = true;
                 // RFC 9112 section 3.2; empty is allowed (RFC 9110 section 7.2).
                 if !value.is_empty() {
-                    crate::push::check_host(value)?;
+                    check_host(value)?;
                 }
             }
             pos = next;

@@ -100,7 +100,7 @@
 //! | [`replay`] | the replay store contract and the allocation-free [`verify::ReplayCache`] |
 //! | `replay_redis` | a replay store shared by several servers, on Redis (feature `redis`) |
 //! | [`push`] | the push endpoint: request URI, JSON body, the signed HTTP request, the response |
-//! | [`http`] | parsing a raw HTTP/1.1 request as received, for [`verify`] |
+//! | [`http`] | parsing a raw HTTP/1.1 request as received, for [`verify`]; the `Host` rule ([`http::check_host`]) |
 //! | [`limits`] | every size limit, in one table |
 //!
 //! Every failure is one variant of [`Error`], with a stable name and number.
@@ -155,6 +155,7 @@ pub mod push;
 pub mod replay;
 #[cfg(feature = "redis")]
 pub mod replay_redis;
+mod rfc3986;
 mod sha256_compress;
 pub mod sign;
 pub mod signature;

@@ -413,7 +413,7 @@ fn content_type_with_outer_whitespace_is_refused() {
 
 /// A `Host` value that is not `uri-host [":" port]` is refused (RFC 9112
 /// section 3.2: a server must reject a request whose Host field value is
-/// invalid), by the push writer's own rule (`push::check_host`). The empty
+/// invalid), by the push writer's own rule (`http::check_host`). The empty
 /// value stays allowed: RFC 9110 section 7.2 has clients send it when the
 /// target has no authority.
 #[test]

@@ -345,7 +345,7 @@ fn host_rules() {
         "a%2Db.example",
         "sub-delims!$&'()*+,;=.example",
     ] {
-        assert_eq!(push::check_host(good), Ok(()), "{good:?}");
+        assert_eq!(m800_sign::http::check_host(good), Ok(()), "{good:?}");
     }
     for bad in [
         "",
@@ -375,7 +375,11 @@ fn host_rules() {
         "h:-1",
         ":443",
     ] {
-        assert_eq!(push::check_host(bad), Err(Error::InvalidHost), "{bad:?}");
+        assert_eq!(
+            m800_sign::http::check_host(bad),
+            Err(Error::InvalidHost),
+            "{bad:?}"
+        );
     }
 }
 

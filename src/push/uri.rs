@@ -4,6 +4,7 @@
 use super::PATH_PREFIX;
 use crate::canonical::check_uri;
 use crate::limits::URI_MAX;
+use crate::rfc3986::is_uri_literal;
 use crate::text::Writer;
 use crate::{Error, Result};
 
@@ -12,30 +13,6 @@ use crate::{Error, Result};
 /// image links).
 fn hex_upper(n: u8) -> u8 {
     crate::text::nibble(n).to_ascii_uppercase()
-}
-
-/// Bytes written as they are in a URI part: RFC 3986 unreserved, the
-/// sub-delims and `:`. Everything else, `@` included, is percent-encoded.
-pub(super) const fn is_uri_literal(c: u8) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(
-            c,
-            b'-' | b'.'
-                | b'_'
-                | b'~'
-                | b'!'
-                | b'$'
-                | b'&'
-                | b'\''
-                | b'('
-                | b')'
-                | b'*'
-                | b'+'
-                | b','
-                | b';'
-                | b'='
-                | b':'
-        )
 }
 
 /// Checks one part of the recipient: non-empty, no control character

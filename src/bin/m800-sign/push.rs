@@ -38,7 +38,7 @@ pub fn split_url(url: &str) -> Result<(&str, &str), String> {
             "--url '{url}': give only https://HOST[:PORT], without a path"
         ));
     }
-    m800_sign::push::check_host(authority).map_err(|e| format!("--url '{url}': {e}"))?;
+    m800_sign::http::check_host(authority).map_err(|e| format!("--url '{url}': {e}"))?;
     Ok((scheme, authority))
 }
 
