@@ -2,7 +2,8 @@
 //! checked with the library's verifier (clock window and replay store included)
 //! and answered like the API.
 //!
-//! Each connection has its own thread (at most `--max-connections` open; past
+//! Each connection has its own thread (at most `--max-connections` open, as
+//! many as the file descriptor limit holds: see `descriptors`; past
 //! them, up to `MAX_REFUSING` more are answered 503 at once, any more closed),
 //! one request, and one deadline for the whole request (`--request-timeout`,
 //! seconds), however the bytes trickle in. The
@@ -55,6 +56,9 @@ const THREAD_STACK: usize = 256 * 1024;
 const MAX_REFUSING: usize = 16;
 /// How long a 503 waits for the request it refuses to be read away.
 const REFUSAL_DRAIN: Duration = Duration::from_secs(1);
+/// File descriptors the sandbox needs besides its connections: standard
+/// streams, the listener, the 503 threads' connections and a margin.
+const FIXED_DESCRIPTORS: u64 = 8 + MAX_REFUSING as u64;
 
 /// Largest request the sandbox reads.
 const MAX_REQUEST: usize = 1 << 20;
@@ -434,6 +438,65 @@ fn drain(stream: &mut TcpStream, deadline: Instant) {
     }
 }
 
+/// The 503 a connection past the bound gets.
+fn too_many() -> Reply {
+    error_reply(
+        503,
+        50300,
+        "too many open connections",
+        "503 too many open connections".into(),
+    )
+}
+
+/// Answers 503 from the accept loop, which must not wait for the client: a
+/// connection no thread could be started for. The write does not block (the
+/// short answer fits the empty send buffer), the bytes the client has sent
+/// so far are read away without waiting (closing with them unread would
+/// reset the connection and could lose the answer), and it is closed.
+fn refuse_at_once(mut stream: TcpStream, peer: &str) {
+    let _ = stream.set_nonblocking(true);
+    let reply = error_reply(
+        503,
+        50300,
+        "cannot start a thread for the connection",
+        "503 no thread for the connection".into(),
+    );
+    respond(&mut stream, peer, &reply);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let mut sink = [0u8; 8192];
+    for _ in 0..8 {
+        if !matches!(stream.read(&mut sink), Ok(n) if n > 0) {
+            break;
+        }
+    }
+}
+
+/// Runs `f(value)` on a thread of its own in `scope`, or gives `value` back
+/// with the error when no thread can be started (the closure, and what it
+/// holds, dropped): the value moves to the thread only once it runs.
+fn spawn_with<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    value: T,
+    f: impl FnOnce(T) + Send + 'scope,
+) -> Result<(), (T, std::io::Error)> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<T>(1);
+    let spawned = std::thread::Builder::new()
+        .stack_size(THREAD_STACK)
+        .spawn_scoped(scope, move || {
+            if let Ok(value) = rx.recv() {
+                f(value);
+            }
+        });
+    match spawned {
+        // The channel holds one value: sending does not wait.
+        Ok(_) => {
+            let _ = tx.send(value);
+            Ok(())
+        }
+        Err(e) => Err((value, e)),
+    }
+}
+
 /// Counts an open connection until dropped.
 struct Open(Arc<AtomicUsize>);
 
@@ -455,9 +518,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
     // or connections served one or none.
     let slots = args.count::<usize>("slots")?.unwrap_or(DEFAULT_SLOTS);
     let max_requests = args.count::<u64>("max-requests")?;
-    let max_connections = args
-        .count::<usize>("max-connections")?
-        .unwrap_or(DEFAULT_MAX_CONNECTIONS);
+    let max_connections = args.count::<usize>("max-connections")?;
     let timeout_s = args
         .count::<u64>("request-timeout")?
         .unwrap_or(DEFAULT_REQUEST_TIMEOUT_S);
@@ -476,6 +537,20 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         );
     }
     let store = Store::open(replay_store, slots)?;
+    // With Redis, a connection may hold one to Redis too.
+    let per_connection = if matches!(store, Store::Memory(_)) {
+        1
+    } else {
+        2
+    };
+    let max_connections = crate::descriptors::bound(
+        max_connections,
+        DEFAULT_MAX_CONNECTIONS,
+        &crate::descriptors::Need {
+            per_connection,
+            fixed: FIXED_DESCRIPTORS,
+        },
+    )?;
     let listener = TcpListener::bind(listen).map_err(|e| format!("--listen {listen}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     println!(
@@ -496,7 +571,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
     // connection it accepted has been answered.
     std::thread::scope(|scope| {
         for stream in listener.incoming() {
-            let mut stream = match stream {
+            let stream = match stream {
                 Ok(s) => s,
                 Err(e) => {
                     // Out of descriptors (EMFILE) and the like last until a
@@ -522,38 +597,33 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
                     continue;
                 }
                 let guard = Open(Arc::clone(&refusing));
-                let spawned = std::thread::Builder::new()
-                    .stack_size(THREAD_STACK)
-                    .spawn_scoped(scope, move || {
-                        let _guard = guard;
-                        let reply = error_reply(
-                            503,
-                            50300,
-                            "too many open connections",
-                            "503 too many open connections".into(),
-                        );
-                        let _ = stream.set_write_timeout(Some(REFUSAL_DRAIN));
-                        respond(&mut stream, &peer, &reply);
-                        let _ = stream.shutdown(std::net::Shutdown::Write);
-                        drain(&mut stream, Instant::now() + REFUSAL_DRAIN);
-                    });
-                if let Err(e) = spawned {
+                let spawned = spawn_with(scope, (stream, peer), move |(mut stream, peer)| {
+                    let _guard = guard;
+                    let _ = stream.set_write_timeout(Some(REFUSAL_DRAIN));
+                    respond(&mut stream, &peer, &too_many());
+                    let _ = stream.shutdown(std::net::Shutdown::Write);
+                    drain(&mut stream, Instant::now() + REFUSAL_DRAIN);
+                });
+                if let Err(((stream, peer), e)) = spawned {
                     eprintln!("thread: {e}");
+                    refuse_at_once(stream, &peer);
                 }
                 continue;
             }
             let guard = Open(Arc::clone(&open));
             let server = &server;
-            let spawned = std::thread::Builder::new()
-                .stack_size(THREAD_STACK)
-                .spawn_scoped(scope, move || {
-                    let _guard = guard;
-                    if let Err(e) = serve(server, stream, &peer) {
-                        eprintln!("{peer} {e}");
-                    }
-                });
-            if let Err(e) = spawned {
+            let spawned = spawn_with(scope, (stream, peer), move |(stream, peer)| {
+                let _guard = guard;
+                if let Err(e) = serve(server, stream, &peer) {
+                    eprintln!("{peer} {e}");
+                }
+            });
+            if let Err(((stream, peer), e)) = spawned {
+                // Out of threads (RLIMIT_NPROC, memory): a 503 now, not a
+                // connection closed without a word.
                 eprintln!("thread: {e}");
+                refuse_at_once(stream, &peer);
+                continue;
             }
             accepted = accepted.saturating_add(1);
             if max_requests.is_some_and(|max| accepted >= max) {
