@@ -623,3 +623,61 @@ fn a_head_refused_before_its_body_is_read_still_gets_its_answer() {
         assert!(body.contains(error), "{body}");
     }
 }
+
+/// The sandbox's memory for requests being read is bounded: each
+/// connection may buffer 16 KiB of its own, and past that requests share a
+/// budget of 64 MiB. Before, each of the 1024 connections could buffer a
+/// whole 1 MiB request (about 1 GiB in all: 300 connections sending 1 MB
+/// heads without an end took 314 MiB). Past the budget a request is
+/// answered 503 (`50301`), while small requests are still served.
+#[test]
+fn request_bytes_buffered_at_once_are_bounded() {
+    let sandbox = Sandbox::start(&["--request-timeout", "3"]);
+    let floods: Vec<_> = (0..200)
+        .map(|_| {
+            let addr = sandbox.addr.clone();
+            std::thread::spawn(move || {
+                let mut s = TcpStream::connect(&addr).unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+                let mut head = b"POST /api/1.0/push/alice@m800.com HTTP/1.1\r\nX-Pad: ".to_vec();
+                head.resize(1_000_000, b'a');
+                let _ = s.write_all(&head);
+                let mut answer = Vec::new();
+                let _ = s.read_to_end(&mut answer);
+                String::from_utf8_lossy(&answer).into_owned()
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1000));
+    let started = Instant::now();
+    let (status, body) = exchange(&sandbox.addr, &push_request(&signer(), "beside-floods"));
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    let answers: Vec<String> = floods.into_iter().map(|f| f.join().unwrap()).collect();
+    let status = std::fs::read_to_string(format!("/proc/{}/status", sandbox.pid())).unwrap();
+    let peak_kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    let busy = answers
+        .iter()
+        .filter(|a| a.starts_with("HTTP/1.1 503 ") && a.contains("\"code\":50301"))
+        .count();
+    // 200 MB sent, 64 MiB buffered at most: most are refused.
+    assert!(
+        busy >= 100,
+        "{busy} answered 503, e.g. {:?}",
+        answers.first()
+    );
+    assert!(
+        peak_kib < 140 << 10,
+        "peak resident memory {} MiB",
+        peak_kib >> 10
+    );
+}

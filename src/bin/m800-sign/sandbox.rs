@@ -6,7 +6,8 @@
 //! many as the file descriptor limit holds: see `descriptors`; past
 //! them, up to `MAX_REFUSING` more are answered 503 at once, any more closed),
 //! one request, and one deadline for the whole request (`--request-timeout`,
-//! seconds), however the bytes trickle in. The
+//! seconds), however the bytes trickle in, and `OWN_BYTES` of buffer its own
+//! (past them, all requests share `SHARED_BYTES`). The
 //! replay store is the in-memory cache (shared by the threads), or Redis with
 //! `--replay-store redis://HOST:PORT`, so that several sandboxes share nonces.
 
@@ -62,6 +63,15 @@ const FIXED_DESCRIPTORS: u64 = 8 + MAX_REFUSING as u64;
 
 /// Largest request the sandbox reads.
 const MAX_REQUEST: usize = 1 << 20;
+/// Bytes read from a connection at a time.
+const READ_CHUNK: usize = 8192;
+/// Bytes of a request every connection may buffer of its own (a push is a
+/// few hundred).
+const OWN_BYTES: usize = 16 << 10;
+/// Past `OWN_BYTES`, the bytes all requests being read may buffer together:
+/// 64 requests of the largest size (1024 connections each with 1 MiB would
+/// be a gigabyte).
+const SHARED_BYTES: usize = 64 << 20;
 
 struct Reply {
     status: u16,
@@ -108,6 +118,8 @@ enum ReadError {
     HeadTooLarge,
     /// A `Content-Length` that takes the request past `MAX_REQUEST`: 413.
     BodyTooLarge,
+    /// More bytes than the budget shared by all requests holds: 503.
+    Busy,
     /// The connection failed (nothing can be answered).
     Io(String),
 }
@@ -118,10 +130,56 @@ impl ReadError {
             ReadError::Timeout => (408, "request timeout: not complete within the deadline"),
             ReadError::HeadTooLarge => (431, "request head larger than 1 MiB"),
             ReadError::BodyTooLarge => (413, "request larger than 1 MiB"),
+            ReadError::Busy => (
+                503,
+                "busy: the requests being read hold all the memory set aside for them",
+            ),
             ReadError::Io(e) => (400, e.as_str()),
         };
-        let code = u32::from(status) * 100;
+        let code = u32::from(status) * 100 + u32::from(matches!(self, ReadError::Busy));
         error_reply(status, code, message, format!("{status} {message}"))
+    }
+}
+
+/// A connection's part of the `SHARED_BYTES` budget, given back when dropped.
+struct Budget<'b> {
+    shared: &'b AtomicUsize,
+    held: usize,
+}
+
+impl Budget<'_> {
+    /// Makes room in `raw` for `more` bytes: its capacity doubled as far as
+    /// needed, and what the capacity takes past `OWN_BYTES` taken from the
+    /// shared budget first; `Busy` when the budget cannot hold it.
+    fn grow(&mut self, raw: &mut Vec<u8>, more: usize) -> Result<(), ReadError> {
+        let len = raw.len().saturating_add(more);
+        if len <= raw.capacity() {
+            return Ok(());
+        }
+        // At most what a request of the largest size and the read that
+        // takes it past may hold.
+        let capacity = len
+            .next_power_of_two()
+            .clamp(OWN_BYTES, MAX_REQUEST + READ_CHUNK)
+            .max(len);
+        let need = capacity.saturating_sub(OWN_BYTES);
+        if need > self.held {
+            let extra = need - self.held;
+            let before = self.shared.fetch_add(extra, Ordering::SeqCst);
+            if before.saturating_add(extra) > SHARED_BYTES {
+                self.shared.fetch_sub(extra, Ordering::SeqCst);
+                return Err(ReadError::Busy);
+            }
+            self.held = need;
+        }
+        raw.try_reserve_exact(capacity - raw.len())
+            .map_err(|_| ReadError::Busy)
+    }
+}
+
+impl Drop for Budget<'_> {
+    fn drop(&mut self) {
+        self.shared.fetch_sub(self.held, Ordering::SeqCst);
     }
 }
 
@@ -160,9 +218,13 @@ impl HeadEnd {
 /// one-request connection does not serve) are cut off. The flag tells that
 /// the client may still be sending: bytes were cut off, or the head is
 /// refused (the parser names why) before the body it announced is read.
-fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<(Vec<u8>, bool), ReadError> {
+fn read_request(
+    stream: &mut TcpStream,
+    deadline: Instant,
+    budget: &mut Budget<'_>,
+) -> Result<(Vec<u8>, bool), ReadError> {
     let mut raw = Vec::new();
-    let mut chunk = [0u8; 8192];
+    let mut chunk = [0u8; READ_CHUNK];
     let mut head = HeadEnd::default();
     // The whole request's length, once the head is complete.
     let mut total = None;
@@ -190,6 +252,7 @@ fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<(Vec<u8>, b
             // The peer closed: the parser names what is missing.
             return Ok((raw, false));
         }
+        budget.grow(&mut raw, n)?;
         raw.extend_from_slice(chunk.get(..n).unwrap_or_default());
         let ended = if total.is_none() {
             head.find(&raw)
@@ -379,6 +442,8 @@ struct Server<'s> {
     verifier: Verifier<&'s Signer>,
     store: Store,
     timeout: Duration,
+    /// Bytes taken from the `SHARED_BYTES` budget by requests being read.
+    buffered: AtomicUsize,
 }
 
 fn respond(stream: &mut TcpStream, peer: &str, reply: &Reply) {
@@ -402,16 +467,24 @@ fn serve(server: &Server<'_>, mut stream: TcpStream, peer: &str) -> Result<(), S
     // Whether the client may still be sending when it is answered: a head or
     // body too large, a head refused before its body came, or a request
     // pipelined behind this one.
-    let (reply, unread) = match read_request(&mut stream, deadline) {
+    let mut budget = Budget {
+        shared: &server.buffered,
+        held: 0,
+    };
+    let (reply, unread) = match read_request(&mut stream, deadline, &mut budget) {
         Ok((raw, more)) => (
             handle(&raw, &server.verifier, &server.store, crate::now()?),
             more,
         ),
         Err(e) => (
             e.reply(),
-            matches!(e, ReadError::HeadTooLarge | ReadError::BodyTooLarge),
+            matches!(
+                e,
+                ReadError::HeadTooLarge | ReadError::BodyTooLarge | ReadError::Busy
+            ),
         ),
     };
+    drop(budget);
     respond(&mut stream, peer, &reply);
     if unread {
         // Closing with its bytes unread would reset the connection and lose
@@ -563,6 +636,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         verifier: Verifier::new(&signer).with_window(window),
         store,
         timeout: Duration::from_secs(timeout_s),
+        buffered: AtomicUsize::new(0),
     };
     let open = Arc::new(AtomicUsize::new(0));
     let refusing = Arc::new(AtomicUsize::new(0));
@@ -636,7 +710,8 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
 
 #[cfg(test)]
 mod tests {
-    use super::{code, Error, HeadEnd};
+    use super::{code, Budget, Error, HeadEnd, ReadError, MAX_REQUEST, OWN_BYTES, SHARED_BYTES};
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::{Duration, Instant};
 
     const REQUEST: &[u8] = b"POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok";
@@ -704,6 +779,55 @@ mod tests {
             assert!((40101..40200).contains(c), "{:?}: {c}", failures[i]);
             assert!(!codes[..i].contains(c), "{:?} repeats {c}", failures[i]);
         }
+    }
+
+    /// Each buffer's first `OWN_BYTES` are its own; past them capacity is
+    /// taken from the shared budget before it is allocated, refused past
+    /// `SHARED_BYTES`, and given back when the connection is done.
+    #[test]
+    fn buffers_past_their_own_bytes_share_one_budget() {
+        let shared = AtomicUsize::new(0);
+        let mut small = Budget {
+            shared: &shared,
+            held: 0,
+        };
+        let mut raw = Vec::new();
+        small.grow(&mut raw, 500).unwrap();
+        assert_eq!(
+            (raw.capacity(), shared.load(Ordering::SeqCst)),
+            (OWN_BYTES, 0)
+        );
+        let mut raws: Vec<Vec<u8>> = Vec::new();
+        let mut budgets = Vec::new();
+        // Buffers of the largest size, until one is refused.
+        loop {
+            let mut budget = Budget {
+                shared: &shared,
+                held: 0,
+            };
+            let mut raw = Vec::new();
+            if budget.grow(&mut raw, MAX_REQUEST) == Err(ReadError::Busy) {
+                break;
+            }
+            assert_eq!(raw.capacity(), MAX_REQUEST);
+            raws.push(raw);
+            budgets.push(budget);
+        }
+        // 64 MiB shared and 16 KiB of each its own: 65 of 1 MiB.
+        assert_eq!(budgets.len(), 65);
+        let taken = shared.load(Ordering::SeqCst);
+        assert!(taken <= SHARED_BYTES, "{taken}");
+        // Full: another is refused, the budget as it was.
+        let mut late = Budget {
+            shared: &shared,
+            held: 0,
+        };
+        let mut raw = vec![0u8; OWN_BYTES];
+        assert_eq!(late.grow(&mut raw, MAX_REQUEST / 2), Err(ReadError::Busy));
+        assert_eq!(shared.load(Ordering::SeqCst), taken);
+        drop(budgets);
+        assert_eq!(shared.load(Ordering::SeqCst), 0);
+        late.grow(&mut raw, MAX_REQUEST / 2).unwrap();
     }
 
     /// A bare LF or CR ends the wait (the parser then names it), however
