@@ -16,10 +16,12 @@ usage: callback-example.py SERVER M800_SIGN_CLI
 """
 import os
 import resource
+import shutil
 import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 
 server_bin, cli = sys.argv[1], sys.argv[2]
@@ -167,10 +169,10 @@ finally:
     server.wait()
 
 
-def start(setup="", preexec=None):
+def start(setup="", preexec=None, program=server_bin):
     """The server on a free port with a 2 s deadline, run by
     `sh -c "{setup}exec SERVER 0 2"`: the process and its port."""
-    proc = subprocess.Popen(["sh", "-c", setup + 'exec "$0" 0 2', server_bin], env=env,
+    proc = subprocess.Popen(["sh", "-c", setup + 'exec "$0" 0 2', program], env=env,
                             stdout=subprocess.PIPE, text=True, preexec_fn=preexec)
     return proc, int(proc.stdout.readline().rsplit(":", 1)[1])
 
@@ -249,7 +251,14 @@ if os.getuid() == 0:
         os.setgroups([])
         os.setgid(65534)
         os.setuid(65534)
-    server, port = start(preexec=few_threads)
+    # A copy of the server that user 65534 can reach (the build's folder may
+    # not be open to it); removed once started (the process keeps its file).
+    copy_dir = tempfile.mkdtemp()
+    program = shutil.copy(server_bin, copy_dir)
+    for path in (copy_dir, program):
+        os.chmod(path, 0o755)
+    server, port = start(preexec=few_threads, program=program)
+    shutil.rmtree(copy_dir)
     try:
         got, took = one_more_than(3, "cb-nproc")
         check(got == (503, "{}") and took < 1.0, f"no thread: {got} in {took:.1f} s")

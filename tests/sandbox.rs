@@ -476,12 +476,24 @@ fn a_connection_without_a_thread_gets_503() {
         eprintln!("not root: RLIMIT_NPROC counts every process of this user; not run");
         return;
     }
+    // A copy of the program that user 65534 can reach (the build's folder
+    // may not be open to it).
+    let dir = std::env::temp_dir().join(format!("m800-sandbox-nproc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = dir.join("m800-sign");
+    std::fs::copy(BIN, &bin).unwrap();
+    for path in [&dir, &bin] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
     // The main thread and 3 more: the 4th connection has no thread.
-    let (sandbox, log) = Sandbox::start_logged(
+    let (sandbox, log) = Sandbox::start_logged_bin(
+        bin.to_str().unwrap(),
         "",
         "prlimit --nproc=4:4 setpriv --reuid=65534 --regid=65534 --clear-groups ",
         &["--request-timeout", "3"],
     );
+    let _ = std::fs::remove_dir_all(&dir); // the running program keeps its file
     let held: Vec<TcpStream> = (0..3)
         .map(|_| TcpStream::connect(&sandbox.addr).unwrap())
         .collect();

@@ -35,13 +35,25 @@ impl Sandbox {
         runner: &str,
         extra: &[&str],
     ) -> (Sandbox, JoinHandle<String>) {
+        Self::start_logged_bin(env!("CARGO_BIN_EXE_m800-sign"), setup, runner, extra)
+    }
+
+    /// As [`start_logged`](Self::start_logged), with the program at `bin`
+    /// (e.g. a copy that another user can run).
+    #[allow(dead_code)] // not every test file that includes this module uses it
+    pub fn start_logged_bin(
+        bin: &str,
+        setup: &str,
+        runner: &str,
+        extra: &[&str],
+    ) -> (Sandbox, JoinHandle<String>) {
         let mut command = Command::new("sh");
         command
             .arg("-c")
             .arg(format!(
                 "{setup}exec {runner}\"$0\" sandbox --listen 127.0.0.1:0 \"$@\""
             ))
-            .arg(env!("CARGO_BIN_EXE_m800-sign"))
+            .arg(bin)
             .args(extra);
         let mut sandbox = Self::spawn(command, Stdio::piped());
         let stderr = sandbox.child.stderr.take().unwrap();
