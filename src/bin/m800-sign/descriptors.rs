@@ -11,7 +11,9 @@
 /// What the bound needs: each connection `per_connection` descriptors, and
 /// `fixed` more for the rest of the server.
 pub struct Need {
+    /// Descriptors a connection may hold (its socket, a Redis connection).
     pub per_connection: u64,
+    /// Descriptors the server holds besides its connections.
     pub fixed: u64,
 }
 
