@@ -57,9 +57,11 @@ const THREAD_STACK: usize = 256 * 1024;
 const MAX_REFUSING: usize = 16;
 /// How long a 503 waits for the request it refuses to be read away.
 const REFUSAL_DRAIN: Duration = Duration::from_secs(1);
-/// File descriptors the sandbox needs besides its connections: standard
-/// streams, the listener, the 503 threads' connections and a margin.
-const FIXED_DESCRIPTORS: u64 = 8 + MAX_REFUSING as u64;
+/// File descriptors the sandbox needs besides its connections and those
+/// open at start-up (the standard streams, any it inherited): the 503
+/// threads' connections, the listener, and a margin (a Redis connection
+/// opened to check the URL, a connection accepted only to be closed).
+const MORE_DESCRIPTORS: u64 = MAX_REFUSING as u64 + 4;
 
 /// Largest request the sandbox reads.
 const MAX_REQUEST: usize = 1 << 20;
@@ -621,7 +623,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         DEFAULT_MAX_CONNECTIONS,
         &crate::descriptors::Need {
             per_connection,
-            fixed: FIXED_DESCRIPTORS,
+            fixed: crate::descriptors::open_now().saturating_add(MORE_DESCRIPTORS),
         },
     )?;
     let listener = TcpListener::bind(listen).map_err(|e| format!("--listen {listen}: {e}"))?;
