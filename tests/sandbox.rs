@@ -502,6 +502,7 @@ fn a_connection_without_a_thread_gets_503() {
         let started = Instant::now();
         let (status, body) = exchange(&sandbox.addr, &push_request(&signer(), &format!("nt{i}")));
         assert_eq!(status, 503, "{body}");
+        assert!(body.contains("\"code\":50302"), "{body}");
         let took = started.elapsed();
         assert!(took < Duration::from_secs(3), "answered in {took:?}");
     }

@@ -128,17 +128,23 @@ enum ReadError {
 
 impl ReadError {
     fn reply(&self) -> Reply {
-        let (status, message) = match self {
-            ReadError::Timeout => (408, "request timeout: not complete within the deadline"),
-            ReadError::HeadTooLarge => (431, "request head larger than 1 MiB"),
-            ReadError::BodyTooLarge => (413, "request larger than 1 MiB"),
+        // Each its own code: the status times 100, and past the bound on
+        // connections (50300), the budget 50301.
+        let (status, code, message) = match self {
+            ReadError::Timeout => (
+                408,
+                40800,
+                "request timeout: not complete within the deadline",
+            ),
+            ReadError::HeadTooLarge => (431, 43100, "request head larger than 1 MiB"),
+            ReadError::BodyTooLarge => (413, 41300, "request larger than 1 MiB"),
             ReadError::Busy => (
                 503,
+                50301,
                 "busy: the requests being read hold all the memory set aside for them",
             ),
-            ReadError::Io(e) => (400, e.as_str()),
+            ReadError::Io(e) => (400, 40000, e.as_str()),
         };
-        let code = u32::from(status) * 100 + u32::from(matches!(self, ReadError::Busy));
         error_reply(status, code, message, format!("{status} {message}"))
     }
 }
@@ -532,7 +538,7 @@ fn refuse_at_once(mut stream: TcpStream, peer: &str) {
     let _ = stream.set_nonblocking(true);
     let reply = error_reply(
         503,
-        50300,
+        50302,
         "cannot start a thread for the connection",
         "503 no thread for the connection".into(),
     );
