@@ -128,8 +128,8 @@ enum ReadError {
 
 impl ReadError {
     fn reply(&self) -> Reply {
-        // Each its own code: the status times 100, and past the bound on
-        // connections (50300), the budget 50301.
+        // Each its own code: the status times 100, but for the budget's 503
+        // (50300 is past the bound on connections, 50302 no thread).
         let (status, code, message) = match self {
             ReadError::Timeout => (
                 408,
