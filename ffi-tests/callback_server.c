@@ -8,11 +8,15 @@
  *
  *   M800_KEY=a-demo-key M800_SECRET=a-demo-secret ./callback_server PORT [TIMEOUT_S]
  *
- * (PORT 0: any free port; the first line printed says which.)
+ * (PORT 0: any free port; the first line printed says which.) It raises its
+ * soft file descriptor limit to what the bound needs, and refuses to start if
+ * the hard limit is lower (a bound the limit cannot hold is never reached:
+ * accept fails first and clients wait unanswered).
  * Answers: 200 {"ok":true}, 401 / 400 {"error":"<status name>"}, 408 when the
  * request is not complete in time, 413 when it is larger than the buffer, 503
- * past the bound on open connections. */
+ * past the bound on open connections or when no thread can be started. */
 #define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
 #include <m800_sign.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -22,11 +26,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 enum { MAX_OPEN = 64, MAX_BUSY = 16, MAX_REQUEST = 65536, CACHE_SLOTS = 4096 };
+/* Descriptors needed: one a connection, and a few for the server itself. */
+enum { DESCRIPTORS = MAX_OPEN + MAX_BUSY + 8 };
 
 static m800_signer signer;
 static m800_replay_slot slots[CACHE_SLOTS];
@@ -147,6 +154,39 @@ static void serve(int fd) {
   if (got > length) drain(fd, deadline);
 }
 
+/* A connection no thread could be started for: 503 from the accept loop,
+ * which must not wait for the client. The write does not block (the short
+ * answer fits the empty send buffer), what the client has sent so far is read
+ * away without waiting (closing with it unread would reset the connection and
+ * could lose the answer), and the connection is closed. */
+static void refuse_at_once(int fd) {
+  uint8_t sink[4096];
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  answer(fd, 503, "Service Unavailable", "{}");
+  shutdown(fd, SHUT_WR);
+  for (int i = 0; i < 16 && read(fd, sink, sizeof sink) > 0; i++) {
+  }
+  close(fd);
+}
+
+/* Raises the soft limit on open descriptors to DESCRIPTORS if it is lower (up
+ * to the hard limit); 0 when it holds them. */
+static int hold_descriptors(void) {
+  struct rlimit l;
+  if (getrlimit(RLIMIT_NOFILE, &l) != 0) return -1;
+  if (l.rlim_cur != RLIM_INFINITY && l.rlim_cur < DESCRIPTORS) {
+    rlim_t had = l.rlim_cur;
+    l.rlim_cur = l.rlim_max != RLIM_INFINITY && l.rlim_max < DESCRIPTORS ? l.rlim_max : DESCRIPTORS;
+    if (l.rlim_cur < DESCRIPTORS || setrlimit(RLIMIT_NOFILE, &l) != 0) {
+      fprintf(stderr, "the file descriptor limit %llu (hard limit %llu; see ulimit -n) cannot hold"
+              " %d connections: they need %d\n", (unsigned long long)had,
+              (unsigned long long)l.rlim_max, MAX_OPEN + MAX_BUSY, DESCRIPTORS);
+      return -1;
+    }
+  }
+  return 0;
+}
+
 static void *connection(void *arg) {
   int fd = (int)(intptr_t)arg;
   if (atomic_fetch_add(&serving, 1) < MAX_OPEN) {
@@ -184,6 +224,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "set-up: %s\n", m800_status_str(st));
     return 2;
   }
+  if (hold_descriptors() != 0) return 2;
   int server = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in addr = {.sin_family = AF_INET,
                              .sin_port = htons((uint16_t)port),
@@ -217,8 +258,9 @@ int main(int argc, char **argv) {
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     if (pthread_create(&t, &attr, connection, (void *)(intptr_t)fd) != 0) {
+      /* Out of threads (RLIMIT_NPROC, memory): a 503, not a closed connection. */
       atomic_fetch_sub(&threads, 1);
-      close(fd);
+      refuse_at_once(fd);
     }
     pthread_attr_destroy(&attr);
   }

@@ -23,19 +23,37 @@ impl Sandbox {
         Self::spawn(command, Stdio::null())
     }
 
-    /// As [`start`](Self::start), run by `sh -c "{setup}exec m800-sign ..."`
-    /// (e.g. `setup` = `"ulimit -n 16 && "`), with its log (stderr)
-    /// collected: the text comes once the sandbox has exited (by itself,
-    /// see [`wait`](Self::wait), or killed when dropped).
+    /// As [`start`](Self::start), run by
+    /// `sh -c "{setup}exec {runner}m800-sign ..."` (e.g. `setup` =
+    /// `"ulimit -n 16 && "`, `runner` = `"prlimit --nproc=4 "`), with its log
+    /// (stderr) collected: the text comes once the sandbox has exited (by
+    /// itself, see [`wait`](Self::wait), or killed when dropped). Each
+    /// runner execs the next, so [`pid`](Self::pid) is the sandbox's.
     #[allow(dead_code)] // not every test file that includes this module uses it
-    pub fn start_logged(setup: &str, extra: &[&str]) -> (Sandbox, JoinHandle<String>) {
+    pub fn start_logged(
+        setup: &str,
+        runner: &str,
+        extra: &[&str],
+    ) -> (Sandbox, JoinHandle<String>) {
+        Self::start_logged_bin(env!("CARGO_BIN_EXE_m800-sign"), setup, runner, extra)
+    }
+
+    /// As [`start_logged`](Self::start_logged), with the program at `bin`
+    /// (e.g. a copy that another user can run).
+    #[allow(dead_code)] // not every test file that includes this module uses it
+    pub fn start_logged_bin(
+        bin: &str,
+        setup: &str,
+        runner: &str,
+        extra: &[&str],
+    ) -> (Sandbox, JoinHandle<String>) {
         let mut command = Command::new("sh");
         command
             .arg("-c")
             .arg(format!(
-                "{setup}exec \"$0\" sandbox --listen 127.0.0.1:0 \"$@\""
+                "{setup}exec {runner}\"$0\" sandbox --listen 127.0.0.1:0 \"$@\""
             ))
-            .arg(env!("CARGO_BIN_EXE_m800-sign"))
+            .arg(bin)
             .args(extra);
         let mut sandbox = Self::spawn(command, Stdio::piped());
         let stderr = sandbox.child.stderr.take().unwrap();
@@ -71,6 +89,29 @@ impl Sandbox {
     #[allow(dead_code)] // not every test file that includes this module uses it
     pub fn wait(&mut self) {
         let _ = self.child.wait();
+    }
+
+    /// The sandbox's process id (for /proc/PID/stat, prlimit --pid).
+    #[allow(dead_code)] // not every test file that includes this module uses it
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// CPU time (user + system) the sandbox has used so far, in seconds.
+    #[allow(dead_code)] // not every test file that includes this module uses it
+    pub fn cpu_s(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
+        // Fields after the command name (which may hold spaces): state is
+        // field 3, utime and stime fields 14 and 15, in clock ticks
+        // (USER_HZ, 100 on Linux).
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .split_whitespace()
+            .collect();
+        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+        ticks as f64 / 100.0
     }
 
     /// `http://127.0.0.1:PORT`.

@@ -5,6 +5,7 @@
 //! (never from the command line, where other users can read it).
 
 mod args;
+mod descriptors;
 mod push;
 mod sandbox;
 mod sign;
@@ -65,7 +66,11 @@ const COMMANDS: &[(&str, &str, &str)] = &[
                          where nonces are recorded (default memory); several
                          sandboxes sharing one Redis refuse each other's replays
   --slots N              only with memory: nonces remembered (default 65536)
-  --max-connections N    connections served at once; one more gets 503 (default 1024)
+  --max-connections N    connections served at once; one more gets 503 (default
+                         1024). The soft file descriptor limit is raised to hold
+                         them (up to the hard limit, ulimit -Hn); a value it
+                         cannot hold is refused, and the default is cut to what
+                         it holds (said at start-up)
   --request-timeout S    deadline for a whole request, 1 to 86400; then 408 (default 10)
   --max-requests N       exit after N requests (default: serve until killed)
 ",

@@ -2,10 +2,12 @@
 //! checked with the library's verifier (clock window and replay store included)
 //! and answered like the API.
 //!
-//! Each connection has its own thread (at most `--max-connections` open; past
+//! Each connection has its own thread (at most `--max-connections` open, as
+//! many as the file descriptor limit holds: see `descriptors`; past
 //! them, up to `MAX_REFUSING` more are answered 503 at once, any more closed),
 //! one request, and one deadline for the whole request (`--request-timeout`,
-//! seconds), however the bytes trickle in. The
+//! seconds), however the bytes trickle in, and `OWN_BYTES` of buffer its own
+//! (past them, all requests share `SHARED_BYTES`). The
 //! replay store is the in-memory cache (shared by the threads), or Redis with
 //! `--replay-store redis://HOST:PORT`, so that several sandboxes share nonces.
 
@@ -55,9 +57,23 @@ const THREAD_STACK: usize = 256 * 1024;
 const MAX_REFUSING: usize = 16;
 /// How long a 503 waits for the request it refuses to be read away.
 const REFUSAL_DRAIN: Duration = Duration::from_secs(1);
+/// File descriptors the sandbox needs besides its connections and those
+/// open at start-up (the standard streams, any it inherited): the 503
+/// threads' connections, the listener, and a margin (a Redis connection
+/// opened to check the URL, a connection accepted only to be closed).
+const MORE_DESCRIPTORS: u64 = MAX_REFUSING as u64 + 4;
 
 /// Largest request the sandbox reads.
 const MAX_REQUEST: usize = 1 << 20;
+/// Bytes read from a connection at a time.
+const READ_CHUNK: usize = 8192;
+/// Bytes of a request every connection may buffer of its own (a push is a
+/// few hundred).
+const OWN_BYTES: usize = 16 << 10;
+/// Past `OWN_BYTES`, the bytes all requests being read may buffer together:
+/// 64 requests of the largest size (1024 connections each with 1 MiB would
+/// be a gigabyte).
+const SHARED_BYTES: usize = 64 << 20;
 
 struct Reply {
     status: u16,
@@ -104,20 +120,74 @@ enum ReadError {
     HeadTooLarge,
     /// A `Content-Length` that takes the request past `MAX_REQUEST`: 413.
     BodyTooLarge,
+    /// More bytes than the budget shared by all requests holds: 503.
+    Busy,
     /// The connection failed (nothing can be answered).
     Io(String),
 }
 
 impl ReadError {
     fn reply(&self) -> Reply {
-        let (status, message) = match self {
-            ReadError::Timeout => (408, "request timeout: not complete within the deadline"),
-            ReadError::HeadTooLarge => (431, "request head larger than 1 MiB"),
-            ReadError::BodyTooLarge => (413, "request larger than 1 MiB"),
-            ReadError::Io(e) => (400, e.as_str()),
+        // Each its own code: the status times 100, but for the budget's 503
+        // (50300 is past the bound on connections, 50302 no thread).
+        let (status, code, message) = match self {
+            ReadError::Timeout => (
+                408,
+                40800,
+                "request timeout: not complete within the deadline",
+            ),
+            ReadError::HeadTooLarge => (431, 43100, "request head larger than 1 MiB"),
+            ReadError::BodyTooLarge => (413, 41300, "request larger than 1 MiB"),
+            ReadError::Busy => (
+                503,
+                50301,
+                "busy: the requests being read hold all the memory set aside for them",
+            ),
+            ReadError::Io(e) => (400, 40000, e.as_str()),
         };
-        let code = u32::from(status) * 100;
         error_reply(status, code, message, format!("{status} {message}"))
+    }
+}
+
+/// A connection's part of the `SHARED_BYTES` budget, given back when dropped.
+struct Budget<'b> {
+    shared: &'b AtomicUsize,
+    held: usize,
+}
+
+impl Budget<'_> {
+    /// Makes room in `raw` for `more` bytes: its capacity doubled as far as
+    /// needed, and what the capacity takes past `OWN_BYTES` taken from the
+    /// shared budget first; `Busy` when the budget cannot hold it.
+    fn grow(&mut self, raw: &mut Vec<u8>, more: usize) -> Result<(), ReadError> {
+        let len = raw.len().saturating_add(more);
+        if len <= raw.capacity() {
+            return Ok(());
+        }
+        // At most what a request of the largest size and the read that
+        // takes it past may hold.
+        let capacity = len
+            .next_power_of_two()
+            .clamp(OWN_BYTES, MAX_REQUEST + READ_CHUNK)
+            .max(len);
+        let need = capacity.saturating_sub(OWN_BYTES);
+        if need > self.held {
+            let extra = need - self.held;
+            let before = self.shared.fetch_add(extra, Ordering::SeqCst);
+            if before.saturating_add(extra) > SHARED_BYTES {
+                self.shared.fetch_sub(extra, Ordering::SeqCst);
+                return Err(ReadError::Busy);
+            }
+            self.held = need;
+        }
+        raw.try_reserve_exact(capacity - raw.len())
+            .map_err(|_| ReadError::Busy)
+    }
+}
+
+impl Drop for Budget<'_> {
+    fn drop(&mut self) {
+        self.shared.fetch_sub(self.held, Ordering::SeqCst);
     }
 }
 
@@ -156,9 +226,13 @@ impl HeadEnd {
 /// one-request connection does not serve) are cut off. The flag tells that
 /// the client may still be sending: bytes were cut off, or the head is
 /// refused (the parser names why) before the body it announced is read.
-fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<(Vec<u8>, bool), ReadError> {
+fn read_request(
+    stream: &mut TcpStream,
+    deadline: Instant,
+    budget: &mut Budget<'_>,
+) -> Result<(Vec<u8>, bool), ReadError> {
     let mut raw = Vec::new();
-    let mut chunk = [0u8; 8192];
+    let mut chunk = [0u8; READ_CHUNK];
     let mut head = HeadEnd::default();
     // The whole request's length, once the head is complete.
     let mut total = None;
@@ -186,6 +260,7 @@ fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<(Vec<u8>, b
             // The peer closed: the parser names what is missing.
             return Ok((raw, false));
         }
+        budget.grow(&mut raw, n)?;
         raw.extend_from_slice(chunk.get(..n).unwrap_or_default());
         let ended = if total.is_none() {
             head.find(&raw)
@@ -375,6 +450,8 @@ struct Server<'s> {
     verifier: Verifier<&'s Signer>,
     store: Store,
     timeout: Duration,
+    /// Bytes taken from the `SHARED_BYTES` budget by requests being read.
+    buffered: AtomicUsize,
 }
 
 fn respond(stream: &mut TcpStream, peer: &str, reply: &Reply) {
@@ -398,16 +475,24 @@ fn serve(server: &Server<'_>, mut stream: TcpStream, peer: &str) -> Result<(), S
     // Whether the client may still be sending when it is answered: a head or
     // body too large, a head refused before its body came, or a request
     // pipelined behind this one.
-    let (reply, unread) = match read_request(&mut stream, deadline) {
+    let mut budget = Budget {
+        shared: &server.buffered,
+        held: 0,
+    };
+    let (reply, unread) = match read_request(&mut stream, deadline, &mut budget) {
         Ok((raw, more)) => (
             handle(&raw, &server.verifier, &server.store, crate::now()?),
             more,
         ),
         Err(e) => (
             e.reply(),
-            matches!(e, ReadError::HeadTooLarge | ReadError::BodyTooLarge),
+            matches!(
+                e,
+                ReadError::HeadTooLarge | ReadError::BodyTooLarge | ReadError::Busy
+            ),
         ),
     };
+    drop(budget);
     respond(&mut stream, peer, &reply);
     if unread {
         // Closing with its bytes unread would reset the connection and lose
@@ -434,6 +519,65 @@ fn drain(stream: &mut TcpStream, deadline: Instant) {
     }
 }
 
+/// The 503 a connection past the bound gets.
+fn too_many() -> Reply {
+    error_reply(
+        503,
+        50300,
+        "too many open connections",
+        "503 too many open connections".into(),
+    )
+}
+
+/// Answers 503 from the accept loop, which must not wait for the client: a
+/// connection no thread could be started for. The write does not block (the
+/// short answer fits the empty send buffer), the bytes the client has sent
+/// so far are read away without waiting (closing with them unread would
+/// reset the connection and could lose the answer), and it is closed.
+fn refuse_at_once(mut stream: TcpStream, peer: &str) {
+    let _ = stream.set_nonblocking(true);
+    let reply = error_reply(
+        503,
+        50302,
+        "cannot start a thread for the connection",
+        "503 no thread for the connection".into(),
+    );
+    respond(&mut stream, peer, &reply);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let mut sink = [0u8; 8192];
+    for _ in 0..8 {
+        if !matches!(stream.read(&mut sink), Ok(n) if n > 0) {
+            break;
+        }
+    }
+}
+
+/// Runs `f(value)` on a thread of its own in `scope`, or gives `value` back
+/// with the error when no thread can be started (the closure, and what it
+/// holds, dropped): the value moves to the thread only once it runs.
+fn spawn_with<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    value: T,
+    f: impl FnOnce(T) + Send + 'scope,
+) -> Result<(), (T, std::io::Error)> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<T>(1);
+    let spawned = std::thread::Builder::new()
+        .stack_size(THREAD_STACK)
+        .spawn_scoped(scope, move || {
+            if let Ok(value) = rx.recv() {
+                f(value);
+            }
+        });
+    match spawned {
+        // The channel holds one value: sending does not wait.
+        Ok(_) => {
+            let _ = tx.send(value);
+            Ok(())
+        }
+        Err(e) => Err((value, e)),
+    }
+}
+
 /// Counts an open connection until dropped.
 struct Open(Arc<AtomicUsize>);
 
@@ -455,9 +599,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
     // or connections served one or none.
     let slots = args.count::<usize>("slots")?.unwrap_or(DEFAULT_SLOTS);
     let max_requests = args.count::<u64>("max-requests")?;
-    let max_connections = args
-        .count::<usize>("max-connections")?
-        .unwrap_or(DEFAULT_MAX_CONNECTIONS);
+    let max_connections = args.count::<usize>("max-connections")?;
     let timeout_s = args
         .count::<u64>("request-timeout")?
         .unwrap_or(DEFAULT_REQUEST_TIMEOUT_S);
@@ -476,6 +618,20 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         );
     }
     let store = Store::open(replay_store, slots)?;
+    // With Redis, a connection may hold one to Redis too.
+    let per_connection = if matches!(store, Store::Memory(_)) {
+        1
+    } else {
+        2
+    };
+    let max_connections = crate::descriptors::bound(
+        max_connections,
+        DEFAULT_MAX_CONNECTIONS,
+        &crate::descriptors::Need {
+            per_connection,
+            fixed: crate::descriptors::open_now().saturating_add(MORE_DESCRIPTORS),
+        },
+    )?;
     let listener = TcpListener::bind(listen).map_err(|e| format!("--listen {listen}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     println!(
@@ -488,6 +644,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
         verifier: Verifier::new(&signer).with_window(window),
         store,
         timeout: Duration::from_secs(timeout_s),
+        buffered: AtomicUsize::new(0),
     };
     let open = Arc::new(AtomicUsize::new(0));
     let refusing = Arc::new(AtomicUsize::new(0));
@@ -496,7 +653,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
     // connection it accepted has been answered.
     std::thread::scope(|scope| {
         for stream in listener.incoming() {
-            let mut stream = match stream {
+            let stream = match stream {
                 Ok(s) => s,
                 Err(e) => {
                     // Out of descriptors (EMFILE) and the like last until a
@@ -522,38 +679,33 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
                     continue;
                 }
                 let guard = Open(Arc::clone(&refusing));
-                let spawned = std::thread::Builder::new()
-                    .stack_size(THREAD_STACK)
-                    .spawn_scoped(scope, move || {
-                        let _guard = guard;
-                        let reply = error_reply(
-                            503,
-                            50300,
-                            "too many open connections",
-                            "503 too many open connections".into(),
-                        );
-                        let _ = stream.set_write_timeout(Some(REFUSAL_DRAIN));
-                        respond(&mut stream, &peer, &reply);
-                        let _ = stream.shutdown(std::net::Shutdown::Write);
-                        drain(&mut stream, Instant::now() + REFUSAL_DRAIN);
-                    });
-                if let Err(e) = spawned {
+                let spawned = spawn_with(scope, (stream, peer), move |(mut stream, peer)| {
+                    let _guard = guard;
+                    let _ = stream.set_write_timeout(Some(REFUSAL_DRAIN));
+                    respond(&mut stream, &peer, &too_many());
+                    let _ = stream.shutdown(std::net::Shutdown::Write);
+                    drain(&mut stream, Instant::now() + REFUSAL_DRAIN);
+                });
+                if let Err(((stream, peer), e)) = spawned {
                     eprintln!("thread: {e}");
+                    refuse_at_once(stream, &peer);
                 }
                 continue;
             }
             let guard = Open(Arc::clone(&open));
             let server = &server;
-            let spawned = std::thread::Builder::new()
-                .stack_size(THREAD_STACK)
-                .spawn_scoped(scope, move || {
-                    let _guard = guard;
-                    if let Err(e) = serve(server, stream, &peer) {
-                        eprintln!("{peer} {e}");
-                    }
-                });
-            if let Err(e) = spawned {
+            let spawned = spawn_with(scope, (stream, peer), move |(stream, peer)| {
+                let _guard = guard;
+                if let Err(e) = serve(server, stream, &peer) {
+                    eprintln!("{peer} {e}");
+                }
+            });
+            if let Err(((stream, peer), e)) = spawned {
+                // Out of threads (RLIMIT_NPROC, memory): a 503 now, not a
+                // connection closed without a word.
                 eprintln!("thread: {e}");
+                refuse_at_once(stream, &peer);
+                continue;
             }
             accepted = accepted.saturating_add(1);
             if max_requests.is_some_and(|max| accepted >= max) {
@@ -566,7 +718,8 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> Result<ExitCode, String>
 
 #[cfg(test)]
 mod tests {
-    use super::{code, Error, HeadEnd};
+    use super::{code, Budget, Error, HeadEnd, ReadError, MAX_REQUEST, OWN_BYTES, SHARED_BYTES};
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::{Duration, Instant};
 
     const REQUEST: &[u8] = b"POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok";
@@ -634,6 +787,55 @@ mod tests {
             assert!((40101..40200).contains(c), "{:?}: {c}", failures[i]);
             assert!(!codes[..i].contains(c), "{:?} repeats {c}", failures[i]);
         }
+    }
+
+    /// Each buffer's first `OWN_BYTES` are its own; past them capacity is
+    /// taken from the shared budget before it is allocated, refused past
+    /// `SHARED_BYTES`, and given back when the connection is done.
+    #[test]
+    fn buffers_past_their_own_bytes_share_one_budget() {
+        let shared = AtomicUsize::new(0);
+        let mut small = Budget {
+            shared: &shared,
+            held: 0,
+        };
+        let mut raw = Vec::new();
+        small.grow(&mut raw, 500).unwrap();
+        assert_eq!(
+            (raw.capacity(), shared.load(Ordering::SeqCst)),
+            (OWN_BYTES, 0)
+        );
+        let mut raws: Vec<Vec<u8>> = Vec::new();
+        let mut budgets = Vec::new();
+        // Buffers of the largest size, until one is refused.
+        loop {
+            let mut budget = Budget {
+                shared: &shared,
+                held: 0,
+            };
+            let mut raw = Vec::new();
+            if budget.grow(&mut raw, MAX_REQUEST) == Err(ReadError::Busy) {
+                break;
+            }
+            assert_eq!(raw.capacity(), MAX_REQUEST);
+            raws.push(raw);
+            budgets.push(budget);
+        }
+        // 64 MiB shared and 16 KiB of each its own: 65 of 1 MiB.
+        assert_eq!(budgets.len(), 65);
+        let taken = shared.load(Ordering::SeqCst);
+        assert!(taken <= SHARED_BYTES, "{taken}");
+        // Full: another is refused, the budget as it was.
+        let mut late = Budget {
+            shared: &shared,
+            held: 0,
+        };
+        let mut raw = vec![0u8; OWN_BYTES];
+        assert_eq!(late.grow(&mut raw, MAX_REQUEST / 2), Err(ReadError::Busy));
+        assert_eq!(shared.load(Ordering::SeqCst), taken);
+        drop(budgets);
+        assert_eq!(shared.load(Ordering::SeqCst), 0);
+        late.grow(&mut raw, MAX_REQUEST / 2).unwrap();
     }
 
     /// A bare LF or CR ends the wait (the parser then names it), however
