@@ -3,6 +3,8 @@
  * local `m800-sign sandbox`); against the real endpoint, write the same bytes
  * to your TLS connection instead.
  *
+ *   cc push_example.c $(pkg-config --cflags --libs m800_sign) \
+ *      -Wl,-rpath,$(pkg-config --variable=libdir m800_sign) -o push_example
  *   M800_KEY=a-demo-key M800_SECRET=a-demo-secret ./push_example 127.0.0.1 8800 alice@m800.com 'Hello'
  */
 #define _POSIX_C_SOURCE 200809L

@@ -6,7 +6,8 @@
  * OK is M800_FRESH, nil is M800_REPLAYED, anything else (an error reply, no
  * connection, a timeout) is M800_STORE_FAILED: the request is refused.
  *
- *   cc redis_store.c $(pkg-config --cflags --libs m800_sign hiredis) -o redis_store
+ *   cc redis_store.c $(pkg-config --cflags --libs m800_sign hiredis) \
+ *      -Wl,-rpath,$(pkg-config --variable=libdir m800_sign) -o redis_store
  *   ./redis_store PORT up       # verify a signed request (ok), then the same again (replayed)
  *   ./redis_store PORT refused  # Redis full or stopped: a fresh request is refused */
 #include <m800_sign.h>
