@@ -50,7 +50,9 @@ const COMMANDS: &[(&str, &str, &str)] = &[
   --push TEXT            the push notification text
   --sender USER@CARRIER  the sender
   --url https://HOST[:PORT]
-                         the push endpoint (required; its host is signed)
+                         the push endpoint (required; http:// for a local
+                         sandbox); its host is sent as Host, which the
+                         signature does not cover
   --dry-run              print the exact request instead of sending it (no
                          trailing newline added: `verify --request` accepts it)
   --time UNIX_SECONDS    the request's date (default: now)
@@ -66,11 +68,12 @@ const COMMANDS: &[(&str, &str, &str)] = &[
                          where nonces are recorded (default memory); several
                          sandboxes sharing one Redis refuse each other's replays
   --slots N              only with memory: nonces remembered (default 65536)
-  --max-connections N    connections served at once; one more gets 503 (default
-                         1024). The soft file descriptor limit is raised to hold
+  --max-connections N    connections served at once (default 1024); past them,
+                         up to 16 more get 503 and any further are closed.
+                         The soft file descriptor limit is raised to hold
                          them (up to the hard limit, ulimit -Hn); a value it
-                         cannot hold is refused, and the default is cut to what
-                         it holds (said at start-up)
+                         cannot hold is refused, and the default is cut to
+                         what it holds (said at start-up)
   --request-timeout S    deadline for a whole request, 1 to 86400; then 408 (default 10)
   --max-requests N       exit after N requests (default: serve until killed)
 ",
