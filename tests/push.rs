@@ -594,6 +594,40 @@ fn response_unknown_members() {
         Err(Error::MalformedResponse)
     );
 
+    // An empty container is a level too: `[]` or `{}` innermost, at 65
+    // levels, is one too many (it was read as not opening a level).
+    for empty in ["[]", "{}"] {
+        let body = |levels: usize| {
+            format!(
+                r#"{{"requestId":"r","x":{}{empty}{}}}"#,
+                "[".repeat(levels),
+                "]".repeat(levels)
+            )
+        };
+        assert_eq!(accepted(&body(62)).as_deref(), Some("r"), "{empty}");
+        assert_eq!(
+            push::parse_response(body(63).as_bytes()),
+            Err(Error::MalformedResponse),
+            "{empty}"
+        );
+    }
+    // Inside `error`, its braces are the second level.
+    let in_error = |levels: usize| {
+        format!(
+            r#"{{"error":{{"status":500,"code":1,"message":"m","x":{}1{}}}}}"#,
+            "[".repeat(levels),
+            "]".repeat(levels)
+        )
+    };
+    assert!(matches!(
+        push::parse_response(in_error(62).as_bytes()),
+        Ok(Response::Failed(e)) if e.status == 500
+    ));
+    assert_eq!(
+        push::parse_response(in_error(63).as_bytes()),
+        Err(Error::MalformedResponse)
+    );
+
     for bad in [
         // A name written with an escape could be a known one in disguise.
         r#"{"requestId":"a","request\u0049d":"b"}"#,

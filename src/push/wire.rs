@@ -147,11 +147,13 @@ impl<'a> Reader<'a> {
             let opened = match self.peek()? {
                 open @ (b'{' | b'[') => {
                     self.rest = self.rest.get(1..)?;
+                    // An empty container is a level too.
+                    let inner = level.checked_add(1).filter(|&l| l <= depth)?;
                     let close = if open == b'{' { b'}' } else { b']' };
                     if self.eat(close).is_some() {
                         false
                     } else {
-                        level = level.checked_add(1).filter(|&l| l <= depth)?;
+                        level = inner;
                         let bit = 1u64.checked_shl(level.wrapping_sub(1))?;
                         if open == b'{' {
                             objects |= bit;
