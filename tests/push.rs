@@ -648,6 +648,11 @@ fn response_unknown_members() {
         r#"{"requestId":"a","x":{1:1}}"#,
         r#"{"requestId":"a","x":[}"#,
         r#"{"requestId":"a","x":"\q"}"#,
+        // Every string passed over must decode: an unpaired surrogate is
+        // refused there as in a string we keep (push_response's oracle says
+        // where serde_json differs).
+        r#"{"requestId":"a","x":"\ud800"}"#,
+        r#"{"requestId":"a","x":{"\udc00":1}}"#,
         "{\"requestId\":\"a\",\"x\":\"\u{1}\"}",
         "{\"requestId\":\"a\",\"x\u{1}\":1}",
         r#"{"requestId":"a","x":}"#,

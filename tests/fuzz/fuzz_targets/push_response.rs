@@ -72,8 +72,14 @@ enum Answer {
 /// - bytes that are not UTF-8 inside a dropped string: serde_json skips
 ///   such a string without reading it as text; JSON text is UTF-8 (RFC 8259
 ///   section 8.1), and our reader checks every string it passes.
+/// - an unpaired surrogate escape (`"\ud800"`) in a dropped string, or a
+///   dropped value's member name: serde_json skips such a string without
+///   decoding it; our reader checks that every string it passes decodes
+///   (RFC 8259 section 8.2: its meaning is unpredictable), as it does for the
+///   strings it keeps. [`strings_decode`] has serde_json decode each one.
 /// - nesting deeper than 64 (`DEPTH_MAX` in src/push/wire.rs, the answer's own
-///   braces counted): serde_json goes to 128.
+///   braces counted): serde_json skips a dropped value at any depth (its
+///   `ignore_value` keeps a stack of its own, outside the recursion limit).
 #[derive(Clone, Copy)]
 enum Shape {
     Answer,
@@ -130,13 +136,34 @@ fn depth(data: &[u8]) -> usize {
     deepest
 }
 
+/// Whether every string of `data` (valid JSON), member names included,
+/// decodes to text by serde_json.
+fn strings_decode(data: &[u8]) -> bool {
+    let (mut start, mut escaped) = (None, false);
+    for (i, &b) in data.iter().enumerate() {
+        match (start, b) {
+            (Some(_), b'\\') => escaped = !escaped,
+            (Some(s), b'"') if !escaped => {
+                if serde_json::from_slice::<String>(&data[s..=i]).is_err() {
+                    return false;
+                }
+                start = None;
+            }
+            (Some(_), _) => escaped = false,
+            (None, b'"') => start = Some(i),
+            _ => {}
+        }
+    }
+    true
+}
+
 fn expected(data: &[u8]) -> Option<Answer> {
     let reply = serde_json::from_slice::<Reply>(data).ok()?;
     core::str::from_utf8(data).ok()?;
     Shape::Answer
         .deserialize(&mut serde_json::Deserializer::from_slice(data))
         .ok()?;
-    if depth(data) > 64 {
+    if depth(data) > 64 || !strings_decode(data) {
         return None;
     }
     // Exactly one of the two members, and a status an HTTP status can be:
