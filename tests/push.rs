@@ -570,6 +570,18 @@ fn response_unknown_members() {
         r#"[1, "a", {"b": [null, {"c": false}]}, []]"#,
         r#"{"requestId": "not this one", "error": null}"#,
         r#"{"x\u0041": 1}"#,
+        // RFC 8259 section 6's number forms, and empty containers anywhere.
+        "-0",
+        "0.0e+00",
+        "1E5",
+        "-1.25E-7",
+        "1e400",
+        "[ ]",
+        "{ }",
+        "[{}]",
+        r#"{"a":[]}"#,
+        "[[], {}, [[]]]",
+        " \t\r\n[ \t\r\n1 \t\r\n, \t\r\n{ \t\r\n\"k\" \t\r\n: \t\r\nnull } ]",
     ] {
         let body = format!(r#"{{"queued": {extra}, "requestId": "r1", "queued": {extra}}}"#);
         assert_eq!(accepted(&body).as_deref(), Some("r1"), "{body}");
@@ -634,6 +646,17 @@ fn response_unknown_members() {
         r#"{"requestId":"a","x\"y":1}"#,
         // Values that are not JSON.
         r#"{"requestId":"a","x":01}"#,
+        r#"{"requestId":"a","x":-01}"#,
+        r#"{"requestId":"a","x":-.5}"#,
+        r#"{"requestId":"a","x":1.e3}"#,
+        r#"{"requestId":"a","x":- 1}"#,
+        r#"{"requestId":"a","x":1 .5}"#,
+        r#"{"requestId":"a","x":1e+}"#,
+        r#"{"requestId":"a","x":0x1}"#,
+        r#"{"requestId":"a","x":NaN}"#,
+        "{\"requestId\":\"a\",\"x\":[\u{c}1]}",
+        r#"{"requestId":"a","x":[1]]}"#,
+        r#"{"requestId":"a","x":{"k":1]}"#,
         r#"{"requestId":"a","x":1.}"#,
         r#"{"requestId":"a","x":.5}"#,
         r#"{"requestId":"a","x":1e}"#,
