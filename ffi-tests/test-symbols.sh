@@ -45,8 +45,9 @@ diff -u <(echo "$declared") <(echo "$archive") || fail "libm800_sign.a's globals
 echo "libm800_sign.a: the $(wc -l <<<"$archive") m800_* functions of m800_sign.h are its only globals, as libm800_sign.so's exports: ok"
 
 # The second library must carry a Rust runtime of its own, or the link below
-# proves nothing.
-defined "$other" | grep -qx rust_eh_personality || fail "$other defines no rust_eh_personality"
+# proves nothing. (From a string, not a pipe: grep -q stops at the match, and
+# under pipefail the sort still writing its 180 KB would then fail on SIGPIPE.)
+grep -qx rust_eh_personality <<<"$(defined "$other")" || fail "$other defines no rust_eh_personality"
 export PKG_CONFIG_PATH=$lib/pkgconfig
 static=$lib/libm800_sign.a
 cflags=$(pkg-config --cflags m800_sign_static)
