@@ -710,7 +710,8 @@ enum m800_status m800_push_request(const struct m800_signer *s,
 // Parses a push response body: `{"requestId": "..."}` or
 // `{"error": {"status": N, "code": N, "message": "..."}}`, whitespace allowed
 // between tokens. Members it does not know (at the top or inside `error`) are
-// read as any JSON value, nested at most 64 deep, and dropped, so that a
+// read as any JSON value, nested at most 64 deep counting the body's own
+// braces (an empty array or object is a level too), and dropped, so that a
 // member the API adds later keeps an accepted push accepted; their names
 // must be written without escapes. Anything else (duplicate or missing
 // members, both shapes at once, `null`, wrong types, a status outside
