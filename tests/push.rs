@@ -346,6 +346,8 @@ fn host_rules() {
         "sub-delims!$&'()*+,;=.example",
     ] {
         assert_eq!(m800_sign::http::check_host(good), Ok(()), "{good:?}");
+        // The name callers had before the rule moved to src/rfc3986.rs.
+        assert_eq!(push::check_host(good), Ok(()), "{good:?}");
     }
     for bad in [
         "",
@@ -380,6 +382,7 @@ fn host_rules() {
             Err(Error::InvalidHost),
             "{bad:?}"
         );
+        assert_eq!(push::check_host(bad), Err(Error::InvalidHost), "{bad:?}");
     }
 }
 
