@@ -476,7 +476,13 @@ fn a_connection_without_a_thread_gets_503() {
         eprintln!("not root: RLIMIT_NPROC counts every process of this user; not run");
         return;
     }
-    // A copy of the program that user 65534 can reach (the build's folder
+    // RLIMIT_NPROC counts the tasks of the real user across the whole
+    // machine, so the user is this run's own (a uid no account has, from
+    // this process's id): with a shared one (65534), another run of this
+    // test or of ffi-tests/callback-example.py at the same time took its
+    // threads, and connections past the 3rd got a thread or none by chance.
+    let uid = 3_000_000_000 + std::process::id();
+    // A copy of the program that this user can reach (the build's folder
     // may not be open to it).
     let dir = std::env::temp_dir().join(format!("m800-sandbox-nproc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -490,7 +496,7 @@ fn a_connection_without_a_thread_gets_503() {
     let (sandbox, log) = Sandbox::start_logged_bin(
         bin.to_str().unwrap(),
         "",
-        "prlimit --nproc=4:4 setpriv --reuid=65534 --regid=65534 --clear-groups ",
+        &format!("prlimit --nproc=4:4 setpriv --reuid={uid} --regid={uid} --clear-groups "),
         &["--request-timeout", "3"],
     );
     let _ = std::fs::remove_dir_all(&dir); // the running program keeps its file
