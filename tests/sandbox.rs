@@ -411,6 +411,7 @@ fn one_more_than_gets_503(sandbox: Sandbox, log: JoinHandle<String>, n: usize) -
     );
     let took = started.elapsed();
     assert_eq!(status, 503, "{body}");
+    assert!(body.contains("\"code\":50300"), "{body}");
     assert!(took < Duration::from_secs(3), "answered in {took:?}");
     drop(held);
     drop(sandbox);
