@@ -435,6 +435,25 @@ fn the_default_bound_is_cut_to_the_descriptor_limit() {
     assert!(said.contains("file descriptor limit is 64"), "{said}");
 }
 
+/// Descriptors the sandbox inherits (from a supervisor, say: here seven the
+/// shell opens) take room under the limit too, so the default bound is cut
+/// by them as well: one more client than the bound still gets its 503, no
+/// accept failing first. (Counting only the standard three, as where there
+/// is no /proc, the bound came out 8 too high: accept failed, "accept:" in
+/// the log.)
+#[test]
+fn inherited_descriptors_count_against_the_limit() {
+    let (sandbox, log) = Sandbox::start_logged(
+        "exec 3</dev/null 4</dev/null 5</dev/null 6</dev/null 7</dev/null 8</dev/null \
+         9</dev/null && ulimit -n 64 && ",
+        "",
+        &["--request-timeout", "10"],
+    );
+    let text = one_more_than_gets_503(sandbox, log, 70);
+    let said = text.lines().next().unwrap_or_default();
+    assert!(said.starts_with("sandbox: --max-connections "), "{text}");
+}
+
 /// An explicit `--max-connections` the descriptor limit cannot hold, even
 /// raised to its hard limit, is refused at start-up with what would fit;
 /// one a soft limit below it can hold once raised (up to the hard limit) is
