@@ -454,6 +454,33 @@ fn inherited_descriptors_count_against_the_limit() {
     assert!(said.starts_with("sandbox: --max-connections "), "{text}");
 }
 
+/// As above where there is no /proc (macOS, the BSDs, a Linux container
+/// without it; here a mount namespace of its own with /proc unmounted, which
+/// takes root): the inherited descriptors are still counted, so one more
+/// client than the bound gets its 503. (Before, the sandbox assumed the
+/// standard three there: the bound came out 8 too high, accept failed.)
+#[test]
+fn inherited_descriptors_count_where_there_is_no_proc() {
+    let unshare = "unshare -m --propagation private";
+    if !Command::new("sh")
+        .args(["-c", &format!("{unshare} umount -l /proc")])
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("no mount namespace of its own (not root?): not run");
+        return;
+    }
+    let (sandbox, log) = Sandbox::start_logged(
+        "exec 3</dev/null 4</dev/null 5</dev/null 6</dev/null 7</dev/null 8</dev/null \
+         9</dev/null && ulimit -n 64 && ",
+        &format!("{unshare} sh -c 'umount -l /proc && exec \"$0\" \"$@\"' "),
+        &["--request-timeout", "10"],
+    );
+    let text = one_more_than_gets_503(sandbox, log, 70);
+    let said = text.lines().next().unwrap_or_default();
+    assert!(said.starts_with("sandbox: --max-connections "), "{text}");
+}
+
 /// An explicit `--max-connections` the descriptor limit cannot hold, even
 /// raised to its hard limit, is refused at start-up with what would fit;
 /// one a soft limit below it can hold once raised (up to the hard limit) is
