@@ -246,12 +246,18 @@ finally:
 # root: here for a user of its own) was closed without a word: it gets 503 at
 # once, and the server serves again once threads end.
 if os.getuid() == 0:
+    # RLIMIT_NPROC counts the user's tasks across the whole machine: the user
+    # is this run's own (a uid no account has, from this process's id), as
+    # with a shared one (65534) another run of this check or of
+    # tests/sandbox.rs at the same time took its threads.
+    uid = 3_500_000_000 + os.getpid()
+
     def few_threads():
         resource.setrlimit(resource.RLIMIT_NPROC, (4, 4))  # main thread and 3 more
         os.setgroups([])
-        os.setgid(65534)
-        os.setuid(65534)
-    # A copy of the server that user 65534 can reach (the build's folder may
+        os.setgid(uid)
+        os.setuid(uid)
+    # A copy of the server that this user can reach (the build's folder may
     # not be open to it); removed once started (the process keeps its file).
     copy_dir = tempfile.mkdtemp()
     program = shutil.copy(server_bin, copy_dir)

@@ -31,9 +31,45 @@ impl Need {
 }
 
 /// How many descriptors the process has open (one more than before the
-/// call, its own look at /proc; where there is no /proc, the standard three).
+/// call, its own look at /proc). Where there is no /proc, those taken below
+/// the soft limit, found by copying standard error until the limit refuses;
+/// the standard three if that cannot tell (standard error closed, or a soft
+/// limit above `PROBE_MAX`, where the default bound has room to spare).
 pub fn open_now() -> u64 {
-    std::fs::read_dir("/proc/self/fd").map_or(3, |fds| fds.count() as u64)
+    match std::fs::read_dir("/proc/self/fd") {
+        Ok(fds) => fds.count() as u64,
+        Err(_) => taken_below_limit().unwrap_or(3),
+    }
+}
+
+/// Largest soft limit `taken_below_limit` probes up to.
+const PROBE_MAX: u64 = 1 << 16;
+
+/// Descriptors taken below the soft limit: the limit less the copies of
+/// standard error that can be made before it refuses (EMFILE); each copy
+/// takes the lowest free number from 3 up, so 0 to 2 count as taken.
+#[cfg(unix)]
+fn taken_below_limit() -> Option<u64> {
+    use std::os::fd::AsFd;
+    let soft = limit().soft.filter(|&soft| soft <= PROBE_MAX)?;
+    let stderr = std::io::stderr();
+    let mut copies = Vec::new();
+    loop {
+        match stderr.as_fd().try_clone_to_owned() {
+            Ok(copy) => copies.push(copy),
+            Err(e) if e.raw_os_error() == Some(rustix::io::Errno::MFILE.raw_os_error()) => break,
+            Err(_) => return None,
+        }
+        if copies.len() as u64 >= soft {
+            return None;
+        }
+    }
+    Some(soft.saturating_sub(copies.len() as u64))
+}
+
+#[cfg(not(unix))]
+fn taken_below_limit() -> Option<u64> {
+    None
 }
 
 /// The process's limit on open descriptors, soft and hard (`None`: none).
