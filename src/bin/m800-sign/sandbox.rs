@@ -173,11 +173,14 @@ impl Budget<'_> {
         let need = capacity.saturating_sub(OWN_BYTES);
         if need > self.held {
             let extra = need - self.held;
-            let before = self.shared.fetch_add(extra, Ordering::SeqCst);
-            if before.saturating_add(extra) > SHARED_BYTES {
-                self.shared.fetch_sub(extra, Ordering::SeqCst);
-                return Err(ReadError::Busy);
-            }
+            // Taken only if it fits (compare and swap): an add undone on
+            // refusal would, for that moment, refuse another that fits.
+            self.shared
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |used| {
+                    used.checked_add(extra)
+                        .filter(|&total| total <= SHARED_BYTES)
+                })
+                .map_err(|_| ReadError::Busy)?;
             self.held = need;
         }
         raw.try_reserve_exact(capacity - raw.len())
