@@ -23,22 +23,23 @@
 #  3. ar archives that one object.
 # The API is what the crate defines as m800_* with default visibility: the set
 # the cdylib exports (test-symbols.sh compares the two and the header).
-# Tools: LD (ld), OBJCOPY (objcopy), AR (ar), readelf (GNU binutils); readelf
-# rather than nm, whose LLVM plugin cannot read rustc's embedded bitcode.
+# Tools: LD (ld), OBJCOPY (objcopy), AR (ar), READELF (readelf), GNU binutils of
+# the archive's target (the embedded archive: LD=arm-none-eabi-ld and so on);
+# readelf rather than nm, whose LLVM plugin cannot read rustc's embedded bitcode.
 set -eu
 in=$1 out=$2
-LD=${LD:-ld} OBJCOPY=${OBJCOPY:-objcopy} AR=${AR:-ar}
+LD=${LD:-ld} OBJCOPY=${OBJCOPY:-objcopy} AR=${AR:-ar} READELF=${READELF:-readelf}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-readelf -sW "$in" | awk '($5 == "GLOBAL" || $5 == "WEAK") && $6 == "DEFAULT" && $7 != "UND" &&
+"$READELF" -sW "$in" | awk '($5 == "GLOBAL" || $5 == "WEAK") && $6 == "DEFAULT" && $7 != "UND" &&
     $8 ~ /^m800_/ { print $8 }' | LC_ALL=C sort -u >"$tmp/api"
 [ -s "$tmp/api" ] || { echo "localize-staticlib: no m800_* function in $in" >&2; exit 1; }
 
 # shellcheck disable=SC2046
 "$LD" -r -o "$tmp/prelinked.o" $(sed 's/^/-u /' "$tmp/api") "$in"
 
-readelf -gW "$tmp/prelinked.o" | sed -n 's/^COMDAT group section .*\[\([^]]*\)\] contains .*/\1/p' |
+"$READELF" -gW "$tmp/prelinked.o" | sed -n 's/^COMDAT group section .*\[\([^]]*\)\] contains .*/\1/p' |
     grep -v '^m800_' | sed 's/.*/& m800_sign.&/' >"$tmp/groups" || true
 "$OBJCOPY" --keep-global-symbols="$tmp/api" --redefine-syms="$tmp/groups" \
     "$tmp/prelinked.o" "$tmp/m800_sign.o"
